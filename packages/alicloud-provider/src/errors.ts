@@ -1,0 +1,76 @@
+const BRAND = Symbol.for('@ecs-pulse/alicloud-provider.AlicloudProviderError');
+
+/**
+ * Stable codes carried by {@link AlicloudProviderError}.
+ *
+ * - `INVALID_SYNTH_JSON`: the input of `checkStack` is not a synthesized Terraform JSON document.
+ * - `SCHEMA_NOT_FOUND`: the vendored provider schema could not be read from the package files.
+ * - `STACK_SCHEMA_INVALID`: `assertValidStack` found issues (see `issues`).
+ *
+ * @example
+ * ```ts
+ * import type { AlicloudProviderErrorCode } from '@ecs-pulse/alicloud-provider';
+ * const code: AlicloudProviderErrorCode = 'STACK_SCHEMA_INVALID';
+ * ```
+ */
+export type AlicloudProviderErrorCode = 'INVALID_SYNTH_JSON' | 'SCHEMA_NOT_FOUND' | 'STACK_SCHEMA_INVALID';
+
+/**
+ * The one error class of `@ecs-pulse/alicloud-provider` (the bindings and the `/testing` schema
+ * checker). Check for it with {@link AlicloudProviderError.isAlicloudProviderError}, which works
+ * across duplicate installs, rather than `instanceof`.
+ *
+ * @example
+ * ```ts
+ * import { AlicloudProviderError } from '@ecs-pulse/alicloud-provider';
+ * import { assertValidStack } from '@ecs-pulse/alicloud-provider/testing';
+ *
+ * try {
+ *   assertValidStack(synthesized);
+ * } catch (error) {
+ *   if (AlicloudProviderError.isAlicloudProviderError(error)) console.error(error.code, error.message);
+ *   throw error;
+ * }
+ * ```
+ */
+export class AlicloudProviderError extends Error {
+  /** Stable machine-readable code; see {@link AlicloudProviderErrorCode}. */
+  public readonly code: AlicloudProviderErrorCode;
+
+  /**
+   * @param code - stable error code
+   * @param message - what was wrong, where, and how to fix it
+   * @param options - ES2022 error options (`cause`)
+   */
+  public constructor(code: AlicloudProviderErrorCode, message: string, options?: { readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AlicloudProviderError';
+    this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * Brand check that survives duplicate copies of this package (unlike `instanceof`).
+   *
+   * @example
+   * ```ts
+   * if (AlicloudProviderError.isAlicloudProviderError(error)) console.log(error.code);
+   * ```
+   */
+  public static isAlicloudProviderError(value: unknown): value is AlicloudProviderError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+/**
+ * Function form of {@link AlicloudProviderError.isAlicloudProviderError}.
+ *
+ * @example
+ * ```ts
+ * import { isAlicloudProviderError } from '@ecs-pulse/alicloud-provider';
+ * if (isAlicloudProviderError(error)) console.log(error.code);
+ * ```
+ */
+export function isAlicloudProviderError(value: unknown): value is AlicloudProviderError {
+  return AlicloudProviderError.isAlicloudProviderError(value);
+}

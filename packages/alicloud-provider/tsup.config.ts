@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+import { baseConfig } from '../../tsup.config.base.js';
+
+const modulesFile = new URL('./src/gen/modules.json', import.meta.url);
+if (!existsSync(modulesFile)) {
+  throw new Error('src/gen/ is missing: run `node scripts/generate.mjs` (or `npm run build`) first.');
+}
+/** One entry per generated module (`dist/<module>.js`), published as `@ecs-pulse/alicloud-provider/<module>`. */
+const modules = JSON.parse(readFileSync(modulesFile, 'utf8')) as string[];
+
+export default defineConfig({
+  ...baseConfig,
+  // Generated code: source maps would triple dist for no debugging value.
+  sourcemap: false,
+  // The root index and the subpaths share one copy of each class (shared chunks, ESM and CJS).
+  splitting: true,
+  entry: {
+    index: 'src/gen/index.ts',
+    ...Object.fromEntries(modules.map((name) => [name, `src/gen/${name}.ts`])),
+  },
+});
