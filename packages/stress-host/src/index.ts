@@ -1,0 +1,18 @@
+export { parseIperf3, safeParseIperf3 } from './iperf3.js';
+export { parseStressNg, safeParseStressNg } from './stress-ng.js';
+export { ResultParseError, StressHostError } from './errors.js';
+export type {
+  ResultParseErrorCode,
+  ResultParseErrorOptions,
+  StressHostErrorCode,
+  StressHostErrorOptions,
+} from './errors.js';
+export type {
+  Iperf3DirectionSummary,
+  Iperf3Interval,
+  Iperf3Result,
+  SafeParseResult,
+  StressNgMetric,
+  StressNgResult,
+  StressNgTimes,
+} from './types.js';

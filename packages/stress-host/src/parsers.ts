@@ -1,0 +1,28 @@
+/**
+ * `@ecs-pulse/stress-host/parsers`: the iperf3 and stress-ng result parsers alone, without the construct,
+ * so that a CLI can load them without cdktf.
+ *
+ * @example
+ * ```ts
+ * import { parseIperf3, parseStressNg } from '@ecs-pulse/stress-host/parsers';
+ * ```
+ * @packageDocumentation
+ */
+export { parseIperf3, safeParseIperf3 } from './iperf3.js';
+export { parseStressNg, safeParseStressNg } from './stress-ng.js';
+export { ResultParseError, StressHostError } from './errors.js';
+export type {
+  ResultParseErrorCode,
+  ResultParseErrorOptions,
+  StressHostErrorCode,
+  StressHostErrorOptions,
+} from './errors.js';
+export type {
+  Iperf3DirectionSummary,
+  Iperf3Interval,
+  Iperf3Result,
+  SafeParseResult,
+  StressNgMetric,
+  StressNgResult,
+  StressNgTimes,
+} from './types.js';
