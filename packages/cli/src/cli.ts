@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cac, type CAC } from 'cac';
+import { CliError, ExitCode } from './errors.js';
+import { colorEnabled, type CommonOptions, type Writer } from './io.js';
+import { M } from './messages.js';
+import { redact } from './redact.js';
+
+/** Options of {@link main}: the process by default, injectable for tests. */
+export interface MainOptions {
+  /** @default process.stdout */
+  readonly stdout?: Writer;
+  /** @default process.stderr */
+  readonly stderr?: Writer;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default process.cwd() */
+  readonly cwd?: string;
+}
+
+type Opts = Record<string, unknown>;
+type Action = (args: readonly unknown[], opts: Opts, common: CommonOptions) => Promise<unknown>;
+
+function version(): string {
+  try {
+    const dir = path.dirname(fileURLToPath(import.meta.url));
+    const pkg = JSON.parse(readFileSync(path.join(dir, '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
+const list = (v: unknown): string[] =>
+  v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
+
+/** Parse a positive number option, or throw a usage error naming it. @internal */
+export function num(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError('USAGE', M.badNumber(name, v));
+  return n;
+}
+
+function appOpts(opts: Opts): { app?: string; stack?: string } {
+  return { ...(str(opts.app) && { app: str(opts.app) }), ...(str(opts.stack) && { stack: str(opts.stack) }) };
+}
+
+function subAction(command: string, allowed: readonly string[], action: unknown): string {
+  const a = str(action);
+  if (a === undefined || !allowed.includes(a)) throw new CliError('USAGE', M.unknownAction(command, a, allowed));
+  return a;
+}
+
+/**
+ * The command table. Each action imports its command module lazily, so `ecs-pulse --help` loads
+ * no SDK and no command code.
+ */
+function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<unknown>): void {
+  const withApp = (c: ReturnType<CAC['command']>) =>
+    c
+      .option('--app <dir>', 'cdktf app folder (with cdktf.json or main.ts); env ECS_PULSE_APP')
+      .option('--stack <name>', 'stack name when the app has several')
+      .option('--json', 'print machine-readable JSON');
+
+  // SLOT(lead): `demo` — the offline main job (synth + local replay into the Slack sink).
+  cli
+    .command('demo', 'Run the whole alert path offline: synth, replay sample events through the function into a local Slack sink')
+    .action(run(async () => {
+      throw new CliError('USAGE', M.notImplementedHere('demo'), { exitCode: ExitCode.Failure });
+    }));
+  // SLOT(lead): `preview <file>` — render a payload file as the Slack message it would become.
+  cli
+    .command('preview <file>', 'Render a payload file as the Slack message it would become (terminal + Block Kit Builder link)')
+    .action(run(async () => {
+      throw new CliError('USAGE', M.notImplementedHere('preview'), { exitCode: ExitCode.Failure });
+    }));
+
+  withApp(cli.command('synth', 'Synthesize the cdktf app into Terraform JSON (cdktf.out/)'))
+    .option('--context <key=value>', 'context value passed to the app (repeatable)')
+    .action(run(async (_a, o, c) => {
+      const { synth } = await import('./commands/lifecycle.js');
+      const { parseContext } = await import('./app.js');
+      return synth({ ...c, ...appOpts(o), context: parseContext(o.context) });
+    }));
+
+  for (const name of ['plan', 'deploy', 'destroy'] as const) {
+    const describe = {
+      plan: 'Synthesize, then terraform init + plan in the stack folder',
+      deploy: 'Synthesize, then terraform init + apply; caches the outputs in .ecs-pulse/',
+      destroy: 'terraform destroy, then remove the local key file and .ecs-pulse/',
+    }[name];
+    const cmd = withApp(cli.command(name, describe))
+      .option('--context <key=value>', 'context value passed to the app (repeatable)')
+      .option('--skip-synth', 'use the existing cdktf.out instead of synthesizing');
+    if (name !== 'plan') cmd.option('--yes', 'approve without asking (-auto-approve); required without a terminal');
+    cmd.action(run(async (_a, o, c) => {
+      const m = await import('./commands/lifecycle.js');
+      const { parseContext } = await import('./app.js');
+      const base = { ...c, ...appOpts(o), context: parseContext(o.context), skipSynth: o.skipSynth === true };
+      if (name === 'plan') return m.plan(base);
+      return m[name]({ ...base, yes: o.yes === true });
+    }));
+  }
+
+  withApp(cli.command('ssh', 'Print (or run with --exec) the ssh command for the server, with the right key and user'))
+    .usage('ssh [options] [-- remote command]')
+    .option('--host <host>', 'host to connect to (default: the server public IP from the stack outputs)')
+    .option('--user <user>', 'login user (default: stack output, else root)')
+    .option('--key <file>', 'private key file (default: stack output)')
+    .option('--exec', 'run ssh instead of printing the command')
+    .action(run(async (_a, o, c) => {
+      const { ssh } = await import('./commands/ssh.js');
+      const rest = (o['--'] as unknown[] | undefined)?.map(String) ?? [];
+      return ssh({
+        ...c,
+        ...appOpts(o),
+        ...(str(o.host) && { host: str(o.host) }),
+        ...(str(o.user) && { user: str(o.user) }),
+        ...(str(o.key) && { key: str(o.key) }),
+        exec: o.exec === true,
+        command: rest,
+      });
+    }));
+}
+
+/**
+ * Run the CLI with an argument vector (`process.argv` shape) and return the exit code.
+ * Only `bin/ecs-pulse.js` turns that into `process.exit`.
+ *
+ * @example
+ * ```ts
+ * import { main } from '@ecs-pulse/cli';
+ * const code = await main(['node', 'ecs-pulse', 'synth', '--app', './infra']);
+ * ```
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const env = options.env ?? process.env;
+  const common: CommonOptions = { stdout, stderr, env, ...(options.cwd !== undefined && { cwd: options.cwd }) };
+  const cli = cac('ecs-pulse');
+  define(cli, (action) => async (...a: unknown[]) => {
+    const opts = (a[a.length - 1] ?? {}) as Opts;
+    return action(a.slice(0, -1), opts, { ...common, json: opts.json === true });
+  });
+  cli.help();
+  cli.version(version());
+
+  const original = console.log;
+  try {
+    // cac prints help and version with console.log: send it to our stdout.
+    console.log = (...parts: unknown[]) => void stdout.write(`${parts.map(String).join(' ')}\n`);
+    try {
+      cli.parse([...argv], { run: false });
+    } finally {
+      console.log = original;
+    }
+    if (cli.options.help === true || cli.options.version === true) return ExitCode.Ok;
+    if (cli.matchedCommand === undefined) {
+      const first = cli.args[0];
+      if (first !== undefined) throw new CliError('USAGE', M.unknownCommand(String(first)));
+      console.log = (...parts: unknown[]) => void stdout.write(`${parts.map(String).join(' ')}\n`);
+      try {
+        cli.outputHelp();
+      } finally {
+        console.log = original;
+      }
+      return ExitCode.Usage;
+    }
+    await cli.runMatchedCommand();
+    return ExitCode.Ok;
+  } catch (error) {
+    return report(error, stderr, env);
+  }
+}
+
+function report(error: unknown, stderr: Writer, env: NodeJS.ProcessEnv): number {
+  const color = colorEnabled(stderr, env);
+  const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
+  const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[22m` : s);
+  if (CliError.isCliError(error)) {
+    stderr.write(`${red('ecs-pulse:')} ${redact(error.message)} ${dim(`[${error.code}]`)}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'CACError') {
+    stderr.write(`${red('ecs-pulse:')} ${redact(error.message)} ${dim('[USAGE]')} Run with --help for usage.\n`);
+    return ExitCode.Usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr.write(`${red('ecs-pulse: unexpected error:')} ${redact(message)}\n`);
+  if (env.ECS_PULSE_DEBUG && error instanceof Error && error.stack) stderr.write(`${redact(error.stack)}\n`);
+  return ExitCode.Failure;
+}
+

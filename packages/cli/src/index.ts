@@ -1,0 +1,22 @@
+export { main, type MainOptions } from './cli.js';
+export { CliError, ExitCode, type CliErrorCode, type CliErrorOptions, type ExitCodeValue } from './errors.js';
+export type { CommonOptions, Writer } from './io.js';
+export { redact, registerSecret } from './redact.js';
+export {
+  synth,
+  plan,
+  deploy,
+  destroy,
+  type AppOptions,
+  type PlanOptions,
+  type ApplyOptions,
+  type SynthResult,
+  type StackRunResult,
+  type DeployResult,
+  type DestroyResult,
+} from './commands/lifecycle.js';
+export type { SynthesizedStack } from './app.js';
+export type { TerraformOutput } from './terraform.js';
+export type { HostInfo, StackInfo } from './stack-outputs.js';
+export type { StackRef } from './stack.js';
+export { ssh, type SshOptions, type SshResult } from './commands/ssh.js';

@@ -1,0 +1,67 @@
+/**
+ * Every user-facing text of the CLI, in one place. Messages say what went wrong, where, and how to fix it.
+ * @internal
+ */
+export const M = {
+  // usage
+  unknownCommand: (name: string) => `Unknown command "${name}". Run "ecs-pulse --help" for the list of commands.`,
+  unknownAction: (command: string, action: string | undefined, allowed: readonly string[]) =>
+    `"ecs-pulse ${command}" needs one of: ${allowed.join(', ')}${action === undefined ? '' : ` (got "${action}")`}. Example: ecs-pulse ${command} ${allowed[0] ?? ''} --help`,
+  badNumber: (option: string, value: unknown) => `--${option} must be a positive number (got ${JSON.stringify(value)}).`,
+  badChoice: (option: string, value: unknown, allowed: readonly string[]) =>
+    `--${option} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`,
+  badDuration: (option: string, value: unknown) =>
+    `--${option} must be a duration like 30m, 1h, 2d or an ISO time (got ${JSON.stringify(value)}).`,
+  contextBad: (text: string) => `--context must look like key=value (got "${text}").`,
+  notImplementedHere: (name: string) => `"ecs-pulse ${name}" is not available in this build yet.`,
+
+  // app / synth
+  appNotAnApp: (dir: string) =>
+    `${dir} is not a cdktf app: it has no cdktf.json, main.ts or src/main.ts. Pass --app <dir> with the folder of your cdktf app.`,
+  appNotFound: (cwd: string) =>
+    `No cdktf app found from ${cwd}. Run ecs-pulse inside your app folder (the one with cdktf.json), pass --app <dir>, or set ECS_PULSE_APP.`,
+  appBadConfig: (file: string) => `${file} is not valid JSON. Fix it or pass --app <dir> with another app.`,
+  appNoCommand: (dir: string) =>
+    `${dir}/cdktf.json has no "app" command and there is no main.ts. Add "app": "npx tsx main.ts" to cdktf.json.`,
+  synthRunning: (command: string, dir: string) => `synth: ${command} (in ${dir})`,
+  synthFailed: (command: string, dir: string, code: number) =>
+    `Synthesis failed: "${command}" exited with code ${code} in ${dir}. Its output is above; fix the app and run again.`,
+  synthDone: (n: number, outdir: string) => `Synthesized ${n} stack${n === 1 ? '' : 's'} into ${outdir}:`,
+  manifestMissing: (file: string) => `${file} not found: the app did not synthesize any stack. Does it call app.synth()?`,
+  stackUnknown: (name: string, names: readonly string[]) =>
+    `Stack "${name}" not found. Stacks in this app: ${names.join(', ') || '(none)'}.`,
+  stackNone: () => 'The app synthesized no stacks. Add a TerraformStack to it.',
+  stackAmbiguous: (names: readonly string[]) => `The app has several stacks (${names.join(', ')}); pick one with --stack <name>.`,
+
+  // terraform
+  terraformMissing: (configured: string | undefined) =>
+    configured
+      ? `terraform not found at ECS_PULSE_TERRAFORM=${configured}. Point it at a terraform binary or unset it.`
+      : 'terraform not found on PATH. Install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install, e.g. "brew install terraform" or the HashiCorp apt repository), or set ECS_PULSE_TERRAFORM to its path.',
+  terraformFailed: (sub: string, dir: string, code: number, stderr: string) => {
+    const tail = stderr.trim().split('\n').slice(-5).join('\n');
+    return `terraform ${sub} failed with exit code ${code} in ${dir}.${tail ? `\n${tail}` : ''}`;
+  },
+  outputsFailed: (dir: string, stderr: string) =>
+    `Could not read the stack outputs (terraform output -json in ${dir}): ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+  outputsNotJson: (dir: string) => `terraform output -json in ${dir} did not print JSON.`,
+  needYes: (verb: string) =>
+    `${verb} changes real cloud resources and stdin is not a terminal, so terraform cannot ask for approval. Pass --yes to approve.`,
+  deployDone: (stack: string) => `Deployed stack ${stack}. Outputs:`,
+  sensitiveHidden: (n: number) => `  (${n} sensitive output${n === 1 ? '' : 's'} not shown)`,
+  destroyDone: (stack: string) => `Destroyed stack ${stack}.`,
+  removed: (p: string) => `removed ${p}`,
+  stackNotDeployed: (dir: string) =>
+    `No deployed stack found for the app in ${dir}. Run "ecs-pulse deploy" first, or name the hosts with --server/--client (and --region) or --host.`,
+
+  // ssh
+  sshNoHost: () =>
+    'The stack outputs have no public IP for the server (SSH is not enabled?). Pass --host <ip>, or use "ecs-pulse stress run"/"net run", which need no SSH.',
+  sshNoKey: () => 'The stack outputs name no private key file. Pass --key <file>.',
+  keyMissing: (file: string) =>
+    `Key file ${file} does not exist. It is written by "ecs-pulse deploy"; run it again, or pass --key <file>.`,
+  keyModeFixed: (file: string, mode: number) =>
+    `Key file ${file} had mode ${mode.toString(8).padStart(4, '0')}; ssh refuses keys others can read, so it was changed to 0600.`,
+  sshMissing: () => 'ssh not found on PATH. Install an OpenSSH client, or print the command without --exec.',
+  sshFailed: (code: number) => `ssh exited with code ${code}.`,
+} as const;

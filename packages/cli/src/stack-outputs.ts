@@ -1,0 +1,120 @@
+import type { TerraformOutput } from './terraform.js';
+
+/** One host of the stack. */
+export interface HostInfo {
+  /** ECS instance id (`i-...`). */
+  readonly instanceId: string;
+  /** Private (VPC) IP. @default - unknown */
+  readonly privateIp?: string;
+  /** Public IP, when the host has one. @default - none */
+  readonly publicIp?: string;
+}
+
+/** What the CLI needs from a deployed stack's outputs. */
+export interface StackInfo {
+  readonly region?: string;
+  readonly server?: HostInfo;
+  /** The server's public IP even when no instance id output exists (SSH-only stacks). */
+  readonly serverPublicIp?: string;
+  readonly clients: readonly HostInfo[];
+  readonly keyFile?: string;
+  readonly sshUser?: string;
+  readonly functionName?: string;
+  readonly serviceName?: string;
+  readonly accountId?: string;
+  readonly alarmRuleIds: readonly string[];
+}
+
+type Flat = Array<{ readonly key: string; readonly value: unknown }>;
+
+function norm(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function flatten(outputs: Record<string, TerraformOutput>): Flat {
+  const out: Array<{ key: string; value: unknown }> = [];
+  const walk = (prefix: string, value: unknown): void => {
+    out.push({ key: norm(prefix), value });
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(`${prefix}.${k}`, v);
+    }
+  };
+  for (const [name, o] of Object.entries(outputs)) {
+    if (o.sensitive === true) continue;
+    walk(name, o.value);
+  }
+  return out;
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  return [];
+}
+
+function find(flat: Flat, test: (key: string) => boolean): string[] {
+  for (const { key, value } of flat) {
+    if (test(key)) {
+      const found = strings(value);
+      if (found.length > 0) return found;
+    }
+  }
+  return [];
+}
+
+const has =
+  (...parts: string[]) =>
+  (key: string): boolean =>
+    parts.every((p) => key.includes(p));
+const hasNot =
+  (test: (k: string) => boolean, ...not: string[]) =>
+  (key: string): boolean =>
+    test(key) && not.every((p) => !key.includes(p));
+
+/**
+ * Read hosts, region, key file and function names from `terraform output -json` of a stack built with
+ * `StressHost`/`SlackForwarder`. Output names are matched loosely (`server_instance_id`,
+ * `serverInstanceId`, `stress-host_server-instance-id_1A2B3C4D` all work), sensitive outputs are ignored.
+ * @internal
+ */
+export function stackInfoFromOutputs(outputs: Record<string, TerraformOutput>): StackInfo {
+  const flat = flatten(outputs);
+  const first = (test: (key: string) => boolean): string | undefined => find(flat, test)[0];
+  const serverId =
+    first(has('server', 'instanceid')) ?? first(hasNot(has('instanceid'), 'client', 'ids'));
+  const clientIds = find(flat, has('client', 'instanceid'));
+  const clientPrivate = find(flat, has('client', 'privateip'));
+  const clientPublic = find(flat, has('client', 'publicip'));
+  const serverPrivate = first(has('server', 'privateip')) ?? first(hasNot(has('privateip'), 'client'));
+  const serverPublic = first(has('server', 'publicip')) ?? first(hasNot(has('publicip'), 'client'));
+  const server: HostInfo | undefined =
+    serverId === undefined
+      ? undefined
+      : {
+          instanceId: serverId,
+          ...(serverPrivate === undefined ? {} : { privateIp: serverPrivate }),
+          ...(serverPublic === undefined ? {} : { publicIp: serverPublic }),
+        };
+  const clients: HostInfo[] = clientIds.map((instanceId, i) => ({
+    instanceId,
+    ...(clientPrivate[i] === undefined ? {} : { privateIp: clientPrivate[i] }),
+    ...(clientPublic[i] === undefined ? {} : { publicIp: clientPublic[i] }),
+  }));
+  const opt = <K extends string>(k: K, v: string | undefined): { [P in K]?: string } =>
+    (v === undefined ? {} : { [k]: v }) as { [P in K]?: string };
+  return {
+    ...opt('region', first((k) => k.endsWith('region') || k.endsWith('regionid'))),
+    ...(server === undefined ? {} : { server }),
+    ...opt('serverPublicIp', serverPublic),
+    clients,
+    ...opt(
+      'keyFile',
+      first((k) => ['keyfile', 'privatekeypath', 'keypath', 'pemfile', 'privatekeyfile', 'sshkeyfile'].some((p) => k.includes(p))),
+    ),
+    ...opt('sshUser', first((k) => ['sshuser', 'loginuser', 'sshusername'].some((p) => k.includes(p)))),
+    ...opt('functionName', first(has('functionname'))),
+    ...opt('serviceName', first(has('servicename'))),
+    ...opt('accountId', first(has('accountid'))),
+    alarmRuleIds: find(flat, (k) => k.includes('alarm') && (k.includes('ids') || k.endsWith('id'))),
+  };
+}
