@@ -16,3 +16,11 @@ export type {
   StressNgResult,
   StressNgTimes,
 } from './types.js';
+export {
+  CLOUD_INIT_LOG_PATH,
+  DEFAULT_IPERF3_PORT,
+  MAX_USER_DATA_BYTES,
+  READY_MARKER_PATH,
+  renderCloudInit,
+} from './cloud-init.js';
+export type { CloudInitOptions } from './cloud-init.js';
