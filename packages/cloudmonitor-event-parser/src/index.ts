@@ -1,0 +1,15 @@
+export { EVENT_PARSE_ERROR_CODES, EventParseError } from './errors.js';
+export type { EventParseErrorCode, EventParseErrorDetails } from './errors.js';
+export { EVENT_FAMILIES } from './families.js';
+export { detectFamily, parse, safeParse, unwrapHttpTriggerEvent } from './parse.js';
+export type {
+  Alert,
+  AlertDetailValue,
+  AlertKind,
+  AlertSeverity,
+  AlertSource,
+  EventFamily,
+  HttpTriggerRequest,
+  ParseOptions,
+  SafeParseResult,
+} from './types.js';

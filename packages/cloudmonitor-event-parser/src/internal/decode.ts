@@ -1,0 +1,167 @@
+import { EventParseError } from '../errors.js';
+import { safeSet, type Obj } from './util.js';
+
+/** Default `maxInputBytes`: 8 MiB. */
+export const DEFAULT_MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8');
+
+export type BodyKind = 'json' | 'form' | 'sniff';
+
+/** Classifies a Content-Type header value; throws `UNSUPPORTED_CONTENT_TYPE` for anything else. */
+export function classifyContentType(contentType: string | undefined, where = 'options.contentType'): BodyKind {
+  if (contentType === undefined) return 'sniff';
+  const raw = contentType.trim();
+  if (raw === '') return 'sniff';
+  const semi = raw.indexOf(';');
+  const media = (semi >= 0 ? raw.slice(0, semi) : raw).trim().toLowerCase();
+  if (semi >= 0) {
+    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(raw.slice(semi))?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+      throw new EventParseError(
+        'UNSUPPORTED_CONTENT_TYPE',
+        `Unsupported charset "${charset.slice(0, 40)}" in ${where}: the parser reads UTF-8 only. ` +
+          'Alibaba Cloud sends UTF-8; re-encode the body as UTF-8 or drop the charset parameter.',
+        { path: where },
+      );
+    }
+  }
+  if (media === 'application/json' || media === 'text/json' || media.endsWith('+json')) return 'json';
+  if (media === 'application/x-www-form-urlencoded') return 'form';
+  if (media === 'text/plain' || media === 'application/octet-stream' || media === '*/*') return 'sniff';
+  throw new EventParseError(
+    'UNSUPPORTED_CONTENT_TYPE',
+    `Unsupported content type "${media.slice(0, 80)}" in ${where}: expected application/json (events, CloudEvents), ` +
+      'application/x-www-form-urlencoded (CloudMonitor metric-alarm callbacks), text/plain or none (detect from the body).',
+    { path: where },
+  );
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function tooLarge(size: number, max: number, where: string): EventParseError {
+  return new EventParseError(
+    'INPUT_TOO_LARGE',
+    `The ${where} is ${size} bytes, more than maxInputBytes (${max}). Alibaba Cloud alert payloads are a few KB; ` +
+      'check that the right body is passed, or raise options.maxInputBytes.',
+    { inputSize: size },
+  );
+}
+
+/** Checks the size limit of a string input (UTF-8 bytes). */
+export function checkTextSize(text: string, max: number, where: string): void {
+  if (text.length > max) throw tooLarge(text.length, max, where);
+  if (text.length * 3 > max) {
+    const bytes = utf8Length(text);
+    if (bytes > max) throw tooLarge(bytes, max, where);
+  }
+}
+
+/** Bytes → text (UTF-8, once; invalid sequences become U+FFFD), with the size check first. */
+export function bytesToText(bytes: Uint8Array, max: number, where: string): string {
+  if (bytes.byteLength > max) throw tooLarge(bytes.byteLength, max, where);
+  return utf8.decode(bytes);
+}
+
+/** Strips a leading BOM and surrounding whitespace. */
+export function cleanText(text: string): string {
+  let t = text;
+  if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+  return t.trim();
+}
+
+/** `JSON.parse` whose failure is an `INVALID_JSON` error without any input text in it. */
+export function parseJson(text: string, where: string, family?: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const msg = error instanceof Error ? error.message : '';
+    const pos = /position (\d+)/.exec(msg)?.[1];
+    const position = pos === undefined ? undefined : Number(pos);
+    let at = '';
+    if (position !== undefined) {
+      const before = text.slice(0, position);
+      const line = before.split('\n').length;
+      const column = position - before.lastIndexOf('\n');
+      at = ` at line ${line}, column ${column} (position ${position})`;
+    } else if (/end of JSON input|Unterminated/i.test(msg)) {
+      at = ' (it ends early: truncated?)';
+    }
+    // The engine's own message quotes the input, which may hold secrets: it is neither copied nor kept as cause.
+    throw new EventParseError(
+      'INVALID_JSON',
+      `The ${where} is not valid JSON${at}. Send the event JSON unchanged (UTF-8), or pass ` +
+        'contentType "application/x-www-form-urlencoded" for a metric-alarm callback body.',
+      { ...(family ? { family } : {}), ...(position !== undefined ? { position } : {}), inputSize: text.length },
+    );
+  }
+}
+
+/**
+ * Decodes a form-urlencoded body exactly once (`+` → space, `%XX` as UTF-8) into a null-prototype record.
+ * Repeated keys keep the first value. Throws `INVALID_FORM` when there is no `key=value` pair.
+ */
+export function parseForm(text: string, where: string): Obj {
+  const out: Obj = Object.create(null) as Obj;
+  let pairs = 0;
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key === '') continue;
+    if (!Object.prototype.hasOwnProperty.call(out, key)) {
+      safeSet(out, key, value);
+      pairs++;
+    }
+  }
+  if (pairs === 0 || !text.includes('=')) {
+    throw new EventParseError(
+      'INVALID_FORM',
+      `The ${where} is not form-urlencoded: no "key=value" pairs found. A CloudMonitor metric-alarm callback ` +
+        'looks like "alertName=...&alertState=ALERT&metricName=..."; send JSON events with contentType application/json.',
+      { family: 'metric-alarm', inputSize: text.length },
+    );
+  }
+  return out;
+}
+
+/** Does this text look like a form body (`key=value&...`)? Cheap check used when sniffing. */
+export function looksLikeForm(text: string): boolean {
+  return /^[A-Za-z0-9_.%-]+=/.test(text);
+}
+
+const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
+
+/** Strict base64 (standard or URL-safe, padding optional) → UTF-8 text. */
+export function decodeBase64(text: string, max: number, where: string): string {
+  const compact = text.replace(/\s+/g, '');
+  const invalid = (): EventParseError =>
+    new EventParseError(
+      'INVALID_BASE64',
+      `The ${where} is flagged isBase64Encoded but is not valid base64 (length ${compact.length}). ` +
+        'Pass the FC event unchanged, or set isBase64Encoded to false for a plain-text body.',
+      { family: 'http-trigger', path: 'body', inputSize: compact.length },
+    );
+  if (!BASE64.test(compact) || compact.length % 4 === 1) throw invalid();
+  const std = compact.replace(/-/g, '+').replace(/_/g, '/');
+  const estimated = Math.floor((std.replace(/=+$/, '').length * 3) / 4);
+  if (estimated > max) throw tooLarge(estimated, max, `decoded ${where}`);
+  let binary: string;
+  try {
+    binary = atob(std.padEnd(std.length + ((4 - (std.length % 4)) % 4), '='));
+  } catch {
+    throw invalid();
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return utf8.decode(bytes);
+}

@@ -1,0 +1,268 @@
+import { EventParseError } from '../errors.js';
+import type { EventFamily, HttpTriggerRequest } from '../types.js';
+import { checkTextSize, decodeBase64 } from './decode.js';
+import { METRIC_KEYS } from './metric-alarm.js';
+import type { SystemEventParts } from './system-event.js';
+import { toIsoTime } from './time.js';
+import { isObj, own, parseResourceRef, safeSet, str, type Obj } from './util.js';
+
+const CMS_KEYS = ['product', 'resourceId', 'level', 'eventTime', 'content', 'regionId', 'userId', 'ver', 'instanceName'];
+const API_KEYS = ['Product', 'Name', 'Level', 'Content', 'Time', 'ResourceId', 'RegionId', 'InstanceName', 'GroupId', 'Id'];
+
+function count(o: Obj, keys: readonly string[]): number {
+  let n = 0;
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(o, k)) n++;
+  return n;
+}
+
+/** The API response body (`{SystemEvents: {SystemEvent: [...]}}`) or the SDK model (`systemEvents.systemEvent`). */
+export function apiEventList(o: Obj): unknown[] | undefined {
+  const wrapper = own(o, 'SystemEvents') ?? own(o, 'systemEvents');
+  if (!isObj(wrapper)) return undefined;
+  const list = own(wrapper, 'SystemEvent') ?? own(wrapper, 'systemEvent');
+  if (Array.isArray(list)) return list;
+  if (isObj(list)) return [list];
+  if (list === undefined || list === null) return [];
+  return undefined;
+}
+
+/** Classifies one decoded object; `undefined` when it matches no family. Never throws. */
+export function classifyObject(o: Obj): EventFamily | undefined {
+  const rc = own(o, 'requestContext');
+  if (isObj(rc) && (typeof own(o, 'rawPath') === 'string' || 'isBase64Encoded' in o || isObj(own(o, 'headers')))) {
+    return 'http-trigger';
+  }
+  if (
+    own(o, 'specversion') !== undefined ||
+    (typeof own(o, 'type') === 'string' &&
+      typeof own(o, 'source') === 'string' &&
+      ('data' in o || 'data_base64' in o || 'aliyuneventbusname' in o))
+  ) {
+    return 'eventbridge';
+  }
+  if (apiEventList(o) !== undefined) return 'cloudmonitor-api-event';
+  const api = count(o, API_KEYS);
+  if ((api >= 2 && 'Name' in o) || api >= 3) return 'cloudmonitor-api-event';
+  const cms = count(o, CMS_KEYS);
+  const hasName = 'name' in o;
+  if (count(o, METRIC_KEYS) >= 2 && !(hasName && 'content' in o)) return 'metric-alarm';
+  if ((hasName && cms >= 1) || cms >= 3) return 'cloudmonitor-event';
+  return undefined;
+}
+
+function requiredString(o: Obj, key: string, family: EventFamily, what: string, fix: string): string {
+  const v = own(o, key);
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
+    throw new EventParseError('MISSING_FIELD', `The ${what} has no "${key}". ${fix}`, { family, path: key });
+  }
+  if (typeof v !== 'string') {
+    throw new EventParseError(
+      'INVALID_FIELD',
+      `The ${what} has "${key}" of type ${Array.isArray(v) ? 'array' : typeof v}; expected a string. ${fix}`,
+      { family, path: key },
+    );
+  }
+  return v.trim();
+}
+
+/** `content` as object, or as a JSON string; other strings are kept verbatim. */
+function readContent(v: unknown): { content?: Obj; contentText?: string; consumed: boolean } {
+  if (isObj(v)) return { content: v, consumed: true };
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t.startsWith('{')) {
+      try {
+        const parsed: unknown = JSON.parse(t);
+        if (isObj(parsed)) return { content: parsed, consumed: true };
+      } catch {
+        // not JSON: keep the text
+      }
+    }
+    return { contentText: v, consumed: true };
+  }
+  return { consumed: false };
+}
+
+function productFrom(given: string | undefined, ref: string | undefined, family: EventFamily, what: string): string {
+  const p = given ?? parseResourceRef(ref).product?.toUpperCase();
+  if (!p) {
+    throw new EventParseError(
+      'MISSING_FIELD',
+      `The ${what} has no "product" and no resource ARN to take it from. Add "product" (e.g. "ECS").`,
+      { family, path: 'product' },
+    );
+  }
+  return p;
+}
+
+const CMS_MAPPED = ['id', 'product', 'name', 'resourceId', 'regionId', 'userId', 'eventTime', 'instanceName', 'eventRealnameEn'];
+
+/** CloudMonitor system event (documented, FC-observed, console test, 2023 shape, SDK model). */
+export function cloudMonitorParts(o: Obj): SystemEventParts {
+  const what = 'CloudMonitor system event';
+  const rawName = requiredString(o, 'name', 'cloudmonitor-event', what, 'Expected e.g. "Instance:StateChange".');
+  const resourceRef = str(own(o, 'resourceId'));
+  const product = productFrom(str(own(o, 'product')), resourceRef, 'cloudmonitor-event', what);
+  const { content, contentText, consumed } = readContent(own(o, 'content'));
+  const skip = new Set(CMS_MAPPED);
+  if (consumed) skip.add('content');
+  let time = toIsoTime(own(o, 'eventTime'));
+  if (time === undefined) {
+    time = toIsoTime(own(o, 'time'));
+    if (time !== undefined) skip.add('time');
+  }
+  if (time === undefined) {
+    const tm = own(o, 'timeMetrics');
+    if (isObj(tm)) time = toIsoTime(own(tm, 'event_time'));
+  }
+  return {
+    source: 'cloudmonitor',
+    id: str(own(o, 'id')),
+    product,
+    rawName,
+    level: str(own(o, 'level')) ?? str(own(o, 'curLevel')),
+    topStatus: str(own(o, 'status')),
+    resourceRef,
+    region: str(own(o, 'regionId')),
+    account: str(own(o, 'userId')),
+    time,
+    resourceName: str(own(o, 'instanceName')),
+    displayName: str(own(o, 'eventRealnameEn')),
+    content,
+    contentText,
+    extras: o,
+    skip,
+    raw: o,
+  };
+}
+
+const API_MAPPED = ['Id', 'Product', 'Name', 'ResourceId', 'RegionId', 'Time', 'InstanceName'];
+
+/** One event of CloudMonitor's DescribeSystemEventAttribute API (PascalCase). */
+export function apiEventParts(o: Obj): SystemEventParts {
+  const what = 'DescribeSystemEventAttribute event';
+  const rawName = requiredString(o, 'Name', 'cloudmonitor-api-event', what, 'Expected e.g. "Instance:StateChange".');
+  const resourceRef = str(own(o, 'ResourceId'));
+  const product = productFrom(str(own(o, 'Product')), resourceRef, 'cloudmonitor-api-event', what);
+  const { content, contentText, consumed } = readContent(own(o, 'Content'));
+  const skip = new Set(API_MAPPED);
+  if (consumed) skip.add('Content');
+  return {
+    source: 'cloudmonitor',
+    id: str(own(o, 'Id')),
+    product,
+    rawName,
+    level: str(own(o, 'Level')),
+    topStatus: str(own(o, 'Status')),
+    resourceRef,
+    region: str(own(o, 'RegionId')),
+    account: undefined,
+    time: toIsoTime(own(o, 'Time')),
+    resourceName: str(own(o, 'InstanceName')),
+    displayName: undefined,
+    content,
+    contentText,
+    extras: o,
+    skip,
+    camelExtras: true,
+    raw: o,
+  };
+}
+
+const CE_MAPPED = ['id', 'type', 'data', 'data_base64', 'time', 'aliyunregionid', 'aliyunaccountid', 'specversion', 'datacontenttype'];
+
+/** EventBridge CloudEvent → parts. */
+export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
+  const type = requiredString(o, 'type', 'eventbridge', 'EventBridge CloudEvent', 'Expected e.g. "ecs:Instance:StateChange".');
+  const source = str(own(o, 'source'));
+  const colon = type.indexOf(':');
+  const prefix = colon > 0 ? type.slice(0, colon) : undefined;
+  const productRaw = prefix ?? source?.replace(/^acs[.:]/, '');
+  if (!productRaw) {
+    throw new EventParseError(
+      'MISSING_FIELD',
+      'The EventBridge CloudEvent has no "source" and its "type" has no product prefix. Expected e.g. source "acs.ecs".',
+      { family: 'eventbridge', path: 'source' },
+    );
+  }
+  const rawName = colon > 0 ? type.slice(colon + 1) || type : type;
+  let dataValue = own(o, 'data');
+  const b64 = own(o, 'data_base64');
+  if (dataValue === undefined && typeof b64 === 'string') dataValue = decodeBase64(b64, maxBytes, 'CloudEvent data_base64');
+  const { content, contentText, consumed } = readContent(dataValue);
+  const skip = new Set(CE_MAPPED);
+  if (!consumed) skip.delete('data');
+  const subject = str(own(o, 'subject'));
+  const arnSubject = subject && (subject.startsWith('acs:') || subject.startsWith('acs.')) ? subject : undefined;
+  if (arnSubject) skip.add('subject');
+  return {
+    source: 'eventbridge',
+    id: str(own(o, 'id')),
+    product: productRaw.toUpperCase(),
+    rawName,
+    level: content ? (str(own(content, 'level')) ?? str(own(content, 'curLevel'))) : undefined,
+    topStatus: undefined,
+    resourceRef: arnSubject,
+    region: str(own(o, 'aliyunregionid')),
+    account: str(own(o, 'aliyunaccountid')),
+    time: toIsoTime(own(o, 'time')) ?? toIsoTime(own(o, 'aliyunpublishtime')),
+    resourceName: undefined,
+    displayName: undefined,
+    content,
+    contentText,
+    extras: o,
+    skip,
+    raw: o,
+  };
+}
+
+function stringRecord(v: unknown, lower: boolean): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  if (!isObj(v)) return out;
+  for (const k of Object.keys(v)) {
+    const raw = v[k];
+    let s: string | undefined;
+    if (typeof raw === 'string') s = raw;
+    else if (typeof raw === 'number' || typeof raw === 'boolean') s = String(raw);
+    else if (Array.isArray(raw)) s = raw.filter((x) => typeof x === 'string' || typeof x === 'number').join(',');
+    if (s !== undefined) safeSet(out, lower ? k.toLowerCase() : k, s);
+  }
+  return out;
+}
+
+/** FC 3.0 HTTP-trigger envelope → request (body decoded). */
+export function unwrapEnvelopeObject(o: Obj, maxBytes: number): HttpTriggerRequest {
+  const headers = stringRecord(own(o, 'headers'), true);
+  const query = stringRecord(own(o, 'queryParameters'), false);
+  const rc = own(o, 'requestContext');
+  const http = isObj(rc) ? own(rc, 'http') : undefined;
+  const bodyValue = own(o, 'body');
+  let body: string;
+  if (bodyValue === undefined || bodyValue === null) body = '';
+  else if (typeof bodyValue === 'string') body = bodyValue;
+  else {
+    throw new EventParseError(
+      'INVALID_FIELD',
+      `The HTTP-trigger envelope has "body" of type ${Array.isArray(bodyValue) ? 'array' : typeof bodyValue}; FC passes the body as a string. ` +
+        'Pass the FC event unchanged.',
+      { family: 'http-trigger', path: 'body' },
+    );
+  }
+  const flagged = own(o, 'isBase64Encoded');
+  if (flagged === true || flagged === 'true') body = decodeBase64(body, maxBytes, 'HTTP-trigger body');
+  else checkTextSize(body, maxBytes, 'HTTP-trigger body');
+  const rawPath = str(own(o, 'rawPath')) ?? '';
+  const sourceIp = isObj(http) ? str(own(http, 'sourceIp')) : undefined;
+  const requestId = isObj(rc) ? str(own(rc, 'requestId')) : undefined;
+  return {
+    method: ((isObj(http) ? str(own(http, 'method')) : undefined) ?? str(own(o, 'httpMethod')) ?? '').toUpperCase(),
+    path: (isObj(http) ? str(own(http, 'path')) : undefined) ?? rawPath,
+    rawPath,
+    headers,
+    query,
+    body,
+    contentType: headers['content-type'] ?? '',
+    ...(sourceIp !== undefined ? { sourceIp } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+  };
+}

@@ -1,0 +1,222 @@
+import { EventParseError } from '../errors.js';
+import type { Alert, AlertSeverity } from '../types.js';
+import { levelSeverity, type ParseContext } from './system-event.js';
+import { toIsoTime } from './time.js';
+import { DetailsBuilder, isObj, label, own, payloadHash, safeSet, str, type Obj } from './util.js';
+
+/** CloudMonitor namespaces → product code as Alibaba Cloud spells it. */
+const NAMESPACE_PRODUCTS: Record<string, string> = {
+  acs_ecs: 'ECS',
+  acs_ecs_dashboard: 'ECS',
+  acs_rds: 'RDS',
+  acs_rds_dashboard: 'RDS',
+  acs_slb: 'SLB',
+  acs_slb_dashboard: 'SLB',
+  acs_apigateway: 'ApiGateway',
+  acs_apigateway_dashboard: 'ApiGateway',
+  acs_oss: 'OSS',
+  acs_oss_dashboard: 'OSS',
+  acs_kvstore: 'KVStore',
+  acs_mongodb: 'MongoDB',
+  acs_vpc_eip: 'EIP',
+  acs_nat_gateway: 'NAT',
+  acs_cdn: 'CDN',
+  acs_fc: 'FC',
+  acs_polardb: 'PolarDB',
+  acs_networkmonitor: 'SiteMonitor',
+  acs_alb: 'ALB',
+  acs_nlb: 'NLB',
+  acs_k8s: 'ACK',
+};
+
+/** `acs_ecs_dashboard` → `ECS`; unknown namespaces lose `acs_`/`_dashboard` and are upper-cased. */
+export function productFromNamespace(namespace: string | undefined): string | undefined {
+  if (!namespace) return undefined;
+  const key = namespace.toLowerCase();
+  const known = NAMESPACE_PRODUCTS[key];
+  if (known) return known;
+  const bare = key.replace(/^acs_/, '').replace(/_dashboard$/, '');
+  return bare === '' ? undefined : bare.toUpperCase();
+}
+
+/**
+ * Parses CloudMonitor's Java-map `dimensions` (`{instanceId=i-xxx, userId=123}`), a JSON object string,
+ * an object, or an array of objects/`{name,value}` pairs into a null-prototype record.
+ */
+export function parseDimensions(value: unknown): Obj {
+  const out: Obj = Object.create(null) as Obj;
+  const put = (k: string, v: unknown): void => {
+    const key = k.trim();
+    if (key !== '' && !Object.prototype.hasOwnProperty.call(out, key)) safeSet(out, key, v);
+  };
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (t.startsWith('{') && t.includes('"')) {
+      try {
+        const parsed: unknown = JSON.parse(t);
+        if (isObj(parsed)) {
+          for (const k of Object.keys(parsed)) put(k, parsed[k]);
+          return out;
+        }
+      } catch {
+        // not JSON: fall through to the Java-map form
+      }
+    }
+    const inner = t.replace(/^\{/, '').replace(/\}$/, '');
+    for (const part of inner.split(/,\s*/)) {
+      const eq = part.indexOf('=');
+      if (eq > 0) put(part.slice(0, eq), part.slice(eq + 1).trim());
+    }
+    return out;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, 64)) {
+      if (!isObj(item)) continue;
+      const n = str(own(item, 'name')) ?? str(own(item, 'key'));
+      if (n !== undefined && 'value' in item) put(n, own(item, 'value'));
+      else for (const k of Object.keys(item)) put(k, item[k]);
+    }
+    return out;
+  }
+  if (isObj(value)) for (const k of Object.keys(value)) put(k, value[k]);
+  return out;
+}
+
+const ID_EXCLUDED = new Set(['userid', 'groupid', 'regionid', 'region']);
+
+function resourceFromDimensions(dims: Obj): string | undefined {
+  const direct = str(own(dims, 'instanceId')) ?? str(own(dims, 'resourceId'));
+  if (direct) return direct;
+  for (const k of Object.keys(dims)) {
+    if (ID_EXCLUDED.has(k.toLowerCase())) continue;
+    if (/(Id|Uid|_id)$/.test(k)) {
+      const v = str(dims[k]);
+      if (v) return v;
+    }
+  }
+  return undefined;
+}
+
+function unitFor(metricName: string | undefined, unit: string | undefined): string {
+  if (unit && /^[\x20-\x7e]{1,12}$/.test(unit)) return unit === '%' ? '%' : ` ${unit}`;
+  if (metricName && /utili[sz]ation|percent|^(host\.)?cpu[._](total|user|system|idle|wait)$/i.test(metricName)) return '%';
+  return '';
+}
+
+const SIMPLE_EXPRESSION = /^\s*\$?\w+\s*(>=|<=|==|!=|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+function humanExpression(expression: string | undefined, unit: string): string | undefined {
+  if (!expression) return undefined;
+  const m = SIMPLE_EXPRESSION.exec(expression);
+  if (m) return `${m[1]} ${m[2]}${unit}`;
+  return expression.replace(/\$(\w+)/g, '$1');
+}
+
+const MAPPED = new Set(['alertState', 'timestamp', 'regionId', 'userId', 'instanceName', 'dimensions']);
+
+/** Does this key/value object look like a metric-alarm callback? */
+export const METRIC_KEYS = [
+  'alertName',
+  'alertState',
+  'metricName',
+  'metricProject',
+  'namespace',
+  'curValue',
+  'expression',
+  'triggerLevel',
+  'preTriggerLevel',
+  'dimensions',
+  'ruleId',
+] as const;
+
+/** A decoded metric-alarm callback (form fields) → Alert. */
+export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
+  const get = (k: string): string | undefined => str(own(o, k));
+  const metricName = get('metricName') ?? get('rawMetricName');
+  const alertName = get('alertName');
+  const name = metricName ?? alertName;
+  if (name === undefined) {
+    throw new EventParseError(
+      'MISSING_FIELD',
+      'The CloudMonitor metric-alarm callback has neither "metricName" nor "alertName", so the alert cannot be named. ' +
+        'Check that the body is the alarm callback CloudMonitor posts (alertName=...&metricName=...&alertState=...).',
+      { family: 'metric-alarm', path: 'metricName' },
+    );
+  }
+  const triggerLevel = get('triggerLevel');
+  const stateRaw = get('alertState') ?? (triggerLevel?.toUpperCase() === 'OK' ? 'OK' : undefined);
+  if (stateRaw === undefined) {
+    throw new EventParseError(
+      'MISSING_FIELD',
+      'The CloudMonitor metric-alarm callback has no "alertState" (ALERT, OK or INSUFFICIENT_DATA). ' +
+        'Check that the whole callback body is passed.',
+      { family: 'metric-alarm', path: 'alertState' },
+    );
+  }
+  const status = stateRaw.toUpperCase();
+
+  const dims = parseDimensions(own(o, 'dimensions'));
+  const resourceId = resourceFromDimensions(dims) ?? '';
+  const resourceName = get('instanceName');
+  const regionName = get('regionName');
+  const region =
+    get('regionId') ??
+    str(own(dims, 'regionId')) ??
+    str(own(dims, 'region')) ??
+    (regionName && /^[a-z]{2,}-[a-z0-9-]+$/.test(regionName) ? regionName : undefined);
+  const accountId = get('userId') ?? str(own(dims, 'userId'));
+  const product = productFromNamespace(get('namespace') ?? get('metricProject')) ?? 'CloudMonitor';
+
+  let severity: AlertSeverity;
+  if (status === 'OK') severity = 'ok';
+  else if (status === 'INSUFFICIENT_DATA') severity = 'warning';
+  else severity = levelSeverity(triggerLevel) ?? 'warning';
+
+  const unit = unitFor(metricName, get('unit'));
+  const value = get('curValue');
+  const expression = humanExpression(get('expression'), unit);
+  const target = resourceId || resourceName ? ` on ${label(resourceName, resourceId)}` : '';
+  const head = alertName ?? name;
+  const metric = metricName ?? '';
+  const reading = value !== undefined ? `${metric} ${value}${unit}`.trim() : metric;
+  let summary: string;
+  if (status === 'OK') {
+    summary = `${head} recovered: ${reading}${expression ? ` (alerts at ${expression})` : ''}${target}`;
+  } else if (status === 'INSUFFICIENT_DATA') {
+    summary = `${head}: no data${metric ? ` for ${metric}` : ''}${target}`;
+  } else {
+    summary = `${head}: ${reading}${expression ? ` (${expression})` : ''}${target}`;
+  }
+
+  const details = new DetailsBuilder();
+  for (const k of Object.keys(o)) {
+    if (MAPPED.has(k) || (k === 'metricName' && metricName !== undefined)) continue;
+    const v = o[k];
+    if (typeof v === 'string' && str(v) === undefined) continue; // "null", "" → absent
+    details.add(k, v, 1);
+  }
+  if (Object.keys(dims).length > 0) details.add('dimensions', dims, 1);
+  let time = toIsoTime(get('timestamp'));
+  if (time === undefined) {
+    time = ctx.now().toISOString();
+    details.set('timeSource', 'received');
+  }
+
+  return {
+    id: get('transId') ?? payloadHash(o),
+    kind: 'metric-alarm',
+    source: 'cloudmonitor',
+    product,
+    name,
+    status,
+    severity,
+    resourceId,
+    ...(resourceName !== undefined ? { resourceName } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(accountId !== undefined ? { accountId } : {}),
+    time,
+    summary,
+    details: details.finish(),
+    raw: o,
+  };
+}

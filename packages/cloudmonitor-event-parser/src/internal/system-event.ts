@@ -1,0 +1,364 @@
+import type { Alert, AlertSeverity, AlertSource } from '../types.js';
+import { toIsoTime } from './time.js';
+import { DetailsBuilder, humanize, label, own, parseResourceRef, payloadHash, str, type Obj } from './util.js';
+
+/** What each system-event family extracts before the shared normalization. */
+export interface SystemEventParts {
+  readonly source: AlertSource;
+  readonly id: string | undefined;
+  readonly product: string;
+  /** Event name as delivered, possibly with a `:Status` suffix. */
+  readonly rawName: string;
+  readonly level: string | undefined;
+  /** A top-level `status` field (CloudMonitor pushes `Normal`, `Exceeded`...). */
+  readonly topStatus: string | undefined;
+  /** ARN or bare id of the resource (top-level `resourceId`, CloudEvent `subject`). */
+  readonly resourceRef: string | undefined;
+  readonly region: string | undefined;
+  readonly account: string | undefined;
+  /** Already converted to ISO, or `undefined` when the payload has no usable time. */
+  readonly time: string | undefined;
+  readonly resourceName: string | undefined;
+  /** Localized/English display name (`eventRealnameEn`), when the payload has one. */
+  readonly displayName: string | undefined;
+  readonly content: Obj | undefined;
+  /** `content` given as a string that is not JSON: kept verbatim in details. */
+  readonly contentText: string | undefined;
+  /** The top-level object whose leftover keys go into details. */
+  readonly extras: Obj;
+  /** Top-level keys already mapped to Alert fields. */
+  readonly skip: ReadonlySet<string>;
+  /** Lower-case the first letter of leftover top-level keys (PascalCase API events → `details.level`). */
+  readonly camelExtras?: boolean;
+  readonly raw: unknown;
+}
+
+/** Context shared by one parse call. */
+export interface ParseContext {
+  readonly now: () => Date;
+}
+
+/** Status suffixes CloudMonitor appends to system-event names (`Instance:SystemMaintenance.Reboot:Scheduled`). */
+const STATUS_SUFFIXES = new Set([
+  'scheduled',
+  'executing',
+  'executed',
+  'avoided',
+  'canceled',
+  'cancelled',
+  'failed',
+  'inquiring',
+  'normal',
+]);
+
+const RESOLVED = new Set(['ok', 'resolved', 'recovered', 'avoided', 'canceled', 'cancelled']);
+
+const LEVELS: Record<string, AlertSeverity> = {
+  critical: 'critical',
+  crit: 'critical',
+  error: 'critical',
+  warn: 'warning',
+  warning: 'warning',
+  info: 'info',
+  information: 'info',
+  notice: 'info',
+  ok: 'ok',
+};
+
+const RANK: Record<AlertSeverity, number> = { ok: 0, info: 1, warning: 2, critical: 3 };
+
+function atLeast(a: AlertSeverity | undefined, floor: AlertSeverity): AlertSeverity {
+  return a !== undefined && RANK[a] > RANK[floor] ? a : floor;
+}
+
+/** `CRITICAL|WARN|INFO` (any case) → severity. */
+export function levelSeverity(level: string | undefined): AlertSeverity | undefined {
+  return level === undefined ? undefined : LEVELS[level.toLowerCase()];
+}
+
+/** Splits `Instance:SystemMaintenance.Reboot:Scheduled` into name and status suffix. */
+export function splitStatusSuffix(rawName: string): { name: string; suffix: string | undefined } {
+  const i = rawName.lastIndexOf(':');
+  if (i > 0 && rawName.indexOf(':') < i) {
+    const last = rawName.slice(i + 1).trim();
+    if (STATUS_SUFFIXES.has(last.toLowerCase())) return { name: rawName.slice(0, i), suffix: last };
+  }
+  return { name: rawName, suffix: undefined };
+}
+
+/** `Instance:SystemMaintenance.Reboot` → `{ resource: 'Instance', category: 'SystemMaintenance', action: 'Reboot' }`. */
+function systemEventParts(name: string): { category: string; action: string } | undefined {
+  const m = /^(?:Instance|Ddh|DedicatedHost):(SystemMaintenance|SystemFailure|InstanceFailure|Security)\.([A-Za-z0-9.]+)$/.exec(
+    name,
+  );
+  return m ? { category: m[1]!, action: m[2]! } : undefined;
+}
+
+const EXECUTED_OK_ACTIONS = /^(Reboot|Redeploy|RebootAnd\w+|ReInit\w*|PerformanceImpact|TpmAlert|Alert|Migrate|Isolate\w*)$/;
+
+/** Severity an SRE expects; documented in the README ("Severity"). */
+export function systemSeverity(
+  product: string,
+  name: string,
+  status: string,
+  level: string | undefined,
+  content: Obj | undefined,
+): AlertSeverity {
+  const fromLevel = levelSeverity(level);
+  const s = status.toLowerCase();
+  const sys = systemEventParts(name);
+  const diskIncident = name === 'Disk:Stalled' || name === 'Disk:ErrorDetected';
+  if (sys || diskIncident) {
+    if (s === 'avoided' || s === 'canceled' || s === 'cancelled') return 'ok';
+    if (s === 'failed') return 'critical';
+    if (s === 'executed') {
+      if (diskIncident) return 'ok';
+      const action = sys!.action;
+      if (EXECUTED_OK_ACTIONS.test(action)) return 'ok';
+      if (action === 'Stop') return 'warning';
+      if (action === 'Delete') return 'critical';
+      return fromLevel ?? 'warning';
+    }
+    if (fromLevel) return fromLevel;
+    return sys && (sys.category === 'Security' || sys.action === 'PerformanceImpact') ? 'warning' : 'critical';
+  }
+  if (RESOLVED.has(s)) return 'ok';
+  const result = str(content ? own(content, 'result') : undefined)?.toLowerCase();
+  if (s === 'failed' || result === 'failed') return atLeast(fromLevel, 'warning');
+  if (product.toUpperCase() === 'ECS') {
+    if (name === 'Instance:StateChange') {
+      return s === 'stopping' || s === 'stopped' || s === 'deleted' ? atLeast(fromLevel, 'warning') : (fromLevel ?? 'info');
+    }
+    if (
+      name === 'Instance:PreemptibleInstanceInterruption' ||
+      name === 'Instance:BurstablePerformanceRestricted' ||
+      name === 'Disk:OverduePaymentRelease'
+    ) {
+      return atLeast(fromLevel, 'warning');
+    }
+  }
+  return fromLevel ?? 'info';
+}
+
+/** ISO time → `2025-03-13 01:01:01 UTC`; unparseable values are shown as given. */
+function when(value: unknown): string | undefined {
+  const iso = toIsoTime(value);
+  if (iso) return `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+  return str(value);
+}
+
+const CATEGORY: Record<string, string> = {
+  SystemMaintenance: 'system maintenance',
+  SystemFailure: 'system failure',
+  InstanceFailure: 'instance failure',
+  Security: 'security',
+};
+
+function systemEventPhrase(status: string, c: Obj): string {
+  const s = status.toLowerCase();
+  const notBefore = when(own(c, 'notBefore'));
+  const start = when(own(c, 'executeStartTime'));
+  const finish = when(own(c, 'executeFinishTime'));
+  switch (s) {
+    case 'scheduled':
+      return `is scheduled${notBefore ? `, not before ${notBefore}` : ''}`;
+    case 'inquiring':
+      return `awaits your authorization (inquiring)${notBefore ? `, not before ${notBefore}` : ''}`;
+    case 'executing':
+      return `is executing${start ? ` since ${start}` : ''}`;
+    case 'executed':
+      return `was executed${finish ? ` at ${finish}` : ''}`;
+    case 'avoided':
+      return 'was avoided';
+    case 'canceled':
+    case 'cancelled':
+      return 'was canceled';
+    case 'failed':
+      return 'failed';
+    default:
+      return `is ${status}`;
+  }
+}
+
+const DISK_STALL: Record<string, string> = {
+  Degraded: 'I/O performance degraded',
+  SeverelyDegraded: 'I/O performance severely degraded',
+  Stalled: 'I/O stalled',
+};
+
+interface SummaryFacts {
+  readonly product: string;
+  readonly name: string;
+  readonly status: string;
+  readonly resourceId: string;
+  readonly resourceName: string | undefined;
+  readonly displayName: string | undefined;
+  readonly content: Obj;
+}
+
+function ecsSummary(f: SummaryFacts): string | undefined {
+  const c = f.content;
+  const get = (k: string): string | undefined => str(own(c, k));
+  const instance = label(f.resourceName, f.resourceId);
+  const sys = systemEventParts(f.name);
+  if (sys) {
+    const category = CATEGORY[sys.category] ?? humanize(sys.category);
+    return `ECS instance ${instance}: ${category} ${humanize(sys.action)} ${systemEventPhrase(f.status, c)}`;
+  }
+  switch (f.name) {
+    case 'Instance:StateChange':
+      return `ECS instance ${instance} is ${f.status}`;
+    case 'Instance:PreemptibleInstanceInterruption': {
+      const action = get('action');
+      return action === undefined || action.toLowerCase() === 'delete'
+        ? `ECS spot instance ${instance} is interrupted and will be released in about 5 minutes`
+        : `ECS spot instance ${instance} is interrupted (action ${action})`;
+    }
+    case 'Instance:BurstablePerformanceRestricted': {
+      const from = when(own(c, 'intervalStart'));
+      const to = when(own(c, 'intervalEnd'));
+      return `ECS burstable instance ${instance} is limited to its baseline performance (CPU credits used up)${
+        from && to ? ` from ${from} to ${to}` : ''
+      }`;
+    }
+    case 'Instance:PerformanceModeChange': {
+      const mode = get('creditSpecification');
+      const by = get('operator');
+      return `ECS burstable instance ${instance}: performance mode changed${mode ? ` to ${mode}` : ''}${by ? ` by ${by}` : ''}`;
+    }
+    case 'Instance:LiveMigrationAcrossDDH': {
+      const src = get('sourceDedicatedHostId');
+      const dst = get('destinationDedicatedHostId');
+      const hosts = src && dst ? ` from dedicated host ${src} to ${dst}` : '';
+      return `ECS instance ${instance}: live migration${hosts} ${f.status}`;
+    }
+    case 'Disk:Stalled':
+    case 'Disk:ErrorDetected': {
+      const device = get('device');
+      const host = get('ecsInstanceId') ?? get('instanceId');
+      const hostName = get('ecsInstanceName') ?? get('instanceName');
+      const what =
+        f.name === 'Disk:ErrorDetected'
+          ? 'local disk error detected'
+          : (DISK_STALL[get('eventType') ?? ''] ?? 'I/O performance impaired');
+      const where = `${device ? ` (${device})` : ''}${host || hostName ? ` on instance ${label(hostName, host)}` : ''}`;
+      const s = f.status.toLowerCase();
+      const start = when(own(c, 'executeStartTime'));
+      const finish = when(own(c, 'executeFinishTime'));
+      const tail =
+        s === 'executed'
+          ? ` ended${finish ? ` at ${finish}` : ''}`
+          : s === 'executing'
+            ? start
+              ? ` since ${start}`
+              : ''
+            : ` (${f.status})`;
+      return `ECS disk ${f.resourceId || 'unknown disk'}${where}: ${what}${tail}`;
+    }
+    case 'Disk:DiskOperationCompleted': {
+      const op = get('operation') ?? 'operation';
+      const result = get('result') ?? f.status;
+      const host = get('instanceId') ?? get('ecsInstanceId');
+      return `ECS disk ${f.resourceId || 'unknown disk'}${host ? ` (instance ${host})` : ''}: ${op} ${result}`;
+    }
+    case 'Disk:ConvertToPostpaidCompleted':
+      return `ECS disk ${label(f.resourceName, f.resourceId)}: conversion to pay-as-you-go ${get('result') ?? 'completed'}`;
+    case 'Disk:OverduePaymentRelease':
+      return `ECS disk ${label(f.resourceName, f.resourceId)} was released because of overdue payment`;
+    case 'Snapshot:CreateSnapshotCompleted': {
+      const snap = label(get('snapshotName'), get('snapshotId') ?? f.resourceId);
+      const disk = get('diskId');
+      const type = get('snapshotType');
+      return `ECS snapshot ${snap}${disk ? ` of disk ${disk}` : ''}: creation ${get('result') ?? f.status}${
+        type ? ` (${type} snapshot)` : ''
+      }`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function genericSummary(f: SummaryFacts): string {
+  const what = f.displayName ? `${f.displayName} (${f.name})` : f.name;
+  const status = f.status.toLowerCase() === 'normal' ? '' : `: ${f.status}`;
+  const on = f.resourceId || f.resourceName ? ` on ${label(f.resourceName, f.resourceId)}` : '';
+  return `${f.product} ${what}${status}${on}`;
+}
+
+const CONTENT_RESOURCE_KEYS = ['instanceId', 'resourceId', 'diskId', 'snapshotId', 'ecsInstanceId'] as const;
+
+/** Shared normalization of CloudMonitor events, API events and CloudEvents into an Alert. */
+export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert {
+  const c: Obj = p.content ?? {};
+  const { name, suffix } = splitStatusSuffix(p.rawName);
+  const status =
+    str(own(c, 'eventStatus')) ??
+    str(own(c, 'state')) ??
+    suffix ??
+    str(own(c, 'status')) ??
+    str(own(c, 'result')) ??
+    p.topStatus ??
+    'Normal';
+
+  const ref = parseResourceRef(p.resourceRef);
+  let contentRef: ReturnType<typeof parseResourceRef> = {};
+  for (const key of CONTENT_RESOURCE_KEYS) {
+    const v = str(own(c, key));
+    if (v) {
+      contentRef = parseResourceRef(v);
+      break;
+    }
+  }
+  const resourceId = ref.id ?? contentRef.id ?? '';
+  const resourceArn = ref.arn ?? contentRef.arn;
+  const region = p.region ?? ref.region ?? contentRef.region;
+  const account = p.account ?? ref.account ?? contentRef.account;
+  let resourceName = p.resourceName ?? str(own(c, 'instanceName')) ?? str(own(c, 'resourceName'));
+  if (resourceName === undefined && ref.type === 'snapshot') resourceName = str(own(c, 'snapshotName'));
+  if (resourceName === resourceId) resourceName = undefined;
+
+  const severity = systemSeverity(p.product, name, status, p.level, c);
+  const facts: SummaryFacts = {
+    product: p.product,
+    name,
+    status,
+    resourceId,
+    resourceName,
+    displayName: p.displayName,
+    content: c,
+  };
+  const summary = (p.product.toUpperCase() === 'ECS' ? ecsSummary(facts) : undefined) ?? genericSummary(facts);
+
+  const details = new DetailsBuilder();
+  if (p.content) details.add('', p.content);
+  if (p.contentText !== undefined) details.set('content', p.contentText);
+  details.add('', p.extras, 0, p.skip, (key) => {
+    const k = p.camelExtras ? key.charAt(0).toLowerCase() + key.slice(1) : key;
+    return details.has(k) ? `event.${k}` : k;
+  });
+  if (suffix !== undefined && suffix !== status) details.set('nameStatus', suffix);
+  let time = p.time;
+  if (time === undefined) {
+    time = ctx.now().toISOString();
+    details.set('timeSource', 'received');
+  }
+
+  return {
+    id: p.id ?? payloadHash(p.raw),
+    kind: 'system-event',
+    source: p.source,
+    product: p.product,
+    name,
+    status,
+    severity,
+    resourceId,
+    ...(resourceArn !== undefined ? { resourceArn } : {}),
+    ...(resourceName !== undefined ? { resourceName } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(account !== undefined ? { accountId: account } : {}),
+    time,
+    summary,
+    details: details.finish(),
+    raw: p.raw,
+  };
+}

@@ -1,0 +1,74 @@
+const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const EXTENDED =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|PRC|UTC|GMT)?$/;
+const DIGITS = /^-?\d{1,16}$/;
+
+const MIN_MS = Date.UTC(1970, 0, 1);
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function offsetMinutes(zone: string | undefined, fallback: number): number | undefined {
+  if (zone === undefined) return fallback;
+  if (zone === 'Z' || zone === 'z' || zone === 'UTC' || zone === 'GMT') return 0;
+  if (zone === 'PRC') return 480; // EventBridge's aliyunpublishtime: China Standard Time
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const h = Number(digits.slice(0, 2));
+  const m = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  if (h > 23 || m > 59) return undefined;
+  return sign * (h * 60 + m);
+}
+
+function build(
+  y: string,
+  mo: string,
+  d: string,
+  h: string,
+  mi: string,
+  s: string | undefined,
+  frac: string | undefined,
+  offset: number | undefined,
+): string | undefined {
+  if (offset === undefined) return undefined;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
+  const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
+  const utc = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms) - offset * 60_000;
+  // Reject dates that JavaScript silently rolls over (Feb 30 → Mar 2).
+  const check = new Date(Date.UTC(Number(y), month - 1, day));
+  if (check.getUTCDate() !== day) return undefined;
+  return fromEpochMs(utc);
+}
+
+function fromEpochMs(ms: number): string | undefined {
+  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
+  return new Date(ms).toISOString();
+}
+
+/** Epoch seconds (10 digits and below) or milliseconds (11+ digits) to ISO. */
+export function fromEpoch(n: number): string | undefined {
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  return fromEpochMs(n < 1e11 ? n * 1000 : n);
+}
+
+/**
+ * Any time representation seen in Alibaba Cloud payloads → ISO 8601 UTC, or `undefined` when unusable:
+ * - CloudMonitor `eventTime` `20210702T141200.490+0800` (no offset → UTC+8, the documented zone)
+ * - ISO/RFC 3339 with `Z`, an offset, `PRC` (UTC+8), or no zone (UTC assumed), seconds optional
+ * - epoch numbers or digit strings: up to 10 digits = seconds, 11+ digits = milliseconds
+ */
+export function toIsoTime(value: unknown): string | undefined {
+  if (typeof value === 'number') return fromEpoch(value);
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  if (s.length < 8 || s.length > 40) return DIGITS.test(s) ? fromEpoch(Number(s)) : undefined;
+  if (DIGITS.test(s)) return fromEpoch(Number(s));
+  let m = COMPACT.exec(s);
+  if (m) return build(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6], m[7], offsetMinutes(m[8], 480));
+  m = EXTENDED.exec(s);
+  if (m) return build(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6], m[7], offsetMinutes(m[8], 0));
+  return undefined;
+}

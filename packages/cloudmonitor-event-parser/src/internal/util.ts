@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import type { AlertDetailValue } from '../types.js';
+
+/** A plain JSON-ish object. */
+export type Obj = Record<string, unknown>;
+
+/** Deepest nesting flattened into `details`; deeper values become a marker string. */
+export const MAX_DETAIL_DEPTH = 8;
+/** Most keys put into one alert's `details`. */
+export const MAX_DETAIL_KEYS = 256;
+/** Longest string value kept in `details` (longer values are cut and end with `…`). */
+export const MAX_DETAIL_STRING = 4096;
+/** Deepest nesting walked when hashing a payload. */
+const MAX_HASH_DEPTH = 32;
+/** Largest canonical text hashed (keeps hashing of huge payloads bounded). */
+const MAX_HASH_CHARS = 1 << 20;
+
+export function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Own property read that never walks the prototype chain (`o.__proto__`, `o.constructor` are not data). */
+export function own(o: Obj, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/**
+ * A usable string field: non-empty strings (trimmed) and finite numbers; `"null"`/`"undefined"` literals,
+ * empty strings and everything else give `undefined`.
+ */
+export function str(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (t === '' || t === 'null' || t === 'undefined') return undefined;
+    return t;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Assigns without ever invoking the `__proto__` setter. */
+export function safeSet(target: Obj, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+function capString(s: string): string {
+  return s.length > MAX_DETAIL_STRING ? `${s.slice(0, MAX_DETAIL_STRING - 1)}…` : s;
+}
+
+/** Flattens values into `details`, keys joined with `.`, bounded in depth, key count and string length. */
+export class DetailsBuilder {
+  readonly out: Record<string, AlertDetailValue> = {};
+  private count = 0;
+  private truncated = false;
+
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.out, key);
+  }
+
+  set(key: string, value: AlertDetailValue): void {
+    if (!this.has(key)) {
+      if (this.count >= MAX_DETAIL_KEYS) {
+        this.truncated = true;
+        return;
+      }
+      this.count++;
+    }
+    safeSet(this.out, key, typeof value === 'string' ? capString(value) : value);
+  }
+
+  /** Adds `value` under `prefix` (flattening objects/arrays); `skip` lists top-level keys to leave out. */
+  add(prefix: string, value: unknown, depth = 0, skip?: ReadonlySet<string>, rename?: (key: string) => string): void {
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') {
+      if (prefix !== '') this.set(prefix, value);
+      return;
+    }
+    if (typeof value === 'number') {
+      if (prefix !== '') this.set(prefix, Number.isFinite(value) ? value : String(value));
+      return;
+    }
+    if (typeof value === 'bigint') {
+      if (prefix !== '') this.set(prefix, value.toString());
+      return;
+    }
+    if (depth >= MAX_DETAIL_DEPTH) {
+      this.truncated = true;
+      if (prefix !== '') this.set(prefix, '[nested too deep]');
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (value.length === 0) {
+        if (prefix !== '') this.set(prefix, '[]');
+        return;
+      }
+      const n = Math.min(value.length, MAX_DETAIL_KEYS);
+      for (let i = 0; i < n; i++) {
+        if (this.count >= MAX_DETAIL_KEYS) {
+          this.truncated = true;
+          return;
+        }
+        this.add(prefix === '' ? String(i) : `${prefix}.${i}`, value[i], depth + 1);
+      }
+      if (n < value.length) this.truncated = true;
+      return;
+    }
+    if (typeof value === 'object') {
+      const keys = Object.keys(value);
+      if (keys.length === 0) {
+        if (prefix !== '') this.set(prefix, '{}');
+        return;
+      }
+      for (const k of keys) {
+        if (depth === 0 && skip?.has(k)) continue;
+        if (this.count >= MAX_DETAIL_KEYS) {
+          this.truncated = true;
+          return;
+        }
+        let key = prefix === '' ? k : `${prefix}.${k}`;
+        if (depth === 0 && rename) key = rename(key);
+        this.add(key, (value as Obj)[k], depth + 1);
+      }
+    }
+  }
+
+  finish(): Record<string, AlertDetailValue> {
+    if (this.truncated) safeSet(this.out, 'detailsTruncated', true);
+    return this.out;
+  }
+}
+
+/** Canonical text of a value: sorted keys, bounded depth and size, never throws on cycles. */
+export function canonical(value: unknown): string {
+  const parts: string[] = [];
+  let size = 0;
+  const walk = (v: unknown, depth: number): void => {
+    if (size > MAX_HASH_CHARS) return;
+    let piece: string;
+    if (v === null || v === undefined) piece = 'null';
+    else if (typeof v === 'string') piece = JSON.stringify(v);
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') piece = String(v);
+    else if (typeof v !== 'object') piece = 'null';
+    else if (depth >= MAX_HASH_DEPTH) piece = '"[deep]"';
+    else if (Array.isArray(v)) {
+      parts.push('[');
+      for (let i = 0; i < v.length && size <= MAX_HASH_CHARS; i++) {
+        if (i > 0) parts.push(',');
+        walk(v[i], depth + 1);
+      }
+      parts.push(']');
+      return;
+    } else {
+      parts.push('{');
+      const keys = Object.keys(v).sort();
+      for (let i = 0; i < keys.length && size <= MAX_HASH_CHARS; i++) {
+        const k = keys[i] as string;
+        if (i > 0) parts.push(',');
+        parts.push(JSON.stringify(k), ':');
+        walk((v as Obj)[k], depth + 1);
+      }
+      parts.push('}');
+      return;
+    }
+    size += piece.length;
+    parts.push(piece);
+  };
+  walk(value, 0);
+  return parts.join('');
+}
+
+/** Stable id for a payload without one: `sha256:` + 32 hex chars of the canonical text. */
+export function payloadHash(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonical(value)).digest('hex').slice(0, 32)}`;
+}
+
+/** Splits `SomeCamelCase.Words` into `some camel case words`. */
+export function humanize(token: string): string {
+  return token
+    .replace(/[._-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
+}
+
+/** `name (id)`, `id`, or `name` as available. */
+export function label(name: string | undefined, id: string | undefined): string {
+  if (name && id && name !== id) return `${name} (${id})`;
+  return id || name || 'unknown resource';
+}
+
+/**
+ * Parses a resource reference: an ARN `acs:<product>:<region>:<account>:<type>/<id>`, the CloudEvent subject form
+ * `acs.<product>:<region>:<account>:<id>`, or a bare id.
+ */
+export function parseResourceRef(ref: string | undefined): {
+  id?: string;
+  arn?: string;
+  product?: string;
+  region?: string;
+  account?: string;
+  type?: string;
+} {
+  if (!ref) return {};
+  const colonForm = ref.startsWith('acs:');
+  if (!colonForm && !ref.startsWith('acs.')) return { id: ref };
+  const parts = ref.split(':');
+  const base = colonForm ? 1 : 0;
+  if (parts.length < base + 4) return colonForm ? { arn: ref } : {};
+  const product = colonForm ? parts[1] : parts[0]!.slice(4);
+  const region = parts[base + 1];
+  const account = parts[base + 2];
+  const resource = parts.slice(base + 3).join(':');
+  const firstSlash = resource.indexOf('/');
+  const id = firstSlash >= 0 ? resource.slice(resource.lastIndexOf('/') + 1) : resource;
+  const type = firstSlash >= 0 ? resource.slice(0, firstSlash) : undefined;
+  return {
+    ...(id ? { id } : {}),
+    ...(colonForm ? { arn: ref } : {}),
+    ...(product ? { product } : {}),
+    ...(region ? { region } : {}),
+    ...(account && !account.startsWith('{') && !account.includes('*') ? { account } : {}),
+    ...(type ? { type } : {}),
+  };
+}

@@ -1,0 +1,399 @@
+import { EventParseError, type EventParseErrorDetails } from './errors.js';
+import {
+  bytesToText,
+  checkTextSize,
+  classifyContentType,
+  cleanText,
+  DEFAULT_MAX_INPUT_BYTES,
+  looksLikeForm,
+  parseForm,
+  parseJson,
+  type BodyKind,
+} from './internal/decode.js';
+import {
+  apiEventList,
+  apiEventParts,
+  classifyObject,
+  cloudEventParts,
+  cloudMonitorParts,
+  unwrapEnvelopeObject,
+} from './internal/families.js';
+import { buildMetricAlarm } from './internal/metric-alarm.js';
+import { buildSystemAlert, type ParseContext } from './internal/system-event.js';
+import { isObj, type Obj } from './internal/util.js';
+import type { Alert, EventFamily, HttpTriggerRequest, ParseOptions, SafeParseResult } from './types.js';
+
+interface Resolved {
+  readonly contentType: string | undefined;
+  readonly maxInputBytes: number;
+  readonly ctx: ParseContext;
+}
+
+const OPTION_KEYS = new Set(['contentType', 'maxInputBytes', 'now']);
+
+function safeNow(now: () => Date): () => Date {
+  return () => {
+    const d = now();
+    return d instanceof Date && Number.isFinite(d.getTime()) ? d : new Date();
+  };
+}
+
+function resolveOptions(options: ParseOptions | undefined): Resolved {
+  if (options === undefined || options === null) {
+    return { contentType: undefined, maxInputBytes: DEFAULT_MAX_INPUT_BYTES, ctx: { now: () => new Date() } };
+  }
+  if (typeof options !== 'object') {
+    throw new EventParseError('INVALID_OPTIONS', `options must be an object, got ${typeof options}.`, { path: 'options' });
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new EventParseError(
+        'INVALID_OPTIONS',
+        `Unknown option "options.${key.slice(0, 40)}". Allowed: contentType, maxInputBytes, now.`,
+        { path: `options.${key.slice(0, 40)}` },
+      );
+    }
+  }
+  const { contentType, maxInputBytes, now } = options;
+  if (contentType !== undefined && typeof contentType !== 'string') {
+    throw new EventParseError(
+      'INVALID_OPTIONS',
+      `options.contentType must be a string such as "application/json", got ${typeof contentType}.`,
+      { path: 'options.contentType' },
+    );
+  }
+  if (maxInputBytes !== undefined && !(Number.isInteger(maxInputBytes) && maxInputBytes > 0)) {
+    throw new EventParseError('INVALID_OPTIONS', 'options.maxInputBytes must be a positive integer (bytes).', {
+      path: 'options.maxInputBytes',
+    });
+  }
+  if (now !== undefined && typeof now !== 'function') {
+    throw new EventParseError('INVALID_OPTIONS', 'options.now must be a function returning a Date.', { path: 'options.now' });
+  }
+  return {
+    contentType,
+    maxInputBytes: maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
+    ctx: { now: now ? safeNow(now) : () => new Date() },
+  };
+}
+
+function rethrowAt(error: unknown, index: number): never {
+  if (EventParseError.isEventParseError(error)) {
+    const d: EventParseErrorDetails = error.details;
+    throw new EventParseError(
+      error.code,
+      `Event [${index}] of the batch: ${error.message}`,
+      { ...d, path: d.path ? `[${index}].${d.path}` : `[${index}]` },
+      error.cause === undefined ? undefined : { cause: error.cause },
+    );
+  }
+  throw error;
+}
+
+function keyHint(o: Obj): string {
+  const keys = Object.keys(o);
+  if (keys.length === 0) return 'it is an empty object';
+  const shown = keys.slice(0, 8).map((k) => k.slice(0, 32).replace(/[^\w.-]/g, '?'));
+  return `its top-level keys are ${shown.join(', ')}${keys.length > 8 ? `, … (${keys.length} keys)` : ''}`;
+}
+
+function unknownFormat(o: Obj, where: string): EventParseError {
+  return new EventParseError(
+    'UNKNOWN_FORMAT',
+    `The ${where} is not a payload the parser knows (${keyHint(o)}). Expected a CloudMonitor system event ` +
+      '({product, name, resourceId, content, ...}), an EventBridge CloudEvent ({specversion, id, source, type, data}), ' +
+      'a metric-alarm callback (alertName=...&alertState=...), a DescribeSystemEventAttribute event, or an FC 3.0 HTTP-trigger envelope.',
+  );
+}
+
+function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string): Alert[] {
+  const family = classifyObject(o);
+  switch (family) {
+    case 'http-trigger': {
+      if (!allowEnvelope) {
+        throw new EventParseError(
+          'UNKNOWN_FORMAT',
+          `The ${where} is an FC HTTP-trigger envelope nested inside another payload; envelopes cannot be nested or batched. ` +
+            'Pass the FC event itself.',
+          { family },
+        );
+      }
+      const request = unwrapEnvelopeObject(o, r.maxInputBytes);
+      return parseText(request.body, classifyContentType(request.contentType, 'the HTTP Content-Type header'), r, false, 'HTTP-trigger body', true);
+    }
+    case 'eventbridge':
+      return [buildSystemAlert(cloudEventParts(o, r.maxInputBytes), r.ctx)];
+    case 'cloudmonitor-api-event': {
+      const list = apiEventList(o);
+      if (list === undefined) return [buildSystemAlert(apiEventParts(o), r.ctx)];
+      const out: Alert[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        try {
+          if (!isObj(item)) {
+            throw new EventParseError('UNKNOWN_FORMAT', 'The DescribeSystemEventAttribute list holds a value that is not an event object.', {
+              family,
+            });
+          }
+          out.push(...parseObject(item, r, false, 'DescribeSystemEventAttribute event'));
+        } catch (error) {
+          rethrowAt(error, i);
+        }
+      }
+      return out;
+    }
+    case 'metric-alarm':
+      return [buildMetricAlarm(o, r.ctx)];
+    case 'cloudmonitor-event':
+      return [buildSystemAlert(cloudMonitorParts(o), r.ctx)];
+    default:
+      throw unknownFormat(o, where);
+  }
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+function parseValue(v: unknown, r: Resolved, allowEnvelope: boolean, allowString: boolean, where: string): Alert[] {
+  if (Array.isArray(v)) {
+    const out: Alert[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      try {
+        if (!isObj(item)) {
+          throw new EventParseError(
+            'UNKNOWN_FORMAT',
+            `A batch must hold event objects, but this element is ${typeName(item)}. EventBridge batch push sends an array of CloudEvents.`,
+          );
+        }
+        out.push(...parseObject(item, r, false, 'batch element'));
+      } catch (error) {
+        rethrowAt(error, i);
+      }
+    }
+    return out;
+  }
+  if (isObj(v)) return parseObject(v, r, allowEnvelope, where);
+  if (typeof v === 'string' && allowString) return parseText(v, 'sniff', r, allowEnvelope, `JSON string in the ${where}`, false);
+  throw new EventParseError(
+    'UNKNOWN_FORMAT',
+    `The ${where} is a JSON ${typeName(v)}; expected an event object or an array of events.`,
+  );
+}
+
+function parseText(
+  text: string,
+  kind: BodyKind,
+  r: Resolved,
+  allowEnvelope: boolean,
+  where: string,
+  allowString: boolean,
+): Alert[] {
+  checkTextSize(text, r.maxInputBytes, where);
+  const t = cleanText(text);
+  if (t === '') {
+    throw new EventParseError(
+      'EMPTY_INPUT',
+      `The ${where} is empty. Pass the event payload (the FC event Buffer, the HTTP body, or a decoded object).`,
+      { inputSize: text.length },
+    );
+  }
+  if (kind === 'json') return parseValue(parseJson(t, where), r, allowEnvelope, allowString, where);
+  if (kind === 'form') return parseValue(parseForm(t, where), r, allowEnvelope, false, where);
+  const first = t.charCodeAt(0);
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */ || first === 0x22 /* " */) {
+    return parseValue(parseJson(t, where), r, allowEnvelope, allowString, where);
+  }
+  if (looksLikeForm(t)) return parseValue(parseForm(t, where), r, allowEnvelope, false, where);
+  throw new EventParseError(
+    'UNKNOWN_FORMAT',
+    `The ${where} is neither JSON nor a form-urlencoded body (${t.length} characters). Pass the event JSON, ` +
+      'or the metric-alarm callback body with contentType "application/x-www-form-urlencoded".',
+    { inputSize: t.length },
+  );
+}
+
+function parseInput(input: unknown, r: Resolved): Alert[] {
+  if (input === undefined || input === null) {
+    throw new EventParseError(
+      'EMPTY_INPUT',
+      `The input is ${input === null ? 'null' : 'undefined'}. Pass the event payload (string, Buffer/Uint8Array or object).`,
+    );
+  }
+  if (typeof input === 'string') return parseText(input, classifyContentType(r.contentType), r, true, 'input', true);
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+    const kind = classifyContentType(r.contentType);
+    return parseText(bytesToText(bytes, r.maxInputBytes, 'input'), kind, r, true, 'input', true);
+  }
+  if (typeof input === 'object') return parseValue(input, r, true, false, 'input');
+  throw new EventParseError(
+    'INVALID_INPUT_TYPE',
+    `The input is a ${typeof input}; pass a string, a Buffer/Uint8Array, or an already parsed object.`,
+  );
+}
+
+function wrapUnexpected(error: unknown): EventParseError {
+  if (EventParseError.isEventParseError(error)) return error;
+  const kind = error instanceof Error ? error.name : typeof error;
+  return new EventParseError(
+    'INTERNAL_ERROR',
+    `Unexpected ${kind} while parsing the input (a parser bug, or an object with throwing getters). ` +
+      'Report it with the input that caused it.',
+    {},
+    { cause: error },
+  );
+}
+
+/**
+ * Parses any supported Alibaba Cloud alert payload into normalized alerts.
+ *
+ * Accepts the FC event as it arrives (a `Buffer`), a string, or an already parsed object. A batch
+ * (array of CloudEvents) or a `DescribeSystemEventAttribute` response gives several alerts; an
+ * empty array gives none. Without `options.contentType` the family is detected from the input.
+ *
+ * @param input - `string`, `Uint8Array`/`Buffer`, `ArrayBuffer`, or a parsed object/array
+ * @param options - content type, size limit, clock ({@link ParseOptions})
+ * @returns one alert per event
+ * @throws {@link EventParseError} and nothing else; see its `code`
+ *
+ * @example
+ * ```ts
+ * import { parse } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * export const handler = async (event: Buffer) => {
+ *   const alerts = parse(event);
+ *   for (const alert of alerts) console.log(alert.severity, alert.summary);
+ *   // warning ECS instance web-prod-01 (i-bp1...) is Stopped
+ * };
+ * ```
+ */
+export function parse(input: string | Uint8Array | ArrayBuffer | object, options?: ParseOptions): Alert[] {
+  try {
+    return parseInput(input, resolveOptions(options));
+  } catch (error) {
+    throw wrapUnexpected(error);
+  }
+}
+
+/**
+ * Like {@link parse}, but returns the error instead of throwing. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { safeParse } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * const result = safeParse(body, { contentType: headers['content-type'] });
+ * if (result.success) await notify(result.data);
+ * else console.error(result.error.code, result.error.message);
+ * ```
+ */
+export function safeParse(input: string | Uint8Array | ArrayBuffer | object, options?: ParseOptions): SafeParseResult {
+  try {
+    return { success: true, data: parse(input, options) };
+  } catch (error) {
+    return { success: false, error: wrapUnexpected(error) };
+  }
+}
+
+function decodeForDetection(input: unknown, r: Resolved): unknown {
+  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const text =
+      typeof input === 'string'
+        ? input
+        : bytesToText(input instanceof Uint8Array ? input : new Uint8Array(input), r.maxInputBytes, 'input');
+    checkTextSize(text, r.maxInputBytes, 'input');
+    const t = cleanText(text);
+    const kind = classifyContentType(r.contentType);
+    if (kind === 'form' || (kind === 'sniff' && t !== '' && !'{["'.includes(t[0]!) && looksLikeForm(t))) {
+      return parseForm(t, 'input');
+    }
+    const v = parseJson(t, 'input');
+    return typeof v === 'string' ? parseJson(cleanText(v), 'input') : v;
+  }
+  return input;
+}
+
+/**
+ * Tells which {@link EventFamily} an input belongs to, without normalizing it. Never throws:
+ * `undefined` means "not recognised" (or not decodable). An array is classified by its elements
+ * when they all agree. Use it in the forwarder to tell an HTTP-trigger envelope from an event.
+ *
+ * @example
+ * ```ts
+ * import { detectFamily, unwrapHttpTriggerEvent, parse } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * if (detectFamily(event) === 'http-trigger') {
+ *   const request = unwrapHttpTriggerEvent(event);
+ *   // check request.query.token, then:
+ *   parse(request.body, { contentType: request.contentType });
+ * }
+ * ```
+ */
+export function detectFamily(input: unknown, options?: ParseOptions): EventFamily | undefined {
+  try {
+    const v = decodeForDetection(input, resolveOptions(options));
+    if (Array.isArray(v)) {
+      let family: EventFamily | undefined;
+      for (const item of v) {
+        const f = isObj(item) ? classifyObject(item) : undefined;
+        if (f === undefined || (family !== undefined && f !== family)) return undefined;
+        family = f;
+      }
+      return family;
+    }
+    return isObj(v) ? classifyObject(v) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Unwraps an FC 3.0 HTTP-trigger event: method, path, lower-cased headers, query parameters, and the body
+ * as text (base64-decoded when `isBase64Encoded`). The forwarder uses it for its token check before parsing the body.
+ *
+ * @param event - the FC event (`Buffer`, string or parsed object)
+ * @param options - `maxInputBytes` applies to the event and to the decoded body
+ * @throws {@link EventParseError} `UNKNOWN_FORMAT` when the input is not an HTTP-trigger envelope,
+ * `INVALID_BASE64`, `INVALID_JSON`, `INVALID_FIELD`, `INPUT_TOO_LARGE`
+ *
+ * @example
+ * ```ts
+ * import { unwrapHttpTriggerEvent, parse } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * const request = unwrapHttpTriggerEvent(eventBuffer);
+ * if (!tokenMatches(request.query.token)) return { statusCode: 403, body: 'forbidden' };
+ * const alerts = parse(request.body, { contentType: request.contentType });
+ * ```
+ */
+export function unwrapHttpTriggerEvent(
+  event: string | Uint8Array | ArrayBuffer | object,
+  options?: Pick<ParseOptions, 'maxInputBytes'>,
+): HttpTriggerRequest {
+  try {
+    const r = resolveOptions(options);
+    let v: unknown = event;
+    if (typeof event === 'string' || event instanceof Uint8Array || event instanceof ArrayBuffer) {
+      const text =
+        typeof event === 'string'
+          ? event
+          : bytesToText(event instanceof Uint8Array ? event : new Uint8Array(event), r.maxInputBytes, 'FC event');
+      checkTextSize(text, r.maxInputBytes, 'FC event');
+      const t = cleanText(text);
+      if (t === '') throw new EventParseError('EMPTY_INPUT', 'The FC event is empty; pass the HTTP-trigger event unchanged.');
+      v = parseJson(t, 'FC event', 'http-trigger');
+    }
+    if (!isObj(v) || classifyObject(v) !== 'http-trigger') {
+      throw new EventParseError(
+        'UNKNOWN_FORMAT',
+        'The FC event is not an FC 3.0 HTTP-trigger envelope ({version, rawPath, headers, queryParameters, body, ' +
+          'isBase64Encoded, requestContext}). Call parse() for event-trigger payloads.',
+        { family: isObj(v) ? classifyObject(v) : undefined },
+      );
+    }
+    return unwrapEnvelopeObject(v, r.maxInputBytes);
+  } catch (error) {
+    throw wrapUnexpected(error);
+  }
+}
