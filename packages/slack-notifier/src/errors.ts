@@ -1,0 +1,149 @@
+const NOTIFIER_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackNotifierError');
+const WEBHOOK_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackWebhookError');
+
+/**
+ * Stable codes of {@link SlackNotifierError} raised by this package itself (not by Slack).
+ *
+ * - `INVALID_WEBHOOK_URL`: the webhook URL given to {@link SlackWebhook} is not an absolute `https:` URL
+ *   (`http:` is accepted for loopback hosts only).
+ * - `INVALID_OPTIONS`: an options object has unknown keys or values of the wrong type.
+ * - `INVALID_MESSAGE`: `send()` was given something that is not a Slack message object or JSON string.
+ * - `NO_ALERTS`: `toSlackMessage([])` (there is nothing to render).
+ * - `SEND_FAILED`: a custom transport given to `RateLimitedSender` threw something that is not a notifier error
+ *   (the original is the `cause`).
+ * - `SINK_ERROR`: the local Slack sink could not start.
+ */
+export type SlackNotifierErrorCode =
+  | 'INVALID_WEBHOOK_URL'
+  | 'INVALID_OPTIONS'
+  | 'INVALID_MESSAGE'
+  | 'NO_ALERTS'
+  | 'SEND_FAILED'
+  | 'SINK_ERROR';
+
+/**
+ * Codes of {@link SlackWebhookError}. Slack's own error strings (the plain-text response body, e.g.
+ * `invalid_payload`, `channel_not_found`, `channel_is_archived`, `action_prohibited`, `rollup_error`)
+ * are passed through in lower case; failures that have no Slack body use these upper-case codes:
+ *
+ * - `RATE_LIMITED`: HTTP 429 and the retries were exhausted.
+ * - `HTTP_<status>`: a non-2xx response with an empty or non-text body.
+ * - `TIMEOUT`: no complete response within `timeoutMs` (the last attempt).
+ * - `CONNECTION_ERROR`: connection refused/reset/dropped before a response.
+ * - `DEADLINE_EXCEEDED`: the next attempt (or the wait before it) would end after `deadlineMs`.
+ */
+export type SlackWebhookErrorCode =
+  | 'RATE_LIMITED'
+  | 'TIMEOUT'
+  | 'CONNECTION_ERROR'
+  | 'DEADLINE_EXCEEDED'
+  | `HTTP_${number}`
+  | (string & {});
+
+function summarizeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return typeof cause === 'string' ? cause : '';
+}
+
+/**
+ * Base class of every error thrown by `@ecs-pulse/slack-notifier`. Carries a stable `code` and an
+ * ES2022 `cause`; the message ends with a summary of the cause. Use {@link SlackNotifierError.isSlackNotifierError}
+ * rather than `instanceof` so the check survives duplicate installs.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new SlackWebhook('not a url');
+ * } catch (error) {
+ *   if (SlackNotifierError.isSlackNotifierError(error)) console.error(error.code); // INVALID_WEBHOOK_URL
+ * }
+ * ```
+ */
+export class SlackNotifierError extends Error {
+  /** Stable machine-readable code, see {@link SlackNotifierErrorCode} and {@link SlackWebhookErrorCode}. */
+  readonly code: string;
+  /** The package that raised the error (useful when errors from several packages meet in one log). */
+  readonly package = '@ecs-pulse/slack-notifier';
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    const causeSummary = options?.cause === undefined ? '' : summarizeCause(options.cause);
+    super(causeSummary ? `${message} (cause: ${causeSummary})` : message, options);
+    this.name = 'SlackNotifierError';
+    this.code = code;
+    Object.defineProperty(this, NOTIFIER_ERROR_BRAND, { value: true });
+  }
+
+  /**
+   * True when `value` is a {@link SlackNotifierError} (or a subclass), from any copy of this package.
+   *
+   * @example
+   * ```ts
+   * if (SlackNotifierError.isSlackNotifierError(error)) console.log(error.code);
+   * ```
+   */
+  static isSlackNotifierError(value: unknown): value is SlackNotifierError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[NOTIFIER_ERROR_BRAND] === true;
+  }
+}
+
+/**
+ * Delivery to a Slack incoming webhook failed. `status` is the HTTP status of the last response
+ * (undefined when no response arrived), `code` is Slack's error string or one of the upper-case codes in
+ * {@link SlackWebhookErrorCode}, `attempts` counts the HTTP requests made, and `retryable` says whether the
+ * final failure was transient (429, 5xx, timeout, connection), i.e. whether trying again later may help.
+ * The message names the webhook only as scheme + host (`webhook`), never its secret path.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await webhook.send(message);
+ * } catch (error) {
+ *   if (SlackWebhookError.isSlackWebhookError(error) && error.code === 'channel_not_found') {
+ *     // the channel was deleted: fix the webhook, retrying will not help
+ *   }
+ * }
+ * ```
+ */
+export class SlackWebhookError extends SlackNotifierError {
+  /** HTTP status of the last response, or `undefined` when none arrived (timeout, connection error). */
+  readonly status: number | undefined;
+  /** Number of HTTP requests made before giving up. */
+  readonly attempts: number;
+  /** Whether the final failure was transient (429, 5xx, timeout, connection error). */
+  readonly retryable: boolean;
+  /** The webhook, redacted to scheme and host (`https://hooks.slack.com/…`). */
+  readonly webhook: string;
+  declare readonly code: SlackWebhookErrorCode;
+
+  constructor(
+    details: {
+      readonly code: SlackWebhookErrorCode;
+      readonly status: number | undefined;
+      readonly attempts: number;
+      readonly retryable: boolean;
+      readonly webhook: string;
+    },
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(details.code, message, options);
+    this.name = 'SlackWebhookError';
+    this.status = details.status;
+    this.attempts = details.attempts;
+    this.retryable = details.retryable;
+    this.webhook = details.webhook;
+    Object.defineProperty(this, WEBHOOK_ERROR_BRAND, { value: true });
+  }
+
+  /**
+   * True when `value` is a {@link SlackWebhookError}, from any copy of this package.
+   *
+   * @example
+   * ```ts
+   * if (SlackWebhookError.isSlackWebhookError(error)) console.log(error.status, error.code);
+   * ```
+   */
+  static isSlackWebhookError(value: unknown): value is SlackWebhookError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WEBHOOK_ERROR_BRAND] === true;
+  }
+}

@@ -1,0 +1,33 @@
+export { AlertDigestQueue } from './digest-queue.js';
+export type { AlertDigestQueueOptions, DigestDelivery, DigestReport } from './digest-queue.js';
+export { DEFAULT_ECS_CONSOLE, ecsConsoleUrl } from './console-links.js';
+export { SlackNotifierError, SlackWebhookError } from './errors.js';
+export type { SlackNotifierErrorCode, SlackWebhookErrorCode } from './errors.js';
+export { fitSlackMessage, SLACK_LIMITS, validateSlackMessage } from './limits.js';
+export type { SlackLimitViolation } from './limits.js';
+export { escapeMrkdwn, slackDate } from './mrkdwn.js';
+export { RateLimitedSender } from './rate-limit.js';
+export type { RateLimitedSenderOptions, SenderStats, SendOutcome } from './rate-limit.js';
+export { DEFAULT_FIELDS, SEVERITY_STYLE, toSlackMessage } from './render.js';
+export type { AlertField, FormatterContext, MentionMap, SlackFormatter, ToSlackMessageOptions } from './render.js';
+export { blockKitBuilderUrl, formatMessageAsText } from './terminal.js';
+export type { FormatAsTextOptions } from './terminal.js';
+export type {
+  ActionsBlock,
+  ButtonElement,
+  ContextBlock,
+  DividerBlock,
+  HeaderBlock,
+  ImageElement,
+  MrkdwnTextObject,
+  NotifiableAlert,
+  NotifiableSeverity,
+  PlainTextObject,
+  SectionBlock,
+  SlackAttachment,
+  SlackBlock,
+  SlackMessage,
+  TextObject,
+} from './types.js';
+export { SlackWebhook } from './webhook.js';
+export type { SlackSendResult, SlackTransport, SlackWebhookOptions } from './webhook.js';

@@ -1,0 +1,578 @@
+import { consoleLinkLabel, DEFAULT_ECS_CONSOLE, ecsConsoleUrl } from './console-links.js';
+import { SlackNotifierError } from './errors.js';
+import { fitInPlace, SLACK_LIMITS } from './limits.js';
+import { ELLIPSIS, escapeAndTruncate, escapeMrkdwn, slackDate, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
+import type {
+  NotifiableAlert,
+  NotifiableSeverity,
+  SectionBlock,
+  SlackAttachment,
+  SlackBlock,
+  SlackMessage,
+  TextObject,
+} from './types.js';
+
+/**
+ * A fact of an alert that can be shown as a field of a single-alert message.
+ *
+ * @example
+ * ```ts
+ * const fields: AlertField[] = ['event', 'status', 'resource', 'time'];
+ * ```
+ */
+export type AlertField = 'product' | 'event' | 'status' | 'severity' | 'resource' | 'region' | 'account' | 'time' | 'source' | 'id';
+
+/**
+ * The fields shown by default, in order.
+ *
+ * @example
+ * ```ts
+ * toSlackMessage(alert, { fields: [...DEFAULT_FIELDS, 'id'] });
+ * ```
+ */
+export const DEFAULT_FIELDS: readonly AlertField[] = Object.freeze(['product', 'event', 'status', 'resource', 'region', 'account', 'time'] as const);
+
+const ALL_FIELDS: readonly AlertField[] = ['product', 'event', 'status', 'severity', 'resource', 'region', 'account', 'time', 'source', 'id'];
+
+/**
+ * Mentions to add per severity: Slack mention tokens such as `<!here>`, `<!channel>`, `<@U024BE7LH>` or
+ * `<!subteam^SAZ94GDB8>`, one string or a list. They are inserted verbatim (they are your configuration,
+ * not event text) and must match Slack's token syntax.
+ *
+ * @example
+ * ```ts
+ * const mentions: MentionMap = { critical: ['<!here>', '<@U024BE7LH>'], warning: '<@U024BE7LH>' };
+ * ```
+ */
+export type MentionMap = Readonly<Partial<Record<NotifiableSeverity, string | readonly string[]>>>;
+
+/**
+ * What a custom {@link SlackFormatter} receives besides the alerts.
+ *
+ * @example
+ * ```ts
+ * const formatter: SlackFormatter = (alerts, ctx) => ({ text: ctx.escape(alerts[0]!.summary) });
+ * ```
+ */
+export interface FormatterContext {
+  /** The built-in layout, to wrap or post-process. */
+  readonly render: (alerts: readonly NotifiableAlert[]) => SlackMessage;
+  /** Escapes event text for mrkdwn (`&`, `<`, `>`). */
+  readonly escape: (text: string) => string;
+  /** Formats an ISO time as a reader-local `<!date^…>` token. */
+  readonly date: (iso: string) => string;
+  /** The configured mentions that apply to these alerts, already joined with spaces ('' when none). */
+  readonly mentions: string;
+}
+
+/**
+ * Your own layout. Whatever it returns is passed through {@link fitSlackMessage}, so it always fits Slack's
+ * limits; escaping event text is your job (use `context.escape`).
+ *
+ * @example
+ * ```ts
+ * const formatter: SlackFormatter = (alerts, ctx) => {
+ *   const message = ctx.render(alerts);
+ *   return { ...message, username: 'alerts-bot' };
+ * };
+ * ```
+ */
+export type SlackFormatter = (alerts: readonly NotifiableAlert[], context: FormatterContext) => SlackMessage;
+
+/**
+ * Options of {@link toSlackMessage}. Unknown keys are rejected with `INVALID_OPTIONS`.
+ *
+ * @example
+ * ```ts
+ * const options: ToSlackMessageOptions = { mentions: { critical: '<!here>' }, environment: 'prod', titlePrefix: '[prod]' };
+ * ```
+ */
+export interface ToSlackMessageOptions {
+  /**
+   * Fields of a single-alert message, in order (at most 10; empty values are skipped).
+   * @default DEFAULT_FIELDS (`product, event, status, resource, region, account, time`)
+   */
+  readonly fields?: readonly AlertField[];
+  /**
+   * Mentions per severity.
+   * @default {} (nobody is mentioned)
+   */
+  readonly mentions?: MentionMap;
+  /**
+   * Replace the layout. Output is still fitted to Slack's limits.
+   * @default the built-in single/digest layout
+   */
+  readonly formatter?: SlackFormatter;
+  /**
+   * Text put before the header and the fallback text, e.g. `[prod]`.
+   * @default '' (none)
+   */
+  readonly titlePrefix?: string;
+  /**
+   * Environment label shown in the footer, e.g. `prod`.
+   * @default undefined (not shown)
+   */
+  readonly environment?: string;
+  /**
+   * Put the body blocks in a secondary attachment whose `color` is the severity colour (Slack's only way
+   * to show a colour bar). When false, every block is top-level and severity shows as an emoji only.
+   * @default true
+   */
+  readonly colorBar?: boolean;
+  /**
+   * Add an "Open … in console" button for ECS instances, disks and snapshots.
+   * @default true
+   */
+  readonly consoleLinks?: boolean;
+  /**
+   * Origin of the ECS console; `https://ecs.console.alibabacloud.com` for the international site.
+   * @default 'https://ecs.console.aliyun.com'
+   */
+  readonly consoleBaseUrl?: string;
+  /**
+   * How many entries of `alert.details` a single-alert message lists.
+   * @default 8
+   */
+  readonly maxDetails?: number;
+  /**
+   * Footer text (context block).
+   * @default 'ecs-pulse'
+   */
+  readonly footer?: string;
+}
+
+interface ResolvedOptions {
+  readonly fields: readonly AlertField[];
+  readonly mentions: Readonly<Partial<Record<NotifiableSeverity, readonly string[]>>>;
+  readonly formatter: SlackFormatter | undefined;
+  readonly titlePrefix: string;
+  readonly environment: string | undefined;
+  readonly colorBar: boolean;
+  readonly consoleLinks: boolean;
+  readonly consoleBaseUrl: string;
+  readonly maxDetails: number;
+  readonly footer: string;
+}
+
+const DEFAULTS: ResolvedOptions = Object.freeze({
+  fields: DEFAULT_FIELDS,
+  mentions: {},
+  formatter: undefined,
+  titlePrefix: '',
+  environment: undefined,
+  colorBar: true,
+  consoleLinks: true,
+  consoleBaseUrl: DEFAULT_ECS_CONSOLE,
+  maxDetails: 8,
+  footer: 'ecs-pulse',
+});
+
+const SEVERITIES: readonly NotifiableSeverity[] = ['critical', 'warning', 'info', 'ok'];
+const MENTION_RE = /^<(?:!here|!channel|!everyone|@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(?:\|[^<>|]*)?)>$/;
+
+/**
+ * Severity presentation: emoji, word and colour (Slack's brand red, yellow, blue and green).
+ *
+ * @example
+ * ```ts
+ * SEVERITY_STYLE.critical.color; // '#E01E5A'
+ * ```
+ */
+export const SEVERITY_STYLE: Readonly<Record<NotifiableSeverity, { readonly emoji: string; readonly word: string; readonly color: string }>> =
+  Object.freeze({
+    critical: Object.freeze({ emoji: '🔴', word: 'Critical', color: '#E01E5A' }),
+    warning: Object.freeze({ emoji: '🟠', word: 'Warning', color: '#ECB22E' }),
+    info: Object.freeze({ emoji: '🔵', word: 'Info', color: '#36C5F0' }),
+    ok: Object.freeze({ emoji: '🟢', word: 'OK', color: '#2EB67D' }),
+  });
+
+/** @internal Validates options (throws `INVALID_OPTIONS`); exported for the digest queue. */
+export function resolveOptions(options: ToSlackMessageOptions | undefined): ResolvedOptions {
+  if (options === undefined) return DEFAULTS;
+  const issues: string[] = [];
+  if (typeof options !== 'object' || options === null) {
+    throw new SlackNotifierError('INVALID_OPTIONS', 'toSlackMessage options must be an object. Pass e.g. { environment: "prod" } or nothing.');
+  }
+  const known = new Set(Object.keys(DEFAULTS));
+  for (const key of Object.keys(options)) if (!known.has(key)) issues.push(`${key}: unknown option (known: ${[...known].join(', ')})`);
+  const o = options as Record<string, unknown>;
+  let fields = DEFAULTS.fields;
+  if (o.fields !== undefined) {
+    if (!Array.isArray(o.fields)) issues.push('fields: must be an array of field names');
+    else {
+      o.fields.forEach((f, i) => {
+        if (!ALL_FIELDS.includes(f as AlertField)) issues.push(`fields[${i}]: "${String(f)}" is not one of ${ALL_FIELDS.join(', ')}`);
+      });
+      if (new Set(o.fields).size !== o.fields.length) issues.push('fields: contains duplicates');
+      fields = o.fields as AlertField[];
+    }
+  }
+  const mentions: Partial<Record<NotifiableSeverity, readonly string[]>> = {};
+  if (o.mentions !== undefined) {
+    if (typeof o.mentions !== 'object' || o.mentions === null || Array.isArray(o.mentions)) issues.push('mentions: must be an object keyed by severity');
+    else {
+      for (const [sev, value] of Object.entries(o.mentions)) {
+        if (!SEVERITIES.includes(sev as NotifiableSeverity)) {
+          issues.push(`mentions.${sev}: not a severity (use ${SEVERITIES.join(', ')})`);
+          continue;
+        }
+        const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
+        if (!list) {
+          issues.push(`mentions.${sev}: must be a mention string or an array of them`);
+          continue;
+        }
+        list.forEach((m, i) => {
+          if (typeof m !== 'string' || !MENTION_RE.test(m)) {
+            issues.push(`mentions.${sev}${Array.isArray(value) ? `[${i}]` : ''}: "${String(m)}" is not a Slack mention token; use <!here>, <!channel>, <@U123ABC> or <!subteam^S123ABC>`);
+          }
+        });
+        mentions[sev as NotifiableSeverity] = list as string[];
+      }
+    }
+  }
+  const str = (key: string): void => {
+    if (o[key] !== undefined && typeof o[key] !== 'string') issues.push(`${key}: must be a string`);
+  };
+  const bool = (key: string): void => {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') issues.push(`${key}: must be a boolean`);
+  };
+  str('titlePrefix');
+  str('environment');
+  str('footer');
+  str('consoleBaseUrl');
+  bool('colorBar');
+  bool('consoleLinks');
+  if (o.formatter !== undefined && typeof o.formatter !== 'function') issues.push('formatter: must be a function (alerts, context) => SlackMessage');
+  if (o.maxDetails !== undefined && (typeof o.maxDetails !== 'number' || !Number.isInteger(o.maxDetails) || o.maxDetails < 0)) {
+    issues.push('maxDetails: must be a non-negative integer');
+  }
+  if (typeof o.consoleBaseUrl === 'string' && !/^https:\/\/[^/\s?#]+\/?$/.test(o.consoleBaseUrl)) {
+    issues.push('consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com');
+  }
+  if (issues.length) {
+    throw new SlackNotifierError('INVALID_OPTIONS', `Invalid toSlackMessage options:\n- ${issues.join('\n- ')}`);
+  }
+  return {
+    fields,
+    mentions,
+    formatter: o.formatter as SlackFormatter | undefined,
+    titlePrefix: (o.titlePrefix as string | undefined) ?? DEFAULTS.titlePrefix,
+    environment: o.environment as string | undefined,
+    colorBar: (o.colorBar as boolean | undefined) ?? DEFAULTS.colorBar,
+    consoleLinks: (o.consoleLinks as boolean | undefined) ?? DEFAULTS.consoleLinks,
+    consoleBaseUrl: (o.consoleBaseUrl as string | undefined) ?? DEFAULTS.consoleBaseUrl,
+    maxDetails: (o.maxDetails as number | undefined) ?? DEFAULTS.maxDetails,
+    footer: (o.footer as string | undefined) ?? DEFAULTS.footer,
+  };
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+
+const s = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const oneLine = (v: string): string => v.replace(/\s+/g, ' ').trim();
+const severityOf = (a: NotifiableAlert): NotifiableSeverity => (SEVERITIES.includes(a.severity) ? a.severity : 'info');
+const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });
+
+function mentionsFor(severities: Iterable<NotifiableSeverity>, o: ResolvedOptions): string {
+  const out: string[] = [];
+  for (const sev of severities) for (const m of o.mentions[sev] ?? []) if (!out.includes(m)) out.push(m);
+  return out.join(' ');
+}
+
+function eventTitle(a: NotifiableAlert): string {
+  const name = oneLine(s(a.name));
+  const product = oneLine(s(a.product));
+  const status = oneLine(s(a.status));
+  return [product, name].filter(Boolean).join(' ') + (status ? ` → ${status}` : '');
+}
+
+function resourceLabel(a: NotifiableAlert, max: number): string {
+  const id = oneLine(s(a.resourceId));
+  const name = oneLine(s(a.resourceName));
+  const raw = name && id && name !== id ? `${name} (${id})` : name || id;
+  return escapeAndTruncate(raw, max);
+}
+
+function prefix(o: ResolvedOptions): string {
+  const p = oneLine(o.titlePrefix);
+  return p ? `${p} ` : '';
+}
+
+function footerContext(o: ResolvedOptions, extra: readonly string[]): SlackBlock {
+  const parts = [o.footer, o.environment ? `env: ${o.environment}` : '', ...extra].map((p) => oneLine(p)).filter(Boolean);
+  return { type: 'context', elements: [mrkdwn(escapeAndTruncate(parts.join(' · ') || 'ecs-pulse', 500))] };
+}
+
+function fieldValue(a: NotifiableAlert, field: AlertField, max: number): string {
+  switch (field) {
+    case 'product':
+      return escapeAndTruncate(oneLine(s(a.product)), max);
+    case 'event':
+      return escapeAndTruncate(oneLine(s(a.name)), max);
+    case 'status':
+      return escapeAndTruncate(oneLine(s(a.status)), max);
+    case 'severity': {
+      const st = SEVERITY_STYLE[severityOf(a)];
+      return `${st.emoji} ${st.word}`;
+    }
+    case 'resource':
+      return resourceLabel(a, max);
+    case 'region':
+      return escapeAndTruncate(oneLine(s(a.region)), max);
+    case 'account':
+      return escapeAndTruncate(oneLine(s(a.accountId)), max);
+    case 'time':
+      return s(a.time) ? slackDate(s(a.time)) : '';
+    case 'source':
+      return escapeAndTruncate(oneLine(s(a.source)), max);
+    case 'id':
+      return escapeAndTruncate(oneLine(s(a.id)), max);
+  }
+}
+
+const FIELD_LABEL: Record<AlertField, string> = {
+  product: 'Product',
+  event: 'Event',
+  status: 'Status',
+  severity: 'Severity',
+  resource: 'Resource',
+  region: 'Region',
+  account: 'Account',
+  time: 'Time',
+  source: 'Source',
+  id: 'Event id',
+};
+
+function detailsSection(a: NotifiableAlert, o: ResolvedOptions): SlackBlock | undefined {
+  if (o.maxDetails === 0 || !a.details || typeof a.details !== 'object') return undefined;
+  const entries = Object.entries(a.details).filter(([, v]) => v !== null && v !== undefined && s(v) !== '');
+  if (!entries.length) return undefined;
+  const lines: string[] = ['*Details*'];
+  let used = lines[0]!.length;
+  let shown = 0;
+  for (const [key, value] of entries) {
+    if (shown >= o.maxDetails) break;
+    const line = `• *${escapeAndTruncate(oneLine(key), 60)}*: ${escapeAndTruncate(oneLine(s(value)), 300)}`;
+    if (used + line.length + 1 > SLACK_LIMITS.sectionText - 40) break;
+    lines.push(line);
+    used += line.length + 1;
+    shown++;
+  }
+  if (shown < entries.length) lines.push(`${ELLIPSIS} ${entries.length - shown} more`);
+  return { type: 'section', text: mrkdwn(lines.join('\n')) };
+}
+
+function assemble(o: ResolvedOptions, text: string, head: SlackBlock[], body: { color: string; blocks: SlackBlock[] }[]): SlackMessage {
+  if (!o.colorBar) return { text, blocks: [...head, ...body.flatMap((b) => b.blocks)] };
+  const attachments: SlackAttachment[] = body.filter((b) => b.blocks.length > 0).map((b) => ({ color: b.color, blocks: b.blocks }));
+  return attachments.length ? { text, blocks: head, attachments } : { text, blocks: head };
+}
+
+function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
+  const sev = severityOf(a);
+  const style = SEVERITY_STYLE[sev];
+  const title = eventTitle(a) || 'Alert';
+  const header: SlackBlock = {
+    type: 'header',
+    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${style.emoji} ${style.word} · ${title}`, SLACK_LIMITS.headerText), emoji: true },
+  };
+  const mentions = mentionsFor([sev], o);
+  const summaryRaw = oneLine(s(a.summary)) || title;
+  const lead = mentions ? `${mentions} ` : '';
+  const summary: SlackBlock = { type: 'section', text: mrkdwn(lead + escapeAndTruncate(summaryRaw, SLACK_LIMITS.sectionText - lead.length)) };
+
+  const body: SlackBlock[] = [];
+  const fields: TextObject[] = [];
+  for (const f of o.fields.slice(0, SLACK_LIMITS.sectionFields)) {
+    const label = `*${FIELD_LABEL[f]}*\n`;
+    const value = fieldValue(a, f, SLACK_LIMITS.sectionFieldText - label.length);
+    if (value) fields.push(mrkdwn(label + value));
+  }
+  if (fields.length) body.push({ type: 'section', fields });
+  const details = detailsSection(a, o);
+  if (details) body.push(details);
+  const url = o.consoleLinks ? ecsConsoleUrl(a, o.consoleBaseUrl) : undefined;
+  if (url && url.length <= SLACK_LIMITS.buttonUrl) {
+    body.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: consoleLinkLabel(a) }, url, action_id: 'open_console' }] });
+  }
+  body.push(footerContext(o, [s(a.source), a.id ? `id ${s(a.id)}` : '']));
+
+  const text = truncateMrkdwn(`${lead}${escapeMrkdwn(prefix(o))}${style.word.toUpperCase()}: ${escapeAndTruncate(summaryRaw, 2000)}`, 3000);
+  return assemble(o, text, [header, summary], [{ color: style.color, blocks: body }]);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+
+interface EventGroup {
+  readonly title: string;
+  readonly alerts: NotifiableAlert[];
+}
+
+const LINE_MAX = 200;
+
+function digestLine(a: NotifiableAlert): string {
+  const parts: string[] = [];
+  const res = resourceLabel(a, 90);
+  parts.push(res || escapeAndTruncate(oneLine(s(a.summary)) || oneLine(s(a.id)), 90));
+  const region = oneLine(s(a.region));
+  if (region) parts.push(escapeAndTruncate(region, 30));
+  if (s(a.time)) parts.push(slackDate(s(a.time)));
+  return truncateMrkdwn(`• ${parts.join(' · ')}`, LINE_MAX);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): SlackMessage {
+  const bySeverity = new Map<NotifiableSeverity, Map<string, EventGroup>>();
+  for (const a of alerts) {
+    const sev = severityOf(a);
+    let groups = bySeverity.get(sev);
+    if (!groups) bySeverity.set(sev, (groups = new Map()));
+    const title = eventTitle(a) || 'Alert';
+    let g = groups.get(title);
+    if (!g) groups.set(title, (g = { title, alerts: [] }));
+    g.alerts.push(a);
+  }
+  const present = SEVERITIES.filter((sev) => bySeverity.has(sev));
+  const top = SEVERITY_STYLE[present[0] ?? 'info'];
+  const counts = present.map((sev) => `${[...bySeverity.get(sev)!.values()].reduce((n, g) => n + g.alerts.length, 0)} ${sev}`);
+  const totalGroups = present.reduce((n, sev) => n + bySeverity.get(sev)!.size, 0);
+
+  const header: SlackBlock = {
+    type: 'header',
+    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`, SLACK_LIMITS.headerText), emoji: true },
+  };
+  const regions = [...new Set(alerts.map((a) => oneLine(s(a.region))).filter(Boolean))];
+  const times = alerts.map((a) => Date.parse(s(a.time))).filter(Number.isFinite);
+  const mentions = mentionsFor(present, o);
+  const lead = mentions ? `${mentions} ` : '';
+  let summaryText = `${lead}*${plural(alerts.length, 'alert')}* in ${plural(totalGroups, 'event type')}`;
+  if (regions.length) {
+    const shown = regions.slice(0, 5).map((r) => escapeAndTruncate(r, 30));
+    summaryText += ` · ${regions.length === 1 ? 'region' : 'regions'} ${shown.join(', ')}${regions.length > 5 ? ` +${regions.length - 5} more` : ''}`;
+  }
+  if (times.length) {
+    const min = new Date(Math.min(...times)).toISOString();
+    const max = new Date(Math.max(...times)).toISOString();
+    summaryText += min === max ? ` · ${slackDate(min)}` : ` · ${slackDate(min)} – ${slackDate(max)}`;
+  }
+  const summary: SlackBlock = { type: 'section', text: mrkdwn(truncateMrkdwn(summaryText, SLACK_LIMITS.sectionText)) };
+  const footer = footerContext(o, ['digest']);
+
+  // Character budget for the per-alert lines.
+  const headings = present.map((sev) => {
+    const st = SEVERITY_STYLE[sev];
+    const n = [...bySeverity.get(sev)!.values()].reduce((k, g) => k + g.alerts.length, 0);
+    return `*${st.emoji} ${st.word} · ${plural(n, 'alert')}*`;
+  });
+  const fixedChars =
+    (header.type === 'header' ? header.text.text.length : 0) +
+    summaryText.length +
+    headings.reduce((n, h) => n + h.length, 0) +
+    300; /* footer + margin */
+  const available = SLACK_LIMITS.blockCharsBudget - fixedChars;
+
+  const ordered: { sev: NotifiableSeverity; group: EventGroup; lines: string[]; titleLine: string }[] = [];
+  for (const sev of present) {
+    const groups = [...bySeverity.get(sev)!.values()].sort((x, y) => y.alerts.length - x.alerts.length || x.title.localeCompare(y.title));
+    for (const group of groups) {
+      const titleLine = `*${escapeAndTruncate(group.title, 200)}* ×${group.alerts.length}`;
+      ordered.push({ sev, group, titleLine, lines: group.alerts.map(digestLine) });
+    }
+  }
+  const lengthOf = (g: { lines: string[]; titleLine: string }): number => g.titleLine.length + g.lines.reduce((n, l) => n + l.length + 1, 0) + 1;
+  const total = ordered.reduce((n, g) => n + lengthOf(g), 0);
+  if (total > available) {
+    for (const g of ordered) {
+      const share = Math.max(g.titleLine.length + 40, Math.floor((available * lengthOf(g)) / total));
+      let used = g.titleLine.length + 1 + 24;
+      let keep = 0;
+      while (keep < g.lines.length && used + g.lines[keep]!.length + 1 <= share) used += g.lines[keep++]!.length + 1;
+      if (keep < g.lines.length) g.lines = [...g.lines.slice(0, keep), `${ELLIPSIS} and ${g.lines.length - keep} more`];
+    }
+  }
+
+  // Build sections (chunks ≤ section limit), then respect the block budget.
+  const blockBudget = SLACK_LIMITS.blocks - 2 /* header + summary */ - 1 /* footer */ - present.length /* headings */ - 1; /* overflow */
+  const perSeverity = new Map<NotifiableSeverity, SlackBlock[]>(present.map((sev, i) => [sev, [{ type: 'section', text: mrkdwn(headings[i]!) }]]));
+  let usedBlocks = 0;
+  const overflow: string[] = [];
+  let overflowAlerts = 0;
+  for (const g of ordered) {
+    const chunks: string[] = [];
+    let current = g.titleLine;
+    for (const line of g.lines) {
+      if (current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
+        chunks.push(current);
+        current = line;
+      } else current += `\n${line}`;
+    }
+    chunks.push(current);
+    if (usedBlocks + chunks.length > blockBudget) {
+      overflow.push(`• ${g.titleLine}`);
+      overflowAlerts += g.group.alerts.length;
+      continue;
+    }
+    usedBlocks += chunks.length;
+    for (const c of chunks) perSeverity.get(g.sev)!.push({ type: 'section', text: mrkdwn(c) } satisfies SectionBlock);
+  }
+  const body = present.map((sev) => ({ color: SEVERITY_STYLE[sev].color, blocks: perSeverity.get(sev)! }));
+  const last = body[body.length - 1]!;
+  if (overflow.length) {
+    last.blocks.push({
+      type: 'section',
+      text: mrkdwn(truncateMrkdwn(`*${ELLIPSIS} ${plural(overflowAlerts, 'more alert')} in ${plural(overflow.length, 'more event type')}*\n${overflow.join('\n')}`, SLACK_LIMITS.sectionText)),
+    });
+  }
+  last.blocks.push(footer);
+
+  const byTitle = ordered.slice(0, 5).map((g) => `${g.group.title} ×${g.group.alerts.length}`);
+  const text = truncateMrkdwn(
+    `${lead}${escapeMrkdwn(prefix(o))}${plural(alerts.length, 'alert')} (${counts.join(', ')}): ${escapeAndTruncate(byTitle.join('; '), 1500)}${ordered.length > 5 ? ` +${ordered.length - 5} more` : ''}`,
+    3000,
+  );
+  return assemble(o, text, [header, summary], body);
+}
+
+/**
+ * Renders one alert as a detailed message, or several as a digest grouped by severity, then by event
+ * (product + name + status), with counts, one line per alert while the budget allows ("… and N more"
+ * beyond it). The result always fits Slack's limits ({@link SLACK_LIMITS}); `text` is always set; all event
+ * text is escaped for mrkdwn; times are reader-local `<!date^…>` tokens; severity is an emoji + word in the
+ * header and (by default) the colour bar of a secondary attachment that wraps the body blocks.
+ *
+ * @throws SlackNotifierError `INVALID_OPTIONS` for unknown or mistyped options (all issues listed),
+ *   `NO_ALERTS` for an empty array.
+ *
+ * @example
+ * ```ts
+ * import { toSlackMessage } from '@ecs-pulse/slack-notifier';
+ *
+ * const message = toSlackMessage(alerts, { mentions: { critical: '<!here>' }, environment: 'prod' });
+ * await webhook.send(message);
+ * ```
+ */
+export function toSlackMessage(alerts: NotifiableAlert | readonly NotifiableAlert[], options?: ToSlackMessageOptions): SlackMessage {
+  const o = resolveOptions(options);
+  const list: readonly NotifiableAlert[] = Array.isArray(alerts) ? alerts : [alerts as NotifiableAlert];
+  if (list.length === 0 || list.some((a) => typeof a !== 'object' || a === null)) {
+    throw new SlackNotifierError('NO_ALERTS', 'toSlackMessage needs at least one alert object; got an empty array or a non-object entry.');
+  }
+  const builtIn = (xs: readonly NotifiableAlert[]): SlackMessage => (xs.length === 1 ? renderSingle(xs[0]!, o) : renderDigest(xs, o));
+  if (o.formatter) {
+    const context: FormatterContext = {
+      render: (xs) => fitInPlace(builtIn(xs)),
+      escape: escapeMrkdwn,
+      date: (iso) => slackDate(iso),
+      mentions: mentionsFor(new Set(list.map(severityOf)), o),
+    };
+    const custom = o.formatter(list, context);
+    if (typeof custom !== 'object' || custom === null) {
+      throw new SlackNotifierError('INVALID_OPTIONS', 'formatter must return a Slack message object ({ text, blocks? }); it returned ' + typeof custom + '.');
+    }
+    return fitInPlace(structuredClone(custom));
+  }
+  return fitInPlace(builtIn(list));
+}

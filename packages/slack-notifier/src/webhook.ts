@@ -1,0 +1,459 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { SlackNotifierError, SlackWebhookError, type SlackWebhookErrorCode } from './errors.js';
+import type { SlackMessage } from './types.js';
+
+/**
+ * Options of {@link SlackWebhook}. Unknown keys are rejected with `INVALID_OPTIONS`.
+ *
+ * @example
+ * ```ts
+ * const options: SlackWebhookOptions = { timeoutMs: 5000, deadlineMs: 20_000, maxAttempts: 4 };
+ * ```
+ */
+export interface SlackWebhookOptions {
+  /**
+   * Time allowed for one HTTP attempt (connect + response), in ms.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Time allowed for the whole `send()`, retries and waits included, in ms. A retry whose wait would end
+   * past it fails at once with `DEADLINE_EXCEEDED`.
+   * @default 30000
+   */
+  readonly deadlineMs?: number;
+  /**
+   * Maximum number of HTTP attempts (1 = no retry).
+   * @default 5
+   */
+  readonly maxAttempts?: number;
+  /**
+   * First backoff delay in ms; attempt n waits `min(backoffMaxMs, backoffBaseMs × 2^(n-1))`, with "equal
+   * jitter" (a random value between half and all of it).
+   * @default 500
+   */
+  readonly backoffBaseMs?: number;
+  /**
+   * Largest backoff delay in ms (does not cap Slack's `Retry-After`).
+   * @default 8000
+   */
+  readonly backoffMaxMs?: number;
+  /**
+   * Reuse connections (keep-alive). Idle sockets are unref'd by Node, so they never keep a process alive;
+   * {@link SlackWebhook.close} destroys them.
+   * @default true
+   */
+  readonly keepAlive?: boolean;
+  /**
+   * Clock in ms (injectable for tests).
+   * @default Date.now
+   */
+  readonly now?: () => number;
+  /**
+   * Sleep function (injectable for tests).
+   * @default a setTimeout-based sleep
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Random number in [0, 1) used for jitter (injectable for tests).
+   * @default Math.random
+   */
+  readonly random?: () => number;
+}
+
+/**
+ * Result of a successful {@link SlackWebhook.send}.
+ *
+ * @example
+ * ```ts
+ * const { attempts, rateLimited } = await webhook.send(message);
+ * ```
+ */
+export interface SlackSendResult {
+  /** HTTP requests made (1 when the first one succeeded). */
+  readonly attempts: number;
+  /** HTTP status of the successful response (2xx). */
+  readonly status: number;
+  /** How many 429 responses were answered with a wait and a retry. */
+  readonly rateLimited: number;
+  /** Wall time of the whole send, in ms. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * Anything that can deliver a Slack message the way {@link SlackWebhook} does (lets
+ * {@link RateLimitedSender} wrap fakes or other transports).
+ *
+ * @example
+ * ```ts
+ * const transport: SlackTransport = new SlackWebhook(process.env.SLACK_WEBHOOK_URL!);
+ * ```
+ */
+export interface SlackTransport {
+  send(message: SlackMessage | string): Promise<SlackSendResult>;
+}
+
+const OPTION_DEFAULTS = {
+  timeoutMs: 10_000,
+  deadlineMs: 30_000,
+  maxAttempts: 5,
+  backoffBaseMs: 500,
+  backoffMaxMs: 8_000,
+  keepAlive: true,
+} as const;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const MAX_BODY = 64 * 1024;
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type AttemptOutcome =
+  | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly retryAfter: string | undefined }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'network'; readonly error: Error };
+
+function redact(url: URL): string {
+  return `${url.protocol}//${url.host}/…`;
+}
+
+function parseUrl(input: unknown): URL {
+  const fail = (why: string): never => {
+    throw new SlackNotifierError(
+      'INVALID_WEBHOOK_URL',
+      `Slack webhook URL is invalid: ${why}. Pass the full incoming-webhook URL (https://hooks.slack.com/services/T…/B…/…); the value is not shown because it is a secret.`,
+    );
+  };
+  if (typeof input !== 'string' && !(input instanceof URL)) return fail(`expected a string, got ${input === null ? 'null' : typeof input}`);
+  const text = String(input).trim();
+  if (text === '') return fail('it is empty (is the environment variable set?)');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail('it is not an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(`scheme "${url.protocol}" is not https:`);
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) return fail('http: is allowed only for loopback hosts (a local sink); use https:');
+  if (url.username || url.password) return fail('it must not contain user credentials');
+  if (url.pathname === '/' || url.pathname === '') return fail('it has no path (the secret /services/… part is missing)');
+  return url;
+}
+
+function validateOptions(options: SlackWebhookOptions): Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random'>> {
+  const issues: string[] = [];
+  const known = new Set([...Object.keys(OPTION_DEFAULTS), 'now', 'sleep', 'random']);
+  for (const key of Object.keys(options)) if (!known.has(key)) issues.push(`${key}: unknown option`);
+  const o = options as Record<string, unknown>;
+  for (const key of ['timeoutMs', 'deadlineMs', 'backoffBaseMs', 'backoffMaxMs'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) issues.push(`${key}: must be a non-negative number of ms`);
+  }
+  if (o.maxAttempts !== undefined && (typeof o.maxAttempts !== 'number' || !Number.isInteger(o.maxAttempts) || o.maxAttempts < 1)) {
+    issues.push('maxAttempts: must be an integer ≥ 1');
+  }
+  if (o.keepAlive !== undefined && typeof o.keepAlive !== 'boolean') issues.push('keepAlive: must be a boolean');
+  for (const key of ['now', 'sleep', 'random'] as const) if (o[key] !== undefined && typeof o[key] !== 'function') issues.push(`${key}: must be a function`);
+  if (issues.length) throw new SlackNotifierError('INVALID_OPTIONS', `Invalid SlackWebhook options:\n- ${issues.join('\n- ')}`);
+  return { ...OPTION_DEFAULTS, ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SlackWebhookOptions) } as Required<
+    Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random'>
+  >;
+}
+
+/** Parses `Retry-After` (seconds, or an HTTP date) into ms; undefined when absent or malformed. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const date = Date.parse(v);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+function slackCode(status: number, body: string): SlackWebhookErrorCode {
+  const trimmed = body.trim();
+  if (/^[a-z][a-z0-9_]{0,79}$/.test(trimmed)) return trimmed;
+  try {
+    const parsed = JSON.parse(trimmed) as { error?: unknown };
+    if (typeof parsed.error === 'string' && /^[a-z][a-z0-9_]{0,79}$/.test(parsed.error)) return parsed.error;
+  } catch {
+    /* not JSON */
+  }
+  return status === 429 ? 'RATE_LIMITED' : `HTTP_${status}`;
+}
+
+/**
+ * Client of one Slack incoming webhook over `node:https` (no global `fetch`: its first use costs about
+ * 200 ms in a new process). Non-2xx is failure. 429 waits `Retry-After` and retries; 5xx, timeouts and
+ * connection errors retry with exponential backoff and jitter; other 4xx fail at once; nothing runs past
+ * `deadlineMs`. The URL's secret path never appears in errors, `toString()`, `util.inspect` or JSON.
+ *
+ * A retry after a timeout can post a duplicate if Slack did process the timed-out request.
+ *
+ * @throws SlackNotifierError `INVALID_WEBHOOK_URL` or `INVALID_OPTIONS` from the constructor.
+ *
+ * @example
+ * ```ts
+ * import { SlackWebhook, toSlackMessage } from '@ecs-pulse/slack-notifier';
+ *
+ * const webhook = new SlackWebhook(process.env.SLACK_WEBHOOK_URL!, { deadlineMs: 20_000 });
+ * const { attempts } = await webhook.send(toSlackMessage(alert));
+ * ```
+ */
+export class SlackWebhook implements SlackTransport {
+  readonly #url: URL;
+  readonly #agent: http.Agent;
+  readonly #options: Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random'>>;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  /** The webhook redacted to scheme and host, e.g. `https://hooks.slack.com/…`. Safe to log. */
+  readonly target: string;
+
+  constructor(url: string | URL, options: SlackWebhookOptions = {}) {
+    this.#url = parseUrl(url);
+    this.#options = validateOptions(options ?? {});
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#random = options.random ?? Math.random;
+    this.target = redact(this.#url);
+    const agentOptions = { keepAlive: this.#options.keepAlive, maxSockets: 4 };
+    this.#agent = this.#url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  /**
+   * Posts `message` (an object, or a JSON string) and resolves once Slack answered 2xx.
+   *
+   * @throws SlackWebhookError with Slack's code (`invalid_payload`, `channel_not_found`, …) or
+   *   `RATE_LIMITED`, `TIMEOUT`, `CONNECTION_ERROR`, `HTTP_<status>`, `DEADLINE_EXCEEDED`.
+   * @throws SlackNotifierError `INVALID_MESSAGE` when `message` cannot be serialized.
+   *
+   * @example
+   * ```ts
+   * const result = await webhook.send({ text: 'hello' });
+   * console.log(result.attempts);
+   * ```
+   */
+  async send(message: SlackMessage | string): Promise<SlackSendResult> {
+    const body = this.#serialize(message);
+    const start = this.#now();
+    const deadline = start + this.#options.deadlineMs;
+    let rateLimited = 0;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - this.#now();
+      if (remaining <= 0) throw this.#error('DEADLINE_EXCEEDED', undefined, attempt - 1, true, `no time left of deadlineMs=${this.#options.deadlineMs}`);
+      const attemptTimeout = Math.min(this.#options.timeoutMs, remaining);
+      const outcome = await this.#attempt(body, attemptTimeout);
+
+      let code: SlackWebhookErrorCode;
+      let status: number | undefined;
+      let waitMs: number;
+      let cause: Error | undefined;
+      let detail: string;
+      if (outcome.kind === 'response') {
+        status = outcome.status;
+        if (status >= 200 && status < 300) return { attempts: attempt, status, rateLimited, elapsedMs: this.#now() - start };
+        code = slackCode(status, outcome.body);
+        if (status === 429) {
+          rateLimited++;
+          const retryAfter = parseRetryAfter(outcome.retryAfter, this.#now());
+          waitMs = retryAfter ?? this.#backoff(attempt);
+          detail = `rate limited (429${retryAfter === undefined ? ', no Retry-After' : `, Retry-After ${outcome.retryAfter}s`})`;
+        } else if (status >= 500) {
+          waitMs = this.#backoff(attempt);
+          detail = `server error ${status} ${code}`;
+        } else {
+          throw this.#error(code, status, attempt, false, `Slack rejected the message with ${status} ${code}${hint(code)}`);
+        }
+      } else if (outcome.kind === 'timeout') {
+        code = 'TIMEOUT';
+        status = undefined;
+        if (attemptTimeout < this.#options.timeoutMs) {
+          throw this.#error('DEADLINE_EXCEEDED', undefined, attempt, true, `no response before deadlineMs=${this.#options.deadlineMs} ran out`);
+        }
+        waitMs = this.#backoff(attempt);
+        detail = `no response within timeoutMs=${this.#options.timeoutMs}`;
+      } else {
+        code = 'CONNECTION_ERROR';
+        status = undefined;
+        cause = outcome.error;
+        waitMs = this.#backoff(attempt);
+        detail = `connection failed (${(outcome.error as NodeJS.ErrnoException).code ?? outcome.error.message})`;
+      }
+
+      if (attempt >= this.#options.maxAttempts) {
+        throw this.#error(code, status, attempt, true, `${detail}; gave up after maxAttempts=${this.#options.maxAttempts}`, cause);
+      }
+      if (this.#now() + waitMs >= deadline) {
+        throw this.#error(
+          'DEADLINE_EXCEEDED',
+          status,
+          attempt,
+          true,
+          `${detail}; the next retry would start after ${Math.round(waitMs)} ms, past deadlineMs=${this.#options.deadlineMs}`,
+          cause,
+        );
+      }
+      await this.#sleep(waitMs);
+    }
+  }
+
+  /**
+   * Destroys pooled connections. Optional: idle sockets never keep the process alive.
+   *
+   * @example
+   * ```ts
+   * webhook.close();
+   * ```
+   */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  /**
+   * The redacted target, never the secret path.
+   *
+   * @example
+   * ```ts
+   * String(webhook); // 'SlackWebhook(https://hooks.slack.com/…)'
+   * ```
+   */
+  toString(): string {
+    return `SlackWebhook(${this.target})`;
+  }
+
+  /**
+   * JSON form without the secret path.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(webhook); // '{"target":"https://hooks.slack.com/…"}'
+   * ```
+   */
+  toJSON(): { target: string } {
+    return { target: this.target };
+  }
+
+  /** `util.inspect` form without the secret path. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  #serialize(message: SlackMessage | string): string {
+    if (typeof message === 'string') {
+      try {
+        JSON.parse(message);
+      } catch (error) {
+        throw new SlackNotifierError('INVALID_MESSAGE', 'send() was given a string that is not JSON; pass a message object or its JSON text.', { cause: error });
+      }
+      return message;
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      throw new SlackNotifierError('INVALID_MESSAGE', `send() needs a Slack message object ({ text, blocks? }); got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}.`);
+    }
+    try {
+      return JSON.stringify(message);
+    } catch (error) {
+      throw new SlackNotifierError('INVALID_MESSAGE', 'send() could not serialize the message to JSON (circular or BigInt value?).', { cause: error });
+    }
+  }
+
+  #backoff(attempt: number): number {
+    const full = Math.min(this.#options.backoffMaxMs, this.#options.backoffBaseMs * 2 ** (attempt - 1));
+    return full / 2 + this.#random() * (full / 2);
+  }
+
+  #error(code: SlackWebhookErrorCode, status: number | undefined, attempts: number, retryable: boolean, detail: string, cause?: Error): SlackWebhookError {
+    return new SlackWebhookError(
+      { code, status, attempts, retryable, webhook: this.target },
+      `Slack webhook ${this.target} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}.`,
+      cause ? { cause: scrub(cause, this.#url) } : undefined,
+    );
+  }
+
+  #attempt(body: string, timeoutMs: number): Promise<AttemptOutcome> {
+    const url = this.#url;
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise<AttemptOutcome>((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      const settle = (outcome: AttemptOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const req = transport.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[|\]$/g, ''),
+          port: url.port || undefined,
+          path: url.pathname + url.search,
+          method: 'POST',
+          agent: this.#agent,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': '@ecs-pulse/slack-notifier',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (size < MAX_BODY) chunks.push(chunk);
+            size += chunk.length;
+          });
+          res.on('end', () => {
+            const retryAfter = res.headers['retry-after'];
+            settle({ kind: 'response', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
+          });
+          res.on('error', (error) => settle(timedOut ? { kind: 'timeout' } : { kind: 'network', error }));
+          res.on('close', () => {
+            if (!res.complete) settle(timedOut ? { kind: 'timeout' } : { kind: 'network', error: Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }) });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+        settle({ kind: 'timeout' });
+      }, timeoutMs);
+      req.on('error', (error) => settle(timedOut ? { kind: 'timeout' } : { kind: 'network', error }));
+      req.end(body);
+    });
+  }
+}
+
+function hint(code: string): string {
+  switch (code) {
+    case 'invalid_payload':
+      return ' (the JSON does not match what Slack accepts; check it with validateSlackMessage())';
+    case 'channel_not_found':
+      return ' (the channel of this webhook was deleted or the app removed; create a new webhook)';
+    case 'channel_is_archived':
+      return ' (unarchive the channel or point the webhook elsewhere)';
+    case 'action_prohibited':
+      return ' (a workspace admin restricted posting to this channel)';
+    case 'no_service':
+    case 'no_active_hooks':
+    case 'invalid_token':
+      return ' (the webhook was revoked or disabled; create a new one)';
+    default:
+      return '';
+  }
+}
+
+/** Node errors may carry request details; make sure no copy of the secret path leaks through `cause`. */
+function scrub(error: Error, url: URL): Error {
+  const secret = url.pathname;
+  if (!secret || secret === '/') return error;
+  const clean = (v: string): string => v.split(url.href).join(redact(url)).split(secret).join('/…');
+  if (error.message.includes(secret) || (error.stack ?? '').includes(secret)) {
+    const copy = new Error(clean(error.message));
+    copy.name = error.name;
+    copy.stack = clean(error.stack ?? '');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) (copy as NodeJS.ErrnoException).code = code;
+    return copy;
+  }
+  return error;
+}
