@@ -1,4 +1,5 @@
 import { EventParseError } from '../errors.js';
+import { jsonErrorPosition } from './json-error.js';
 import { safeSet, type Obj } from './util.js';
 
 /** Default `maxInputBytes`: 8 MiB. */
@@ -89,15 +90,15 @@ export function parseJson(text: string, where: string, family?: string): unknown
   } catch (error) {
     const msg = error instanceof Error ? error.message : '';
     const pos = /position (\d+)/.exec(msg)?.[1];
-    const position = pos === undefined ? undefined : Number(pos);
+    const position = pos === undefined ? jsonErrorPosition(text) : Number(pos);
     let at = '';
-    if (position !== undefined) {
+    if (position !== undefined && position >= text.length) {
+      at = ' (it ends early: truncated?)';
+    } else if (position !== undefined) {
       const before = text.slice(0, position);
       const line = before.split('\n').length;
       const column = position - before.lastIndexOf('\n');
       at = ` at line ${line}, column ${column} (position ${position})`;
-    } else if (/end of JSON input|Unterminated/i.test(msg)) {
-      at = ' (it ends early: truncated?)';
     }
     // The engine's own message quotes the input, which may hold secrets: it is neither copied nor kept as cause.
     throw new EventParseError(
