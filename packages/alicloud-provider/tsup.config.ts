@@ -15,8 +15,11 @@ export default defineConfig({
   sourcemap: false,
   // The root index and the subpaths share one copy of each class (shared chunks, ESM and CJS).
   splitting: true,
+  // `/testing` finds the vendored schema from its own location (import.meta.url in CJS too).
+  shims: true,
   entry: {
     index: 'src/gen/index.ts',
+    testing: 'src/testing/index.ts',
     ...Object.fromEntries(modules.map((name) => [name, `src/gen/${name}.ts`])),
   },
 });

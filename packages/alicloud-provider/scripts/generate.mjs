@@ -87,7 +87,7 @@ try {
     '// Every generated class, config interface and struct type, by name. Each module is also',
     "// published as a subpath, e.g. '@ecs-pulse/alicloud-provider/instance'.",
     '',
-    "export { AlicloudProviderError, isAlicloudProviderError } from '../errors.js';",
+    "export { AlicloudProviderError, StackSchemaError, isAlicloudProviderError } from '../errors.js';",
     "export type { AlicloudProviderErrorCode } from '../errors.js';",
   ];
   for (const { name, values, types } of exportsByModule) {

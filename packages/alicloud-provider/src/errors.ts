@@ -1,4 +1,7 @@
+import type { StackIssue } from './testing/types.js';
+
 const BRAND = Symbol.for('@ecs-pulse/alicloud-provider.AlicloudProviderError');
+const STACK_SCHEMA_BRAND = Symbol.for('@ecs-pulse/alicloud-provider.StackSchemaError');
 
 /**
  * Stable codes carried by {@link AlicloudProviderError}.
@@ -73,4 +76,53 @@ export class AlicloudProviderError extends Error {
  */
 export function isAlicloudProviderError(value: unknown): value is AlicloudProviderError {
   return AlicloudProviderError.isAlicloudProviderError(value);
+}
+
+/**
+ * Thrown by `assertValidStack` (from `@ecs-pulse/alicloud-provider/testing`) when a synthesized
+ * stack has schema issues; code `STACK_SCHEMA_INVALID`. The message lists every issue as
+ * `path: message [CODE]`; `issues` holds them as data.
+ *
+ * @example
+ * ```ts
+ * import { StackSchemaError } from '@ecs-pulse/alicloud-provider';
+ * import { assertValidStack } from '@ecs-pulse/alicloud-provider/testing';
+ *
+ * try {
+ *   assertValidStack(synthesized);
+ * } catch (error) {
+ *   if (StackSchemaError.isStackSchemaError(error)) console.table(error.issues);
+ * }
+ * ```
+ */
+export class StackSchemaError extends AlicloudProviderError {
+  /** Every issue found, in document order. */
+  public readonly issues: readonly StackIssue[];
+
+  /**
+   * @param issues - the issues found by `checkStack` (at least one)
+   */
+  public constructor(issues: readonly StackIssue[]) {
+    super(
+      'STACK_SCHEMA_INVALID',
+      `The synthesized stack has ${issues.length} schema issue${issues.length === 1 ? '' : 's'}; fix them in the constructs that produced them:\n${issues
+        .map((issue) => `  ${issue.path}: ${issue.message} [${issue.code}]`)
+        .join('\n')}`,
+    );
+    this.name = 'StackSchemaError';
+    this.issues = issues;
+    Object.defineProperty(this, STACK_SCHEMA_BRAND, { value: true });
+  }
+
+  /**
+   * Brand check that survives duplicate copies of this package (unlike `instanceof`).
+   *
+   * @example
+   * ```ts
+   * if (StackSchemaError.isStackSchemaError(error)) console.log(error.issues.length);
+   * ```
+   */
+  public static isStackSchemaError(value: unknown): value is StackSchemaError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[STACK_SCHEMA_BRAND] === true;
+  }
 }

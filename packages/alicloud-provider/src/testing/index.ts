@@ -1,0 +1,20 @@
+/**
+ * `@ecs-pulse/alicloud-provider/testing`: checks synthesized Terraform JSON against the vendored
+ * alicloud provider schema. Loaded only when this subpath is imported.
+ */
+export { checkStack, assertValidStack } from './check-stack.js';
+export { AlicloudProviderError, StackSchemaError, isAlicloudProviderError } from '../errors.js';
+export type { AlicloudProviderErrorCode } from '../errors.js';
+export type {
+  CheckStackOptions,
+  CtyType,
+  ProviderSchemaDocument,
+  ProviderSchemaEntry,
+  SchemaAttribute,
+  SchemaBlock,
+  SchemaBlockType,
+  SchemaTypeEntry,
+  StackCheckResult,
+  StackIssue,
+  StackIssueCode,
+} from './types.js';

@@ -1,0 +1,212 @@
+/**
+ * Stable codes of the issues {@link checkStack} reports.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `UNKNOWN_ARGUMENT` | an attribute or block the schema does not have |
+ * | `MISSING_REQUIRED_ATTRIBUTE` | a `required` attribute is absent |
+ * | `MISSING_REQUIRED_BLOCK` | a block with `min_items > 0` is absent or has too few items |
+ * | `COMPUTED_ATTRIBUTE_SET` | a computed-only (read-only) attribute is set |
+ * | `WRONG_TYPE` | a value does not fit the attribute type (string/number/bool/list/set/map/object) |
+ * | `TOO_MANY_BLOCKS` | more block items than `max_items` |
+ * | `WRONG_BLOCK_SHAPE` | a block given as something other than an object (or array of objects) |
+ * | `UNKNOWN_RESOURCE_TYPE` | a resource/data source type of a schema provider that the schema does not have |
+ * | `UNDECLARED_REFERENCE` | `${...}` names a resource, data source, variable, local or module not declared in the stack |
+ * | `UNKNOWN_REFERENCE_ATTRIBUTE` | `${...}` names an attribute the referenced resource does not have |
+ * | `REQUIRED_PROVIDER_MISSING` | resources of a provider are used but `terraform.required_providers` lacks it |
+ * | `INVALID_STACK_SHAPE` | a top-level section (`resource`, `data`, ...) is not shaped like Terraform JSON |
+ *
+ * @example
+ * ```ts
+ * import type { StackIssueCode } from '@ecs-pulse/alicloud-provider/testing';
+ * const code: StackIssueCode = 'UNKNOWN_ARGUMENT';
+ * ```
+ */
+export type StackIssueCode =
+  | 'UNKNOWN_ARGUMENT'
+  | 'MISSING_REQUIRED_ATTRIBUTE'
+  | 'MISSING_REQUIRED_BLOCK'
+  | 'COMPUTED_ATTRIBUTE_SET'
+  | 'WRONG_TYPE'
+  | 'TOO_MANY_BLOCKS'
+  | 'WRONG_BLOCK_SHAPE'
+  | 'UNKNOWN_RESOURCE_TYPE'
+  | 'UNDECLARED_REFERENCE'
+  | 'UNKNOWN_REFERENCE_ATTRIBUTE'
+  | 'REQUIRED_PROVIDER_MISSING'
+  | 'INVALID_STACK_SHAPE';
+
+/**
+ * One problem found in a synthesized stack.
+ *
+ * @example
+ * ```ts
+ * const issue: StackIssue = {
+ *   path: 'resource.alicloud_instance.host.instance_typo',
+ *   code: 'UNKNOWN_ARGUMENT',
+ *   message: 'alicloud_instance has no attribute or block "instance_typo" (did you mean "instance_type"?)',
+ * };
+ * ```
+ */
+export interface StackIssue {
+  /** Where: dotted path in the Terraform JSON, e.g. `resource.alicloud_instance.host.data_disks[0].size`. */
+  readonly path: string;
+  /** What kind of problem; stable, see {@link StackIssueCode}. */
+  readonly code: StackIssueCode;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+}
+
+/**
+ * The result of {@link checkStack}.
+ *
+ * @example
+ * ```ts
+ * const result: StackCheckResult = checkStack(Testing.synth(stack));
+ * if (!result.ok) console.log(result.issues);
+ * ```
+ */
+export interface StackCheckResult {
+  /** `true` when `issues` is empty. */
+  readonly ok: boolean;
+  /** Every issue found, in document order. */
+  readonly issues: readonly StackIssue[];
+}
+
+/**
+ * A provider schema document in the format of `terraform providers schema -json`.
+ *
+ * @example
+ * ```ts
+ * const schema: ProviderSchemaDocument = JSON.parse(readFileSync('schema.json', 'utf8'));
+ * checkStack(synthesized, { schema });
+ * ```
+ */
+export interface ProviderSchemaDocument {
+  /** Format version, `1.0`. */
+  readonly format_version?: string;
+  /** Provider versions by fully-qualified provider name. */
+  readonly provider_versions?: Readonly<Record<string, string>>;
+  /** Schemas by fully-qualified provider name, e.g. `registry.terraform.io/aliyun/alicloud`. */
+  readonly provider_schemas: Readonly<Record<string, ProviderSchemaEntry>>;
+}
+
+/**
+ * The schema of one provider: its configuration, resources and data sources.
+ *
+ * @example
+ * ```ts
+ * const entry: ProviderSchemaEntry = document.provider_schemas['registry.terraform.io/aliyun/alicloud']!;
+ * ```
+ */
+export interface ProviderSchemaEntry {
+  /** The provider configuration block. */
+  readonly provider?: SchemaTypeEntry;
+  /** Resource schemas by type. */
+  readonly resource_schemas?: Readonly<Record<string, SchemaTypeEntry>>;
+  /** Data source schemas by type. */
+  readonly data_source_schemas?: Readonly<Record<string, SchemaTypeEntry>>;
+}
+
+/**
+ * One versioned block schema (a resource, data source or provider configuration).
+ *
+ * @example
+ * ```ts
+ * const instance: SchemaTypeEntry = entry.resource_schemas!['alicloud_instance']!;
+ * ```
+ */
+export interface SchemaTypeEntry {
+  /** Schema version of the type. */
+  readonly version?: number;
+  /** The top-level block. */
+  readonly block: SchemaBlock;
+}
+
+/**
+ * A block: attributes and nested block types.
+ *
+ * @example
+ * ```ts
+ * const required = Object.entries(block.attributes ?? {}).filter(([, a]) => a.required);
+ * ```
+ */
+export interface SchemaBlock {
+  /** Attributes by name. */
+  readonly attributes?: Readonly<Record<string, SchemaAttribute>>;
+  /** Nested block types by name. */
+  readonly block_types?: Readonly<Record<string, SchemaBlockType>>;
+}
+
+/**
+ * A cty type in its JSON form: `"string"`, `"number"`, `"bool"`, `"dynamic"`, `["list", T]`,
+ * `["set", T]`, `["map", T]`, `["object", {attr: T}]` or `["tuple", [T, ...]]`.
+ *
+ * @example
+ * ```ts
+ * const tags: CtyType = ['map', 'string'];
+ * ```
+ */
+export type CtyType = string | readonly [string, unknown, ...unknown[]];
+
+/**
+ * An attribute schema.
+ *
+ * @example
+ * ```ts
+ * const computedOnly = (a: SchemaAttribute) => a.computed === true && !a.optional && !a.required;
+ * ```
+ */
+export interface SchemaAttribute {
+  /** The value type (absent when `nested_type` is given). */
+  readonly type?: CtyType;
+  /** Attribute-typed nested object (protocol 6 providers). */
+  readonly nested_type?: { readonly attributes: Readonly<Record<string, SchemaAttribute>>; readonly nesting_mode: string };
+  /** Must be set. */
+  readonly required?: boolean;
+  /** May be set. */
+  readonly optional?: boolean;
+  /** Set by the provider; read-only unless also `optional`. */
+  readonly computed?: boolean;
+  /** Hidden in plans and output. */
+  readonly sensitive?: boolean;
+  /** Deprecated by the provider. */
+  readonly deprecated?: boolean;
+  /** Human description. */
+  readonly description?: string;
+}
+
+/**
+ * A nested block type.
+ *
+ * @example
+ * ```ts
+ * const isSingleObject = (b: SchemaBlockType) => b.max_items === 1;
+ * ```
+ */
+export interface SchemaBlockType {
+  /** `single`, `group`, `list`, `set` or `map`. */
+  readonly nesting_mode: string;
+  /** The block's own schema. */
+  readonly block: SchemaBlock;
+  /** At least this many items (only given for required blocks). */
+  readonly min_items?: number;
+  /** At most this many items (0 or absent: unbounded). */
+  readonly max_items?: number;
+}
+
+/**
+ * Options of {@link checkStack}.
+ *
+ * @example
+ * ```ts
+ * checkStack(synthesized, { schema: myFullSchema });
+ * ```
+ */
+export interface CheckStackOptions {
+  /**
+   * The provider schema document to check against (every provider in it is used).
+   * @default - the alicloud subset vendored in this package (`schema/alicloud-provider-subset.json`)
+   */
+  readonly schema?: ProviderSchemaDocument;
+}
