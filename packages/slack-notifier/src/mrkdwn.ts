@@ -93,9 +93,16 @@ export function truncateMrkdwn(text: string, max: number): string {
  * ```
  */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
-  const ms = Date.parse(iso);
+  const ms = parseIsoTime(iso);
   if (!Number.isFinite(ms)) return escapeAndTruncate(iso, 64);
   const unix = Math.floor(ms / 1000);
   const fallback = new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
   return `<!date^${unix}^${format}|${fallback}>`;
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Epoch ms of a strict ISO 8601 date-time with zone, NaN otherwise (V8's Date.parse accepts prose like "yesterday <3"). */
+export function parseIsoTime(iso: string): number {
+  return typeof iso === 'string' && ISO_RE.test(iso) ? Date.parse(iso) : Number.NaN;
 }

@@ -1,7 +1,7 @@
 import { consoleLinkLabel, DEFAULT_ECS_CONSOLE, ecsConsoleUrl } from './console-links.js';
 import { SlackNotifierError } from './errors.js';
 import { fitInPlace, SLACK_LIMITS } from './limits.js';
-import { ELLIPSIS, escapeAndTruncate, escapeMrkdwn, slackDate, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
+import { ELLIPSIS, escapeAndTruncate, escapeMrkdwn, parseIsoTime, slackDate, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import type {
   NotifiableAlert,
   NotifiableSeverity,
@@ -445,7 +445,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`, SLACK_LIMITS.headerText), emoji: true },
   };
   const regions = [...new Set(alerts.map((a) => oneLine(s(a.region))).filter(Boolean))];
-  const times = alerts.map((a) => Date.parse(s(a.time))).filter(Number.isFinite);
+  const times = alerts.map((a) => parseIsoTime(s(a.time))).filter(Number.isFinite);
   const mentions = mentionsFor(present, o);
   const lead = mentions ? `${mentions} ` : '';
   let summaryText = `${lead}*${plural(alerts.length, 'alert')}* in ${plural(totalGroups, 'event type')}`;
