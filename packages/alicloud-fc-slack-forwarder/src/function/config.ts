@@ -1,0 +1,417 @@
+import type { ForwarderSeverity } from './types.js';
+
+/**
+ * Matches alerts. Every field that is set must match (AND); inside a field, any value may match (OR).
+ * Strings are compared case-insensitively and may use `*` as a wildcard (`Instance:*`, `i-bp1*`).
+ *
+ * @example
+ * ```json
+ * { "products": ["ECS"], "names": ["Instance:*"], "severities": ["critical", "warning"] }
+ * ```
+ */
+export interface AlertMatcher {
+  /** Product codes, e.g. `ECS`, `acs_ecs` metric namespaces are products too. */
+  readonly products?: readonly string[];
+  /** Event or alarm names without status suffix, e.g. `Instance:StateChange`, `Host.cpu.total`. */
+  readonly names?: readonly string[];
+  /** Normalized severities. */
+  readonly severities?: readonly ForwarderSeverity[];
+  /** Statuses, e.g. `Stopped`, `ALERT`, `OK`. */
+  readonly statuses?: readonly string[];
+  /** `system-event` or `metric-alarm`. */
+  readonly kinds?: readonly string[];
+  /** `cloudmonitor` or `eventbridge`. */
+  readonly sources?: readonly string[];
+  /** Bare resource ids, e.g. `i-bp1*`. */
+  readonly resourceIds?: readonly string[];
+  /** Region ids. */
+  readonly regions?: readonly string[];
+  /**
+   * Flat detail keys and the values they must have, e.g. `{ "tags.env": "prod" }`. Resource tags can only be
+   * matched when the payload carries them (CloudMonitor and EventBridge ECS events do not).
+   */
+  readonly details?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** A Slack destination chosen by a matcher. */
+export interface RouteConfig {
+  /** Unique route name used in logs (`[A-Za-z0-9_-]`, up to 64 characters; `default` is reserved). */
+  readonly name: string;
+  /** The webhook URL itself (a secret: prefer `webhookUrlEnv`). */
+  readonly webhookUrl?: string;
+  /** Name of the environment variable that holds the webhook URL. */
+  readonly webhookUrlEnv?: string;
+  /** Which alerts go to this route; absent means every alert. */
+  readonly match?: AlertMatcher;
+  /** Rendering options for this route, merged over the top-level `message`. */
+  readonly message?: MessageOptions;
+}
+
+/**
+ * The optional JSON in `ECS_PULSE_CONFIG`. Unknown keys are rejected.
+ *
+ * @example
+ * ```json
+ * {
+ *   "filters": { "include": [{ "products": ["ECS"] }], "exclude": [{ "names": ["Snapshot:*"] }] },
+ *   "routes": [{ "name": "oncall", "webhookUrlEnv": "SLACK_WEBHOOK_URL_ONCALL", "match": { "severities": ["critical"] } }],
+ *   "routing": "first-match"
+ * }
+ * ```
+ */
+export interface ForwarderJsonConfig {
+  /** Alerts pass when they match any `include` matcher (or `include` is empty) and no `exclude` matcher. */
+  readonly filters?: { readonly include?: readonly AlertMatcher[]; readonly exclude?: readonly AlertMatcher[] };
+  /** Routes, tried in order. When none matches, `SLACK_WEBHOOK_URL` (route `default`) is used if set. */
+  readonly routes?: readonly RouteConfig[];
+  /** `first-match` (default): an alert goes to the first matching route. `all-matches`: to every matching route. */
+  readonly routing?: 'first-match' | 'all-matches';
+  /** How many delivered alert ids a warm instance remembers (default 1000). */
+  readonly dedupeCapacity?: number;
+  /** Notifier settings. */
+  readonly slack?: {
+    /** HTTP attempts per message, including the first (default 3). */
+    readonly maxAttempts?: number;
+    /** Per-attempt timeout in ms (default 5000). */
+    readonly timeoutMs?: number;
+  };
+  /** Time kept back from the invocation's remaining time before giving up on Slack (default 1500 ms). */
+  readonly safetyMarginMs?: number;
+  /**
+   * Rendering options passed to the notifier's `toSlackMessage` (`titlePrefix`, `environment`, `mentions`,
+   * `colorBar`, `consoleLinks`, `consoleBaseUrl`, `maxDetails`, `footer`); a route's own `message` is merged over it.
+   */
+  readonly message?: MessageOptions;
+}
+
+/** The subset of the notifier's `ToSlackMessageOptions` that can be written in JSON. */
+export interface MessageOptions {
+  readonly titlePrefix?: string;
+  readonly environment?: string;
+  readonly mentions?: Readonly<Partial<Record<ForwarderSeverity, string | readonly string[]>>>;
+  readonly colorBar?: boolean;
+  readonly consoleLinks?: boolean;
+  readonly consoleBaseUrl?: string;
+  readonly maxDetails?: number;
+  readonly footer?: string;
+}
+
+/** A resolved route: a name, a webhook URL and a matcher. */
+export interface ResolvedRoute {
+  readonly name: string;
+  readonly webhookUrl: string;
+  readonly match?: AlertMatcher;
+  /** Top-level `message` merged with the route's own. */
+  readonly message: MessageOptions;
+}
+
+/** The validated runtime configuration. */
+export interface ForwarderConfig {
+  readonly routes: readonly ResolvedRoute[];
+  /** The `SLACK_WEBHOOK_URL` route, when set. */
+  readonly defaultRoute?: ResolvedRoute;
+  readonly routing: 'first-match' | 'all-matches';
+  readonly include: readonly AlertMatcher[];
+  readonly exclude: readonly AlertMatcher[];
+  readonly dedupeCapacity: number;
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  readonly safetyMarginMs: number;
+  /** The HTTP token, or undefined when `ECS_PULSE_HTTP_TOKEN` is not set (HTTP requests then get 500). */
+  readonly httpToken?: string;
+  /** Why HTTP requests are refused (token missing or too short), when they are. */
+  readonly httpTokenProblem?: string;
+  /** Every secret value (webhook URLs, token), for log redaction. */
+  readonly secrets: readonly string[];
+}
+
+/** Result of {@link loadConfig}: never throws. */
+export type ConfigResult =
+  | { readonly ok: true; readonly config: ForwarderConfig; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly issues: readonly string[]; readonly secrets: readonly string[] };
+
+const SEVERITIES: readonly ForwarderSeverity[] = ['critical', 'warning', 'info', 'ok'];
+const MATCHER_KEYS = ['products', 'names', 'severities', 'statuses', 'kinds', 'sources', 'resourceIds', 'regions', 'details'] as const;
+const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message'];
+const MESSAGE_KEYS = ['titlePrefix', 'environment', 'mentions', 'colorBar', 'consoleLinks', 'consoleBaseUrl', 'maxDetails', 'footer'];
+const ROUTE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The minimum length of `ECS_PULSE_HTTP_TOKEN` (the construct generates 32 characters). */
+export const MIN_TOKEN_LENGTH = 16;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a webhook URL without ever echoing it: `https:` anywhere, `http:` only for loopback hosts (local
+ * sinks). Returns a problem description or undefined.
+ */
+export function checkWebhookUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not an absolute URL (expected https://hooks.slack.com/services/...)';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain user credentials';
+  if (url.pathname === '/' || url.pathname === '') return 'has no path (the secret /services/... part is missing)';
+  if (url.protocol === 'https:') return undefined;
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol === 'http:' && loopback) return undefined;
+  return `must be an https: URL (got ${url.protocol}//${url.hostname === '' ? '' : '…'}); http: is allowed for loopback test sinks only`;
+}
+
+function checkStringList(value: unknown, path: string, issues: string[], allowed?: readonly string[]): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.push(`${path}: must be a non-empty array of strings`);
+    return;
+  }
+  value.forEach((item, i) => {
+    if (typeof item !== 'string' || item.trim() === '') issues.push(`${path}[${i}]: must be a non-empty string`);
+    else if (allowed && !allowed.includes(item.toLowerCase())) issues.push(`${path}[${i}]: must be one of ${allowed.join(', ')} (got "${item}")`);
+  });
+}
+
+function checkMatcher(value: unknown, path: string, issues: string[]): void {
+  if (!isRecord(value)) {
+    issues.push(`${path}: must be an object like {"products":["ECS"]}`);
+    return;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0) issues.push(`${path}: is empty; give at least one of ${MATCHER_KEYS.join(', ')}`);
+  for (const key of keys) {
+    if (!(MATCHER_KEYS as readonly string[]).includes(key)) {
+      issues.push(`${path}.${key}: unknown key; allowed: ${MATCHER_KEYS.join(', ')}`);
+      continue;
+    }
+    const v = value[key];
+    if (key === 'details') {
+      if (!isRecord(v) || Object.keys(v).length === 0) {
+        issues.push(`${path}.details: must be a non-empty object of key → value (or array of values)`);
+        continue;
+      }
+      for (const [k, dv] of Object.entries(v)) {
+        if (typeof dv === 'string') continue;
+        checkStringList(dv, `${path}.details.${k}`, issues);
+      }
+    } else {
+      checkStringList(v, `${path}.${key}`, issues, key === 'severities' ? SEVERITIES : undefined);
+    }
+  }
+}
+
+function checkMatcherList(value: unknown, path: string, issues: string[]): readonly AlertMatcher[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    issues.push(`${path}: must be an array of matchers like [{"products":["ECS"]}]`);
+    return [];
+  }
+  value.forEach((m, i) => checkMatcher(m, `${path}[${i}]`, issues));
+  return value as AlertMatcher[];
+}
+
+function checkInteger(value: unknown, path: string, min: number, max: number, issues: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    issues.push(`${path}: must be an integer from ${min} to ${max}`);
+    return undefined;
+  }
+  return value;
+}
+
+function checkMessage(value: unknown, path: string, issues: string[]): MessageOptions {
+  if (value === undefined) return {};
+  if (!isRecord(value)) {
+    issues.push(`${path}: must be an object like {"titlePrefix":"[prod]"}`);
+    return {};
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!MESSAGE_KEYS.includes(key)) issues.push(`${path}.${key}: unknown key; allowed: ${MESSAGE_KEYS.join(', ')}`);
+    else if ((key === 'colorBar' || key === 'consoleLinks') && typeof v !== 'boolean') issues.push(`${path}.${key}: must be true or false`);
+    else if (key === 'maxDetails' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 50)) issues.push(`${path}.maxDetails: must be an integer from 0 to 50`);
+    else if (key === 'mentions') {
+      if (!isRecord(v)) issues.push(`${path}.mentions: must be an object like {"critical":"<!here>"}`);
+      else {
+        for (const [sev, m] of Object.entries(v)) {
+          if (!(SEVERITIES as readonly string[]).includes(sev)) issues.push(`${path}.mentions.${sev}: unknown severity; allowed: ${SEVERITIES.join(', ')}`);
+          else if (typeof m !== 'string' && !(Array.isArray(m) && m.every((x) => typeof x === 'string'))) issues.push(`${path}.mentions.${sev}: must be a string or an array of strings`);
+        }
+      }
+    } else if (key !== 'colorBar' && key !== 'consoleLinks' && key !== 'maxDetails' && key !== 'mentions' && typeof v !== 'string') issues.push(`${path}.${key}: must be a string`);
+  }
+  return value as MessageOptions;
+}
+
+/**
+ * Reads and validates the function's configuration from environment variables. Never throws: a broken
+ * configuration is returned as a list of issues (`path: message`, no secret values), so the function can
+ * load, log the problem on every invocation and fail closed.
+ *
+ * @param env - the environment (`process.env`)
+ *
+ * @example
+ * ```ts
+ * const result = loadConfig({ SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' });
+ * if (result.ok) console.log(result.config.defaultRoute?.name); // default
+ * ```
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
+  const issues: string[] = [];
+  const warnings: string[] = [];
+  const secrets: string[] = [];
+
+  const webhook = env.SLACK_WEBHOOK_URL?.trim() || undefined;
+  let defaultWebhook: string | undefined;
+  if (webhook !== undefined) {
+    secrets.push(webhook);
+    const problem = checkWebhookUrl(webhook);
+    if (problem) issues.push(`SLACK_WEBHOOK_URL: ${problem}`);
+    else defaultWebhook = webhook;
+  }
+
+  const token = env.ECS_PULSE_HTTP_TOKEN === undefined || env.ECS_PULSE_HTTP_TOKEN === '' ? undefined : env.ECS_PULSE_HTTP_TOKEN;
+  let httpToken: string | undefined;
+  let httpTokenProblem: string | undefined;
+  if (token === undefined) {
+    httpTokenProblem = 'ECS_PULSE_HTTP_TOKEN: is not set; HTTP-trigger requests are refused with 500 until it is';
+  } else {
+    secrets.push(token);
+    if (token.length < MIN_TOKEN_LENGTH) {
+      httpTokenProblem = `ECS_PULSE_HTTP_TOKEN: is shorter than ${MIN_TOKEN_LENGTH} characters; use a random value (the construct generates 32). HTTP-trigger requests are refused with 500 until it is fixed`;
+    } else httpToken = token;
+  }
+  if (httpTokenProblem) warnings.push(httpTokenProblem);
+
+  let json: Record<string, unknown> = {};
+  const rawConfig = env.ECS_PULSE_CONFIG?.trim();
+  if (rawConfig) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawConfig);
+    } catch (error) {
+      // The engine's message quotes part of the text, which may hold a webhook URL: report the position only.
+      const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+      issues.push(`ECS_PULSE_CONFIG: is not valid JSON${position ? ` (syntax error at character ${position})` : ''}`);
+    }
+    if (parsed !== undefined) {
+      if (isRecord(parsed)) json = parsed;
+      else issues.push('ECS_PULSE_CONFIG: must be a JSON object like {"routes":[...]}');
+    }
+  }
+
+  for (const key of Object.keys(json)) {
+    if (!TOP_KEYS.includes(key)) issues.push(`ECS_PULSE_CONFIG.${key}: unknown key; allowed: ${TOP_KEYS.join(', ')}`);
+  }
+
+  const message = checkMessage(json.message, 'ECS_PULSE_CONFIG.message', issues);
+  const defaultRoute: ResolvedRoute | undefined = defaultWebhook === undefined ? undefined : { name: 'default', webhookUrl: defaultWebhook, message };
+
+  let include: readonly AlertMatcher[] = [];
+  let exclude: readonly AlertMatcher[] = [];
+  if (json.filters !== undefined) {
+    if (!isRecord(json.filters)) issues.push('ECS_PULSE_CONFIG.filters: must be an object like {"include":[...],"exclude":[...]}');
+    else {
+      for (const key of Object.keys(json.filters)) {
+        if (key !== 'include' && key !== 'exclude') issues.push(`ECS_PULSE_CONFIG.filters.${key}: unknown key; allowed: include, exclude`);
+      }
+      include = checkMatcherList(json.filters.include, 'ECS_PULSE_CONFIG.filters.include', issues);
+      exclude = checkMatcherList(json.filters.exclude, 'ECS_PULSE_CONFIG.filters.exclude', issues);
+    }
+  }
+
+  const routes: ResolvedRoute[] = [];
+  if (json.routes !== undefined) {
+    if (!Array.isArray(json.routes)) issues.push('ECS_PULSE_CONFIG.routes: must be an array of routes');
+    else {
+      const names = new Set<string>();
+      json.routes.forEach((route: unknown, i: number) => {
+        const path = `ECS_PULSE_CONFIG.routes[${i}]`;
+        if (!isRecord(route)) {
+          issues.push(`${path}: must be an object like {"name":"oncall","webhookUrlEnv":"SLACK_WEBHOOK_URL_ONCALL"}`);
+          return;
+        }
+        for (const key of Object.keys(route)) {
+          if (!['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'].includes(key)) issues.push(`${path}.${key}: unknown key; allowed: name, webhookUrl, webhookUrlEnv, match, message`);
+        }
+        const name = route.name;
+        if (typeof name !== 'string' || !ROUTE_NAME.test(name)) issues.push(`${path}.name: must be 1-64 characters of A-Z a-z 0-9 _ -`);
+        else if (name === 'default') issues.push(`${path}.name: "default" is reserved for SLACK_WEBHOOK_URL; pick another name`);
+        else if (names.has(name)) issues.push(`${path}.name: "${name}" is used by an earlier route; names must be unique`);
+        else names.add(name);
+
+        let url: string | undefined;
+        if (route.webhookUrl !== undefined && route.webhookUrlEnv !== undefined) {
+          issues.push(`${path}: give webhookUrl or webhookUrlEnv, not both`);
+        } else if (typeof route.webhookUrl === 'string') {
+          url = route.webhookUrl;
+          secrets.push(url);
+        } else if (typeof route.webhookUrlEnv === 'string') {
+          if (!ENV_NAME.test(route.webhookUrlEnv)) issues.push(`${path}.webhookUrlEnv: "${route.webhookUrlEnv}" is not an environment variable name`);
+          else {
+            url = env[route.webhookUrlEnv]?.trim() || undefined;
+            if (url === undefined) issues.push(`${path}.webhookUrlEnv: environment variable ${route.webhookUrlEnv} is not set`);
+            else secrets.push(url);
+          }
+        } else {
+          issues.push(`${path}: needs webhookUrlEnv (the name of an environment variable holding the webhook URL) or webhookUrl`);
+        }
+        if (url !== undefined) {
+          const problem = checkWebhookUrl(url);
+          if (problem) issues.push(`${path}.${route.webhookUrl !== undefined ? 'webhookUrl' : 'webhookUrlEnv'}: ${problem}`);
+        }
+        if (route.match !== undefined) checkMatcher(route.match, `${path}.match`, issues);
+        const routeMessage = checkMessage(route.message, `${path}.message`, issues);
+        if (typeof name === 'string' && url !== undefined) {
+          routes.push({ name, webhookUrl: url, message: { ...message, ...routeMessage }, ...(route.match !== undefined ? { match: route.match as AlertMatcher } : {}) });
+        }
+      });
+    }
+  }
+
+  let routing: 'first-match' | 'all-matches' = 'first-match';
+  if (json.routing !== undefined) {
+    if (json.routing === 'first-match' || json.routing === 'all-matches') routing = json.routing;
+    else issues.push('ECS_PULSE_CONFIG.routing: must be "first-match" or "all-matches"');
+  }
+
+  const dedupeCapacity = checkInteger(json.dedupeCapacity, 'ECS_PULSE_CONFIG.dedupeCapacity', 1, 100_000, issues) ?? 1000;
+  const safetyMarginMs = checkInteger(json.safetyMarginMs, 'ECS_PULSE_CONFIG.safetyMarginMs', 0, 60_000, issues) ?? 1500;
+  let maxAttempts = 3;
+  let timeoutMs = 5000;
+  if (json.slack !== undefined) {
+    if (!isRecord(json.slack)) issues.push('ECS_PULSE_CONFIG.slack: must be an object like {"maxAttempts":3,"timeoutMs":5000}');
+    else {
+      for (const key of Object.keys(json.slack)) {
+        if (key !== 'maxAttempts' && key !== 'timeoutMs') issues.push(`ECS_PULSE_CONFIG.slack.${key}: unknown key; allowed: maxAttempts, timeoutMs`);
+      }
+      maxAttempts = checkInteger(json.slack.maxAttempts, 'ECS_PULSE_CONFIG.slack.maxAttempts', 1, 10, issues) ?? maxAttempts;
+      timeoutMs = checkInteger(json.slack.timeoutMs, 'ECS_PULSE_CONFIG.slack.timeoutMs', 100, 60_000, issues) ?? timeoutMs;
+    }
+  }
+
+  if (defaultRoute === undefined && routes.length === 0 && !issues.some((i) => i.startsWith('SLACK_WEBHOOK_URL') || i.includes('.routes'))) {
+    issues.push('SLACK_WEBHOOK_URL: is not set and ECS_PULSE_CONFIG has no routes; set the Slack incoming-webhook URL');
+  }
+  if (defaultRoute === undefined && routes.length > 0 && routes.every((r) => r.match !== undefined)) {
+    warnings.push('SLACK_WEBHOOK_URL is not set: alerts that match no route are logged as "unrouted" and dropped');
+  }
+
+  if (issues.length > 0) return { ok: false, issues, secrets };
+  return {
+    ok: true,
+    warnings,
+    config: {
+      routes,
+      ...(defaultRoute ? { defaultRoute } : {}),
+      routing,
+      include,
+      exclude,
+      dedupeCapacity,
+      maxAttempts,
+      timeoutMs,
+      safetyMarginMs,
+      ...(httpToken !== undefined ? { httpToken } : {}),
+      ...(httpTokenProblem !== undefined ? { httpTokenProblem } : {}),
+      secrets,
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { AlertMatcher, ForwarderConfig, ResolvedRoute } from './config.js';
+import type { RoutableAlert } from './types.js';
+
+const patternCache = new Map<string, RegExp>();
+
+/** Case-insensitive glob match where `*` stands for any run of characters. */
+export function globMatch(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern.toLowerCase() === value.toLowerCase();
+  let re = patternCache.get(pattern);
+  if (re === undefined) {
+    const source = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    re = new RegExp(`^${source}$`, 'is');
+    if (patternCache.size < 500) patternCache.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+const anyOf = (patterns: readonly string[] | undefined, value: string | undefined): boolean =>
+  patterns === undefined || (value !== undefined && patterns.some((p) => globMatch(p, value)));
+
+/**
+ * True when `alert` satisfies every field set in `matcher` (AND across fields, OR inside a field).
+ *
+ * @example
+ * ```ts
+ * matches({ products: ['ECS'], names: ['Instance:*'] }, alert);
+ * ```
+ */
+export function matches(matcher: AlertMatcher, alert: RoutableAlert): boolean {
+  if (!anyOf(matcher.products, alert.product)) return false;
+  if (!anyOf(matcher.names, alert.name)) return false;
+  if (!anyOf(matcher.severities, alert.severity)) return false;
+  if (!anyOf(matcher.statuses, alert.status)) return false;
+  if (!anyOf(matcher.kinds, alert.kind)) return false;
+  if (!anyOf(matcher.sources, alert.source)) return false;
+  if (!anyOf(matcher.resourceIds, alert.resourceId)) return false;
+  if (!anyOf(matcher.regions, alert.region)) return false;
+  if (matcher.details !== undefined) {
+    for (const [key, expected] of Object.entries(matcher.details)) {
+      const actual = alert.details[key];
+      if (actual === undefined || actual === null) return false;
+      const patterns = typeof expected === 'string' ? [expected] : expected;
+      if (!patterns.some((p) => globMatch(p, String(actual)))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The filter step: an alert passes when it matches any `include` matcher (or there is none) and no
+ * `exclude` matcher.
+ *
+ * @example
+ * ```ts
+ * passesFilters(config, alert); // true | false
+ * ```
+ */
+export function passesFilters(config: Pick<ForwarderConfig, 'include' | 'exclude'>, alert: RoutableAlert): boolean {
+  if (config.include.length > 0 && !config.include.some((m) => matches(m, alert))) return false;
+  return !config.exclude.some((m) => matches(m, alert));
+}
+
+/**
+ * The route step. Routes are tried in order; with `first-match` the first matching route wins, with
+ * `all-matches` every matching route gets the alert. A route without `match` matches everything. When no
+ * route matches, the default route (`SLACK_WEBHOOK_URL`) is used if configured; otherwise the result is
+ * empty and the alert is logged as unrouted.
+ *
+ * @example
+ * ```ts
+ * selectRoutes(config, alert).map((r) => r.name); // ['oncall']
+ * ```
+ */
+export function selectRoutes(
+  config: Pick<ForwarderConfig, 'routes' | 'defaultRoute' | 'routing'>,
+  alert: RoutableAlert,
+): readonly ResolvedRoute[] {
+  const selected: ResolvedRoute[] = [];
+  for (const route of config.routes) {
+    if (route.match === undefined || matches(route.match, alert)) {
+      selected.push(route);
+      if (config.routing === 'first-match') break;
+    }
+  }
+  if (selected.length === 0 && config.defaultRoute !== undefined) selected.push(config.defaultRoute);
+  return selected;
+}

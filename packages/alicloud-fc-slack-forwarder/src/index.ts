@@ -1,0 +1,14 @@
+/**
+ * `@ecs-pulse/alicloud-fc-slack-forwarder`: the `SlackForwarder` cdktf construct. The Function Compute
+ * function it deploys is published separately as the subpath `@ecs-pulse/alicloud-fc-slack-forwarder/function`
+ * (one self-contained CommonJS file) and `.../function.zip`.
+ *
+ * @packageDocumentation
+ */
+export { SlackForwarder } from './construct/slack-forwarder.js';
+export type { AsyncInvokeProps, EventLevel, EventSourceProps, LogsProps, SelfMonitoringProps, SlackForwarderProps } from './construct/props.js';
+export { functionArchivePath } from './construct/asset.js';
+export { loadConfig } from './function/config.js';
+export type { AlertMatcher, ConfigResult, ForwarderConfig, ForwarderJsonConfig, MessageOptions, ResolvedRoute, RouteConfig } from './function/config.js';
+export { DeliveryError, ForwarderConfigError, SlackForwarderError, SlackForwarderPropsError } from './errors.js';
+export type { RouteFailure, SlackForwarderErrorCode } from './errors.js';
