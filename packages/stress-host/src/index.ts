@@ -24,3 +24,12 @@ export {
   renderCloudInit,
 } from './cloud-init.js';
 export type { CloudInitOptions } from './cloud-init.js';
+export {
+  DEFAULT_IMAGE_NAME_REGEX,
+  DEFAULT_INSTANCE_TYPE_FAMILY,
+  MAX_AUTO_RELEASE_HOURS,
+  MAX_CLIENTS,
+  STRESS_HOST_OUTPUTS,
+  StressHost,
+} from './stress-host.js';
+export type { StressHostAlarmProps, StressHostInstance, StressHostProps } from './stress-host.js';
