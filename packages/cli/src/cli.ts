@@ -105,6 +105,78 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     }));
   }
 
+  const hostOpts = (c: ReturnType<CAC['command']>) =>
+    withApp(c)
+      .option('--server <instance-id>', 'server instance id (default: from the stack outputs)')
+      .option('--client <instance-id>', 'client instance id (repeatable; default: from the stack outputs)')
+      .option('--region <region>', 'region id, e.g. cn-hangzhou (default: stack output or ALIBABA_CLOUD_REGION_ID)')
+      .option('--metrics', 'also fetch CloudMonitor metrics of the hosts for the run window')
+      .option('--slack [url]', 'post a summary to this webhook (or ECS_PULSE_SLACK_WEBHOOK_URL)')
+      .option('--out <dir>', 'folder for raw outputs (default: ecs-pulse-results)');
+  const hostArgs = (o: Opts) => ({
+    ...appOpts(o),
+    ...(str(o.server) && { server: str(o.server) }),
+    ...(o.client !== undefined && { client: list(o.client) }),
+    ...(str(o.region) && { region: str(o.region) }),
+    metrics: o.metrics === true,
+    ...(o.slack !== undefined && { slack: typeof o.slack === 'string' ? o.slack : o.slack === true }),
+    ...(str(o.out) && { out: str(o.out) }),
+  });
+
+  hostOpts(cli.command('stress [action]', 'stress run: run stress-ng on the hosts through Cloud Assistant and print the results'))
+    .usage('stress run [options]')
+    .option('--cpu <n>', 'CPU stressor instances (0 = one per CPU; default when nothing else is given)')
+    .option('--vm <n>', 'memory (vm) stressor instances')
+    .option('--vm-bytes <size>', 'memory per vm stressor, e.g. 256M, 1G, 80%')
+    .option('--timeout <seconds>', 'run time, e.g. 60, 90s, 5m (default 60)')
+    .option('--stressor <name[:n]>', 'another stressor, e.g. matrix:2 (repeatable)')
+    .option('--all', 'also stress the client hosts')
+    .example('ecs-pulse stress run --cpu 2 --vm 1 --vm-bytes 512M --timeout 2m --metrics')
+    .action(run(async (a, o, c) => {
+      subAction('stress', ['run'], a[0]);
+      const { parseSeconds } = await import('./format.js');
+      const timeout = o.timeout === undefined ? undefined : parseSeconds(o.timeout);
+      if (o.timeout !== undefined && timeout === undefined) throw new CliError('USAGE', M.badNumber('timeout', o.timeout));
+      const { stressRun } = await import('./commands/stress.js');
+      return stressRun({
+        ...c,
+        ...hostArgs(o),
+        ...(o.cpu !== undefined && { cpu: Number(o.cpu) }),
+        ...(o.vm !== undefined && { vm: Number(o.vm) }),
+        ...(str(o.vmBytes) && { vmBytes: str(o.vmBytes) }),
+        ...(timeout !== undefined && { timeout }),
+        stressors: list(o.stressor),
+        all: o.all === true,
+      });
+    }));
+
+  hostOpts(cli.command('net [action]', 'net run: run iperf3 between the hosts through Cloud Assistant and print the results'))
+    .usage('net run [options]')
+    .option('--direction <dir>', 'up (client sends), down (server sends), both (default)')
+    .option('--parallel <n>', 'parallel streams (-P, default 1)')
+    .option('--udp', 'UDP instead of TCP')
+    .option('--bandwidth <bps>', 'target bitrate, e.g. 1G (UDP default 1G)')
+    .option('--duration <seconds>', 'seconds per direction (default 10)')
+    .option('--port <port>', 'server port (default 5201)')
+    .example('ecs-pulse net run --direction both --parallel 4 --duration 30 --json')
+    .action(run(async (a, o, c) => {
+      subAction('net', ['run'], a[0]);
+      const { parseSeconds } = await import('./format.js');
+      const duration = o.duration === undefined ? undefined : parseSeconds(o.duration);
+      if (o.duration !== undefined && duration === undefined) throw new CliError('USAGE', M.badNumber('duration', o.duration));
+      const { netRun } = await import('./commands/net.js');
+      return netRun({
+        ...c,
+        ...hostArgs(o),
+        ...(str(o.direction) && { direction: str(o.direction) as 'up' }),
+        ...(o.parallel !== undefined && { parallel: Number(o.parallel) }),
+        udp: o.udp === true,
+        ...(str(o.bandwidth) && { bandwidth: str(o.bandwidth) }),
+        ...(duration !== undefined && { duration }),
+        ...(o.port !== undefined && { port: Number(o.port) }),
+      });
+    }));
+
   withApp(cli.command('ssh', 'Print (or run with --exec) the ssh command for the server, with the right key and user'))
     .usage('ssh [options] [-- remote command]')
     .option('--host <host>', 'host to connect to (default: the server public IP from the stack outputs)')

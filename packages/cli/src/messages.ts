@@ -64,4 +64,46 @@ export const M = {
     `Key file ${file} had mode ${mode.toString(8).padStart(4, '0')}; ssh refuses keys others can read, so it was changed to 0600.`,
   sshMissing: () => 'ssh not found on PATH. Install an OpenSSH client, or print the command without --exec.',
   sshFailed: (code: number) => `ssh exited with code ${code}.`,
+  // cloud
+  credentialsMissing: () =>
+    'No Alibaba Cloud credentials found. Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, configure a profile with "aliyun configure" (~/.aliyun/config.json, pick it with ALIBABA_CLOUD_PROFILE), or run on an ECS instance with a RAM role.',
+  badEndpoint: (name: string, value: string) =>
+    `${name}=${value} is not a valid endpoint URL. Use a full URL such as https://ecs.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080.`,
+  regionMissing: () =>
+    'No region given. Pass --region (e.g. --region cn-hangzhou), set ALIBABA_CLOUD_REGION_ID, or deploy the stack so its outputs name the region.',
+  regionInvalid: (region: string) => `"${region}" is not a region id. Region ids look like cn-hangzhou or ap-southeast-1.`,
+  regionRejected: (region: string, where: string, code: string) =>
+    `${where} failed: the API rejected region "${region}" (${code}). Check --region; region ids look like cn-hangzhou, ap-southeast-1.`,
+  throttled: (where: string, code: string, retried: number) =>
+    `${where} was throttled (${code}) and still was after ${retried} retr${retried === 1 ? 'y' : 'ies'} with back-off. Wait a minute and try again.`,
+  authRejected: (where: string, code: string) =>
+    `${where} failed: the AccessKey was rejected (${code}). Check ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET or your aliyun profile.`,
+  permissionDenied: (where: string, code: string) =>
+    `${where} failed: permission denied (${code}). Grant the RAM user or role the needed policy (e.g. AliyunECSAssistantFullAccess, AliyunCloudMonitorReadOnlyAccess, AliyunFCInvocationAccess).`,
+  unreachable: (where: string, why: string) =>
+    `${where} failed: the endpoint could not be reached (${why}). Check the network, or the ECS_PULSE_ENDPOINT_* override.`,
+  apiFailed: (where: string, code: string, message: string, requestId: string | undefined) =>
+    `${where} failed: ${code}: ${message}${requestId ? ` (request id ${requestId})` : ''}`,
+  retrying: (code: string, attempt: number, delayMs: number) => `throttled (${code}); retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`,
+  noInvokeId: (region: string) => `RunCommand in ${region} returned no InvokeId.`,
+  remoteTimeout: (invokeId: string, timeout: number) =>
+    `The command (invoke ${invokeId}) did not finish within ${timeout} s plus 2 minutes of grace. Check it in the ECS console (Cloud Assistant) or raise --timeout.`,
+  // hosts and tests
+  badInstanceId: (id: string) => `"${id}" is not an ECS instance id (they look like i-bp1abc...).`,
+  noServer: () => 'No server host: deploy the stack (its outputs name the server) or pass --server <instance-id> --region <region>.',
+  noClients: () =>
+    'No client host: the stack has no clients and none was given. Deploy with clients or pass --client <instance-id> (repeatable).',
+  instanceNotFound: (id: string, region: string) =>
+    `Instance ${id} was not found in ${region} (DescribeInstances returned nothing). Check the id and --region.`,
+  remoteNoOutput: (label: string, instanceId: string) =>
+    `${label} on ${instanceId} printed no result. Is the tool installed and the host ready (cloud-init finished)?`,
+  remoteTruncated: (instanceId: string, dropped: number) =>
+    `Cloud Assistant cut ${dropped} bytes of output from ${instanceId} (24 KB limit); the result could not be read. The full file is kept on the host.`,
+  remoteFailed: (n: number, what: string) => `${n} ${what} failed; see the table above and the raw output files.`,
+  toolMissingRemote: (tool: string, instanceId: string) =>
+    `${tool} is not installed on ${instanceId}. Hosts made by StressHost install it at boot; wait for cloud-init to finish or install it.`,
+  badSize: (option: string, value: unknown) => `--${option} must look like 256M, 1G or 50% (got ${JSON.stringify(value)}).`,
+  badStressor: (value: string) => `--stressor must look like name or name:count, e.g. cpu:2 or matrix (got "${value}").`,
+  badBandwidth: (value: unknown) => `--bandwidth must look like 100M, 1G or 500K (bits per second) (got ${JSON.stringify(value)}).`,
+  savedRaw: (dir: string) => `raw output kept in ${dir}`,
 } as const;

@@ -1,0 +1,148 @@
+import { CliError } from '../errors.js';
+import type { Io } from '../io.js';
+import { M } from '../messages.js';
+import { callApi } from './call.js';
+import type { ClientSettings } from './config.js';
+import { ecsClient } from './clients.js';
+
+/** The outcome of a script on one instance. */
+export interface RemoteResult {
+  readonly instanceId: string;
+  /** Per-instance status: Success, Failed, Timeout, Error, Aborted, ... */
+  readonly status: string;
+  readonly exitCode: number;
+  /** Decoded output (UTF-8). */
+  readonly output: string;
+  /** Bytes Cloud Assistant cut off beyond its 24 KB limit. */
+  readonly dropped: number;
+  readonly errorCode?: string;
+  readonly errorInfo?: string;
+  readonly startTime?: string;
+  readonly finishedTime?: string;
+}
+
+/** Options of {@link runRemote}. @internal */
+export interface RunRemoteOptions {
+  readonly settings: ClientSettings;
+  readonly instanceIds: readonly string[];
+  readonly script: string;
+  /** Command timeout on the host, seconds. */
+  readonly timeoutSeconds: number;
+  /** Command name shown in the console. */
+  readonly name: string;
+  /** Progress text. */
+  readonly label: string;
+}
+
+const DONE_RECORD = new Set(['Finished', 'Failed', 'Stopped', 'Success', 'PartialFailed']);
+const DONE_INSTANCE = new Set(['Success', 'Failed', 'Timeout', 'Error', 'Aborted', 'Cancelled', 'Terminated', 'Invalid']);
+
+/**
+ * Run a shell script on instances with Cloud Assistant (`RunCommand`, Base64 content, `RunShellScript`)
+ * and poll `DescribeInvocationResults` until every instance is done; outputs are Base64-decoded.
+ * @internal
+ */
+export async function runRemote(o: RunRemoteOptions, io: Io): Promise<RemoteResult[]> {
+  const { client, models } = await ecsClient(o.settings);
+  const region = o.settings.regionId;
+  const progress = io.progress(`${o.label}: sending the command to ${o.instanceIds.join(', ')}`);
+  const onRetry = (attempt: number, delay: number, code: string) =>
+    progress.update(M.retrying(code, attempt, delay));
+  try {
+    const run = await callApi(
+      { product: 'ECS', action: 'RunCommand', region },
+      () =>
+        client.runCommand(
+          new models.RunCommandRequest({
+            regionId: region,
+            type: 'RunShellScript',
+            commandContent: Buffer.from(o.script, 'utf8').toString('base64'),
+            contentEncoding: 'Base64',
+            instanceId: [...o.instanceIds],
+            timeout: o.timeoutSeconds,
+            name: o.name,
+            keepCommand: false,
+          }),
+        ),
+      io.env,
+      { onRetry },
+    );
+    const invokeId = run.body?.invokeId;
+    if (!invokeId) throw new CliError('CLOUD_API', M.noInvokeId(region));
+    const pollMs = Number(io.env.ECS_PULSE_POLL_MS) || 3000;
+    const started = Date.now();
+    const deadline = started + (o.timeoutSeconds + 120) * 1000;
+    for (;;) {
+      const results = await describeAll(client, models, region, invokeId, io, onRetry);
+      const recordDone = results.record !== undefined && DONE_RECORD.has(results.record);
+      const allDone =
+        results.items.length >= o.instanceIds.length && results.items.every((r) => DONE_INSTANCE.has(r.status));
+      if (recordDone || allDone) {
+        const failed = results.items.filter((r) => r.status !== 'Success').length;
+        if (failed === 0) progress.succeed(`${o.label}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+        else progress.fail(`${o.label}: ${failed} of ${results.items.length} instance(s) did not succeed`);
+        return results.items;
+      }
+      if (Date.now() > deadline) {
+        progress.fail(`${o.label}: timed out`);
+        throw new CliError('REMOTE_TIMEOUT', M.remoteTimeout(invokeId, o.timeoutSeconds));
+      }
+      const states = results.items.map((r) => r.status).join(', ') || results.record || 'Pending';
+      progress.update(`${o.label}: ${states} (${Math.round((Date.now() - started) / 1000)} s, invoke ${invokeId})`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  } catch (error) {
+    progress.stop();
+    throw error;
+  }
+}
+
+type EcsModels = typeof import('@alicloud/ecs20140526');
+type EcsClient = Awaited<ReturnType<typeof ecsClient>>['client'];
+
+async function describeAll(
+  client: EcsClient,
+  models: EcsModels,
+  region: string,
+  invokeId: string,
+  io: Io,
+  onRetry: (attempt: number, delay: number, code: string) => void,
+): Promise<{ record?: string; items: RemoteResult[] }> {
+  const items: RemoteResult[] = [];
+  let record: string | undefined;
+  let nextToken: string | undefined;
+  do {
+    const res = await callApi(
+      { product: 'ECS', action: 'DescribeInvocationResults', region },
+      () =>
+        client.describeInvocationResults(
+          new models.DescribeInvocationResultsRequest({
+            regionId: region,
+            invokeId,
+            contentEncoding: 'Base64',
+            maxResults: 50,
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        ),
+      io.env,
+      { onRetry },
+    );
+    const inv = res.body?.invocation;
+    for (const r of inv?.invocationResults?.invocationResult ?? []) {
+      record ??= r.invokeRecordStatus;
+      items.push({
+        instanceId: r.instanceId ?? '',
+        status: r.invocationStatus ?? r.invokeRecordStatus ?? 'Unknown',
+        exitCode: r.exitCode ?? -1,
+        output: r.output ? Buffer.from(r.output, 'base64').toString('utf8') : '',
+        dropped: r.dropped ?? 0,
+        ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+        ...(r.errorInfo ? { errorInfo: r.errorInfo } : {}),
+        ...(r.startTime ? { startTime: r.startTime } : {}),
+        ...(r.finishedTime ? { finishedTime: r.finishedTime } : {}),
+      });
+    }
+    nextToken = inv?.nextToken || undefined;
+  } while (nextToken);
+  return { ...(record === undefined ? {} : { record }), items };
+}
