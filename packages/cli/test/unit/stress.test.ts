@@ -1,0 +1,149 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stressRun, stressorList } from '../../src/commands/stress.js';
+import { synth } from '../../src/commands/lifecycle.js';
+import { bashRunner, ecsDouble, type Runner } from '../helpers/ecs-double.js';
+import { metricsDouble } from '../helpers/cms-double.js';
+import { cloudEnv } from '../helpers/cloud-env.js';
+import { fakeApp, fakeExecutable, pathWith, tempDir } from '../helpers/fake-tools.js';
+import { testIo } from '../helpers/io.js';
+import { OpenApiDouble } from '../helpers/openapi-double.js';
+
+const REGION = 'ap-southeast-1';
+const SERVER = 'i-t4nserver00001';
+const CLIENT = 'i-t4nclient00001';
+
+let double: OpenApiDouble;
+let root: string;
+let env: NodeJS.ProcessEnv;
+let sink: SlackSink | undefined;
+
+beforeEach(async () => {
+  double = new OpenApiDouble();
+  await double.start();
+  root = tempDir();
+  const bin = path.join(root, 'bin');
+  fakeExecutable(bin, 'terraform');
+  fakeApp(path.join(root, 'app'));
+  // Stack outputs as StressHost writes them (names matched loosely).
+  writeFileSync(
+    path.join(bin, 'terraform.output.stdout'),
+    JSON.stringify({
+      region: { value: REGION, type: 'string' },
+      server_instance_id: { value: SERVER, type: 'string' },
+      server_private_ip: { value: '10.0.0.10', type: 'string' },
+      client_instance_ids: { value: [CLIENT], type: ['list', 'string'] },
+      client_private_ips: { value: ['10.0.0.11'], type: ['list', 'string'] },
+    }),
+  );
+  env = cloudEnv(double.url, { PATH: pathWith(bin), HOME: root });
+  await synth({ ...testIo(env, root), app: 'app' });
+});
+afterEach(async () => {
+  await double.stop();
+  await sink?.close();
+  sink = undefined;
+});
+
+function setup(runner: Runner = bashRunner) {
+  return ecsDouble(double, { region: REGION, instances: {}, runner });
+}
+
+describe('Command: stress run (Cloud Assistant against the OpenAPI double, real stress-ng)', () => {
+  it('runs stress-ng on the stack server and parses its real YAML', async () => {
+    // Prepare
+    const ecs = setup();
+    const io = testIo(env, root);
+    // Act
+    const r = await stressRun({ ...io, app: 'app', cpu: 1, stressors: ['matrix:1'], timeout: 1 });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    expect(double.callsOf('DescribeInstances')).toEqual([]); // private IP came from the outputs
+    expect(double.callsOf('RunCommand')[0]?.query).toMatchObject({ 'InstanceId.1': SERVER, Timeout: '61', RegionId: REGION });
+    expect(double.callsOf('RunCommand')[0]?.query['InstanceId.2']).toBeUndefined();
+    expect(ecs.invocations[0]?.script).toContain('stress-ng --cpu 1 --matrix 1 --timeout 1s --metrics-brief --times --yaml');
+    expect(r.region).toBe(REGION);
+    expect(r.hosts).toHaveLength(1);
+    expect(r.hosts[0]?.error).toBeUndefined();
+    expect(r.hosts[0]?.result?.metrics.map((m) => m.stressor).sort()).toEqual(['cpu', 'matrix']);
+    expect(r.hosts[0]?.result?.metrics[0]?.bogoOps).toBeGreaterThan(0);
+    expect(readFileSync(r.hosts[0]?.rawFile ?? '', 'utf8')).toContain('system-info:');
+    expect(io.stdout.text()).toMatch(new RegExp(`${SERVER}\\s+cpu\\s+\\d+`));
+  });
+
+  it('adds CloudMonitor metrics for the run window (paginated) and posts a Slack summary to a webhook', async () => {
+    setup(async (_script, id) => ({ output: cannedStressOutput(id), exitCode: 0 }));
+    metricsDouble(double, {
+      region: REGION,
+      values: { CPUUtilization: { [SERVER]: [50, 90, 100] }, IntranetInRate: { [SERVER]: [1e6, 3e6] } },
+      pageSize: 2,
+    });
+    sink = await startSlackSink();
+    const io = testIo(env, root);
+    const r = await stressRun({ ...io, app: 'app', timeout: 5, metrics: true, slack: sink.url, json: true });
+    const cpu = r.metrics?.summaries.find((s) => s.metric === 'CPUUtilization' && s.instanceId === SERVER);
+    expect(cpu).toMatchObject({ points: 3, average: 80, maximum: 101, unit: '%' });
+    expect(r.metrics?.summaries.find((s) => s.metric === 'memory_usedutilization')).toMatchObject({ points: 0 });
+    expect(double.callsOf('DescribeMetricList').filter((c) => c.query.MetricName === 'CPUUtilization')).toHaveLength(2); // NextToken
+    expect(JSON.parse(io.stdout.text()).metrics.summaries.length).toBe(6);
+    expect(sink.messages).toHaveLength(1);
+    expect(JSON.stringify(sink.messages[0])).toContain(`${SERVER}`);
+    expect(io.stderr.text()).not.toContain(sink.url);
+  });
+
+  it('stresses the clients too with --all (one RunCommand for all hosts)', async () => {
+    setup(async (_s, id) => ({ output: cannedStressOutput(id), exitCode: 0 }));
+    const r = await stressRun({ ...testIo(env, root), app: 'app', all: true, timeout: 1 });
+    expect(double.callsOf('RunCommand')[0]?.query).toMatchObject({ 'InstanceId.1': SERVER, 'InstanceId.2': CLIENT });
+    expect(r.hosts.map((h) => h.instanceId)).toEqual([SERVER, CLIENT]);
+  });
+
+  it('fails with exit 5 and shows the stress-ng log when no YAML came back', async () => {
+    setup(async () => ({
+      output: '@@ECS-PULSE-BEGIN stress-ng@@\n\n@@ECS-PULSE-END stress-ng rc=1@@\n@@ECS-PULSE-BEGIN stress-ng-log@@\nstress-ng: error: [1] invalid option\n@@ECS-PULSE-END stress-ng-log rc=1@@\n',
+      exitCode: 1,
+    }));
+    const io = testIo(env, root);
+    await expect(stressRun({ ...io, app: 'app', timeout: 1 })).rejects.toThrow(
+      expect.objectContaining({ code: 'REMOTE_COMMAND_FAILED', exitCode: 5, message: expect.stringContaining('1 of 1 stress-ng run(s) failed') }),
+    );
+    expect(io.stdout.text()).toContain('invalid option');
+  });
+
+  it('fails with STACK_OUTPUTS when nothing is deployed and no --server is given', async () => {
+    setup();
+    const io = testIo(cloudEnv(double.url, { PATH: path.dirname(process.execPath), HOME: root }), root);
+    await expect(stressRun({ ...io, app: 'app' })).rejects.toThrow(
+      expect.objectContaining({ code: 'STACK_OUTPUTS', message: expect.stringContaining('Run "ecs-pulse deploy" first') }),
+    );
+  });
+
+  it('fails with CREDENTIALS_MISSING (exit 3) when the default chain finds nothing', async () => {
+    setup();
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('ALIBABA_CLOUD')) delete process.env[k];
+    Object.assign(process.env, { HOME: root, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
+    try {
+      const io = testIo({ PATH: env.PATH, HOME: root, ECS_PULSE_ENDPOINT_ECS: double.url }, root);
+      await expect(stressRun({ ...io, server: SERVER, region: REGION })).rejects.toThrow(
+        expect.objectContaining({ code: 'CREDENTIALS_MISSING', exitCode: 3, message: expect.stringContaining('ALIBABA_CLOUD_ACCESS_KEY_ID') }),
+      );
+      expect(double.calls).toEqual([]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('validates stressor names and sizes so nothing unsafe reaches the shell', () => {
+    expect(stressorList({})).toEqual([['cpu', 0]]);
+    expect(stressorList({ cpu: 2, vm: 1, stressors: ['matrix:3', 'io'] })).toEqual([['cpu', 2], ['vm', 1], ['matrix', 3], ['io', 1]]);
+    expect(() => stressorList({ stressors: ['cpu;reboot'] })).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+});
+
+function cannedStressOutput(instanceId: string): string {
+  const yaml = readFileSync(path.join(__dirname, '..', 'fixtures', 'stress-ng-0.15.06.yaml'), 'utf8');
+  return `@@ECS-PULSE-BEGIN stress-ng@@\n${yaml}\n@@ECS-PULSE-END stress-ng rc=0@@\nran on ${instanceId}\n`;
+}
