@@ -58,3 +58,8 @@ export function allTextObjects(message: { text: string; blocks?: unknown[]; atta
   visit(message.attachments ?? []);
   return out;
 }
+
+/** True when `text` has no lone surrogate (String#isWellFormed is ES2024; our lib is ES2023). */
+export function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}

@@ -182,7 +182,7 @@ describe('Class: AlertDigestQueue', () => {
   });
 
   it('delivers a storm through a real webhook into a rate-limited sink without losing alerts', async () => {
-    const sink = await startSlackSink({ rateLimit: { perSecond: 5, burst: 2 } });
+    const sink = await startSlackSink({ rateLimit: { perSecond: 10, burst: 2 } });
     sinks.push(sink);
     sink.script(sinkReply.rateLimited(0.2));
     const webhook = new SlackWebhook(sink.url);

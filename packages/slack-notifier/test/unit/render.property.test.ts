@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toSlackMessage, validateSlackMessage, type NotifiableAlert, type ToSlackMessageOptions } from '../../src/index.js';
-import { allTextObjects, mrkdwnTexts, nonDateTokens } from '../helpers/fixtures.js';
+import { allTextObjects, isWellFormed, mrkdwnTexts, nonDateTokens } from '../helpers/fixtures.js';
 
 // Text that stresses the renderer: mrkdwn control characters and tokens, astral unicode (surrogate pairs),
 // combining marks, RTL, newlines, and sometimes a huge repetition of all that.
@@ -51,9 +51,9 @@ function checkMessage(alerts: NotifiableAlert | NotifiableAlert[], opts: ToSlack
   for (const t of mrkdwnTexts(message)) expect(nonDateTokens(t)).toEqual([]);
   for (const t of allTextObjects(message)) {
     // No lone surrogate: truncation never cut a pair in half (checked where the input was well formed).
-    if (!t.text.isWellFormed()) {
+    if (!isWellFormed(t.text)) {
       const inputs = JSON.stringify(alerts) + JSON.stringify(opts);
-      expect(inputs.includes('\\ud') || !String(inputs).isWellFormed()).toBe(true);
+      expect(inputs.includes('\\ud') || !isWellFormed(String(inputs))).toBe(true);
     }
   }
 }
@@ -81,7 +81,7 @@ describe('Property: every rendered message fits Slack and pings nobody', () => {
       fc.property(astral, severity, (t, sev) => {
         const message = toSlackMessage({ id: 'x', product: 'ECS', name: t, status: t, severity: sev as NotifiableAlert['severity'], resourceId: t, resourceName: t, time: t, summary: t, details: { k: t } });
         expect(validateSlackMessage(message)).toEqual([]);
-        for (const o of allTextObjects(message)) expect(o.text.isWellFormed()).toBe(true);
+        for (const o of allTextObjects(message)) expect(isWellFormed(o.text)).toBe(true);
       }),
       { numRuns: 60 },
     );
