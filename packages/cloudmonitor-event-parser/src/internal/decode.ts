@@ -73,6 +73,9 @@ export function checkTextSize(text: string, max: number, where: string): void {
 /** Bytes → text (UTF-8, once; invalid sequences become U+FFFD), with the size check first. */
 export function bytesToText(bytes: Uint8Array, max: number, where: string): string {
   if (bytes.byteLength > max) throw tooLarge(bytes.byteLength, max, where);
+  // Node's Buffer decodes faster than TextDecoder; both replace invalid sequences with U+FFFD.
+  const B = (globalThis as { Buffer?: { isBuffer(b: unknown): boolean } }).Buffer;
+  if (B !== undefined && B.isBuffer(bytes)) return (bytes as unknown as { toString(enc: string): string }).toString('utf8');
   return utf8.decode(bytes);
 }
 

@@ -96,6 +96,13 @@ function productFrom(given: string | undefined, ref: string | undefined, family:
 }
 
 const CMS_MAPPED = ['id', 'product', 'name', 'resourceId', 'regionId', 'userId', 'eventTime', 'instanceName', 'eventRealnameEn'];
+/** Skip sets by (content consumed) + 2 × (top-level `time` used). */
+const CMS_SKIP: readonly ReadonlySet<string>[] = [
+  new Set(CMS_MAPPED),
+  new Set([...CMS_MAPPED, 'content']),
+  new Set([...CMS_MAPPED, 'time']),
+  new Set([...CMS_MAPPED, 'content', 'time']),
+];
 
 /** CloudMonitor system event (documented, FC-observed, console test, 2023 shape, SDK model). */
 export function cloudMonitorParts(o: Obj): SystemEventParts {
@@ -104,13 +111,13 @@ export function cloudMonitorParts(o: Obj): SystemEventParts {
   const resourceRef = str(own(o, 'resourceId'));
   const product = productFrom(str(own(o, 'product')), resourceRef, 'cloudmonitor-event', what);
   const { content, contentText, consumed } = readContent(own(o, 'content'));
-  const skip = new Set(CMS_MAPPED);
-  if (consumed) skip.add('content');
   let time = toIsoTime(own(o, 'eventTime'));
+  let timeUsed = false;
   if (time === undefined) {
     time = toIsoTime(own(o, 'time'));
-    if (time !== undefined) skip.add('time');
+    timeUsed = time !== undefined;
   }
+  const skip = CMS_SKIP[(consumed ? 1 : 0) + (timeUsed ? 2 : 0)]!;
   if (time === undefined) {
     const tm = own(o, 'timeMetrics');
     if (isObj(tm)) time = toIsoTime(own(tm, 'event_time'));
@@ -137,6 +144,8 @@ export function cloudMonitorParts(o: Obj): SystemEventParts {
 }
 
 const API_MAPPED = ['Id', 'Product', 'Name', 'ResourceId', 'RegionId', 'Time', 'InstanceName'];
+const API_SKIP: ReadonlySet<string> = new Set(API_MAPPED);
+const API_SKIP_CONTENT: ReadonlySet<string> = new Set([...API_MAPPED, 'Content']);
 
 /** One event of CloudMonitor's DescribeSystemEventAttribute API (PascalCase). */
 export function apiEventParts(o: Obj): SystemEventParts {
@@ -145,8 +154,7 @@ export function apiEventParts(o: Obj): SystemEventParts {
   const resourceRef = str(own(o, 'ResourceId'));
   const product = productFrom(str(own(o, 'Product')), resourceRef, 'cloudmonitor-api-event', what);
   const { content, contentText, consumed } = readContent(own(o, 'Content'));
-  const skip = new Set(API_MAPPED);
-  if (consumed) skip.add('Content');
+  const skip = consumed ? API_SKIP_CONTENT : API_SKIP;
   return {
     source: 'cloudmonitor',
     id: str(own(o, 'Id')),
@@ -169,7 +177,14 @@ export function apiEventParts(o: Obj): SystemEventParts {
   };
 }
 
-const CE_MAPPED = ['id', 'type', 'data', 'data_base64', 'time', 'aliyunregionid', 'aliyunaccountid', 'specversion', 'datacontenttype'];
+const CE_MAPPED = ['id', 'type', 'data_base64', 'time', 'aliyunregionid', 'aliyunaccountid', 'specversion', 'datacontenttype'];
+/** Skip sets by (data consumed) + 2 × (subject used as the resource). */
+const CE_SKIP: readonly ReadonlySet<string>[] = [
+  new Set(CE_MAPPED),
+  new Set([...CE_MAPPED, 'data']),
+  new Set([...CE_MAPPED, 'subject']),
+  new Set([...CE_MAPPED, 'data', 'subject']),
+];
 
 /** EventBridge CloudEvent → parts. */
 export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
@@ -190,11 +205,9 @@ export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
   const b64 = own(o, 'data_base64');
   if (dataValue === undefined && typeof b64 === 'string') dataValue = decodeBase64(b64, maxBytes, 'CloudEvent data_base64');
   const { content, contentText, consumed } = readContent(dataValue);
-  const skip = new Set(CE_MAPPED);
-  if (!consumed) skip.delete('data');
   const subject = str(own(o, 'subject'));
   const arnSubject = subject && (subject.startsWith('acs:') || subject.startsWith('acs.')) ? subject : undefined;
-  if (arnSubject) skip.add('subject');
+  const skip = CE_SKIP[(consumed ? 1 : 0) + (arnSubject ? 2 : 0)]!;
   return {
     source: 'eventbridge',
     id: str(own(o, 'id')),

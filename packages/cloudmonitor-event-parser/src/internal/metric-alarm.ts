@@ -1,6 +1,6 @@
 import { EventParseError } from '../errors.js';
 import type { Alert, AlertSeverity } from '../types.js';
-import { levelSeverity, type ParseContext } from './system-event.js';
+import { levelSeverity, type Mutable, type ParseContext } from './system-event.js';
 import { toIsoTime } from './time.js';
 import { DetailsBuilder, isObj, label, own, payloadHash, safeSet, str, type Obj } from './util.js';
 
@@ -202,7 +202,7 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
     details.set('timeSource', 'received');
   }
 
-  return {
+  const alert: Mutable<Alert> = {
     id: get('transId') ?? payloadHash(o),
     kind: 'metric-alarm',
     source: 'cloudmonitor',
@@ -211,12 +211,13 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
     status,
     severity,
     resourceId,
-    ...(resourceName !== undefined ? { resourceName } : {}),
-    ...(region !== undefined ? { region } : {}),
-    ...(accountId !== undefined ? { accountId } : {}),
     time,
     summary,
     details: details.finish(),
     raw: o,
   };
+  if (resourceName !== undefined) alert.resourceName = resourceName;
+  if (region !== undefined) alert.region = region;
+  if (accountId !== undefined) alert.accountId = accountId;
+  return alert;
 }

@@ -1,6 +1,6 @@
 import type { Alert, AlertSeverity, AlertSource } from '../types.js';
 import { toIsoTime } from './time.js';
-import { DetailsBuilder, humanize, label, own, parseResourceRef, payloadHash, str, type Obj } from './util.js';
+import { DetailsBuilder, humanize, label, own, parseResourceRef, payloadHash, str, type Obj, type ResourceRef } from './util.js';
 
 /** What each system-event family extracts before the shared normalization. */
 export interface SystemEventParts {
@@ -32,6 +32,9 @@ export interface SystemEventParts {
   readonly camelExtras?: boolean;
   readonly raw: unknown;
 }
+
+/** Writable view of a readonly type, to build it field by field. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Context shared by one parse call. */
 export interface ParseContext {
@@ -301,7 +304,7 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
     'Normal';
 
   const ref = parseResourceRef(p.resourceRef);
-  let contentRef: ReturnType<typeof parseResourceRef> = {};
+  let contentRef: ResourceRef = {};
   for (const key of CONTENT_RESOURCE_KEYS) {
     const v = str(own(c, key));
     if (v) {
@@ -343,7 +346,7 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
     details.set('timeSource', 'received');
   }
 
-  return {
+  const alert: Mutable<Alert> = {
     id: p.id ?? payloadHash(p.raw),
     kind: 'system-event',
     source: p.source,
@@ -352,13 +355,14 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
     status,
     severity,
     resourceId,
-    ...(resourceArn !== undefined ? { resourceArn } : {}),
-    ...(resourceName !== undefined ? { resourceName } : {}),
-    ...(region !== undefined ? { region } : {}),
-    ...(account !== undefined ? { accountId: account } : {}),
     time,
     summary,
     details: details.finish(),
     raw: p.raw,
   };
+  if (resourceArn !== undefined) alert.resourceArn = resourceArn;
+  if (resourceName !== undefined) alert.resourceName = resourceName;
+  if (region !== undefined) alert.region = region;
+  if (account !== undefined) alert.accountId = account;
+  return alert;
 }

@@ -2,6 +2,15 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,9}))?(
 const EXTENDED =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|PRC|UTC|GMT)?$/;
 const DIGITS = /^-?\d{1,16}$/;
+/** Already canonical UTC (`2019-04-09T04:18:26Z`, `…26.5Z`): formatted without a Date round trip. */
+const UTC_FAST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : DAYS[m - 1]!);
+}
 
 const MIN_MS = Date.UTC(1970, 0, 1);
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -34,12 +43,9 @@ function build(
   const hour = Number(h);
   const minute = Number(mi);
   const second = s === undefined ? 0 : Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
+  if (!validDay(Number(y), month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
   const utc = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms) - offset * 60_000;
-  // Reject dates that JavaScript silently rolls over (Feb 30 → Mar 2).
-  const check = new Date(Date.UTC(Number(y), month - 1, day));
-  if (check.getUTCDate() !== day) return undefined;
   return fromEpochMs(utc);
 }
 
@@ -66,6 +72,14 @@ export function toIsoTime(value: unknown): string | undefined {
   const s = value.trim();
   if (s.length < 8 || s.length > 40) return DIGITS.test(s) ? fromEpoch(Number(s)) : undefined;
   if (DIGITS.test(s)) return fromEpoch(Number(s));
+  const f = UTC_FAST.exec(s);
+  if (f) {
+    const y = Number(f[1]);
+    if (y >= 1970 && validDay(y, Number(f[2]), Number(f[3])) && Number(f[4]) < 24 && Number(f[5]) < 60 && Number(f[6]) < 60) {
+      return `${s.slice(0, 19)}.${(f[7] ?? '').padEnd(3, '0')}Z`;
+    }
+    return undefined;
+  }
   let m = COMPACT.exec(s);
   if (m) return build(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6], m[7], offsetMinutes(m[8], 480));
   m = EXTENDED.exec(s);

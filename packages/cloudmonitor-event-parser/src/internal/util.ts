@@ -19,9 +19,12 @@ export function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Own property read that never walks the prototype chain (`o.__proto__`, `o.constructor` are not data). */
+/**
+ * Field read for the fixed payload field names the parser uses (`name`, `content`, `alertState`...). None of them is an
+ * `Object.prototype` member, so a plain read is safe and fast; `__proto__`, `constructor` and friends are never read.
+ */
 export function own(o: Obj, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+  return o[key];
 }
 
 /**
@@ -193,37 +196,47 @@ export function label(name: string | undefined, id: string | undefined): string 
   return id || name || 'unknown resource';
 }
 
-/**
- * Parses a resource reference: an ARN `acs:<product>:<region>:<account>:<type>/<id>`, the CloudEvent subject form
- * `acs.<product>:<region>:<account>:<id>`, or a bare id.
- */
-export function parseResourceRef(ref: string | undefined): {
+/** A parsed resource reference (see {@link parseResourceRef}). */
+export interface ResourceRef {
   id?: string;
   arn?: string;
   product?: string;
   region?: string;
   account?: string;
   type?: string;
-} {
-  if (!ref) return {};
+}
+
+/**
+ * Parses a resource reference: an ARN `acs:<product>:<region>:<account>:<type>/<id>`, the CloudEvent subject form
+ * `acs.<product>:<region>:<account>:<id>`, or a bare id.
+ */
+export function parseResourceRef(ref: string | undefined): ResourceRef {
+  const out: ResourceRef = {};
+  if (!ref) return out;
   const colonForm = ref.startsWith('acs:');
-  if (!colonForm && !ref.startsWith('acs.')) return { id: ref };
-  const parts = ref.split(':');
-  const base = colonForm ? 1 : 0;
-  if (parts.length < base + 4) return colonForm ? { arn: ref } : {};
-  const product = colonForm ? parts[1] : parts[0]!.slice(4);
-  const region = parts[base + 1];
-  const account = parts[base + 2];
-  const resource = parts.slice(base + 3).join(':');
+  if (!colonForm && !ref.startsWith('acs.')) {
+    out.id = ref;
+    return out;
+  }
+  if (colonForm) out.arn = ref;
+  // Fields: [acs:]product : region : account : resource — found with indexOf, no split/array allocation.
+  const p1 = ref.indexOf(':', 4);
+  if (p1 < 0) return out;
+  const p2 = ref.indexOf(':', p1 + 1);
+  if (p2 < 0) return out;
+  const p3 = ref.indexOf(':', p2 + 1);
+  if (p3 < 0) return out;
+  // Both forms put product, region and account before the third colon after the 4-character prefix.
+  const product = ref.slice(4, p1);
+  const region = ref.slice(p1 + 1, p2);
+  const account = ref.slice(p2 + 1, p3);
+  const resource = ref.slice(p3 + 1);
   const firstSlash = resource.indexOf('/');
   const id = firstSlash >= 0 ? resource.slice(resource.lastIndexOf('/') + 1) : resource;
-  const type = firstSlash >= 0 ? resource.slice(0, firstSlash) : undefined;
-  return {
-    ...(id ? { id } : {}),
-    ...(colonForm ? { arn: ref } : {}),
-    ...(product ? { product } : {}),
-    ...(region ? { region } : {}),
-    ...(account && !account.startsWith('{') && !account.includes('*') ? { account } : {}),
-    ...(type ? { type } : {}),
-  };
+  if (id) out.id = id;
+  if (product) out.product = product;
+  if (region) out.region = region;
+  if (account && account.charCodeAt(0) !== 0x7b && !account.includes('*')) out.account = account;
+  if (firstSlash > 0) out.type = resource.slice(0, firstSlash);
+  return out;
 }
