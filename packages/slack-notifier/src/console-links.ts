@@ -3,6 +3,11 @@ import type { NotifiableAlert } from './types.js';
 /**
  * The default ECS console origin (China site). For the international site pass
  * `https://ecs.console.alibabacloud.com` as `consoleBaseUrl`.
+ *
+ * @example
+ * ```ts
+ * ecsConsoleUrl(alert, DEFAULT_ECS_CONSOLE);
+ * ```
  */
 export const DEFAULT_ECS_CONSOLE = 'https://ecs.console.aliyun.com';
 
