@@ -93,6 +93,7 @@ export class LogCapture {
   private readonly spies: MockInstance[] = [];
 
   start(): this {
+    this.lines.length = 0;
     for (const method of ['log', 'error', 'warn', 'info'] as const) {
       this.spies.push(
         vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -186,5 +187,7 @@ export function metricCallbackBodies(): { name: string; body: string }[] {
 /** A CloudEvent for ECS with a given id and data. */
 export function cloudEvent(id: string, data: Record<string, unknown> = { resourceId: 'i-bp1fake0instance0001', resourceType: 'ALIYUN::ECS::Instance', state: 'Stopped' }, type = 'ecs:Instance:StateChange'): Record<string, unknown> {
   const base = JSON.parse(fixture('eventbridge-ecs-statechange.INFERRED.json')) as Record<string, unknown>;
-  return { ...base, id, type, data };
+  const resource = typeof data.resourceId === 'string' ? data.resourceId : typeof data.instanceId === 'string' ? data.instanceId : undefined;
+  const subject = resource === undefined ? base.subject : `acs:ecs:cn-hangzhou:1234567890123456:instance/${resource}`;
+  return { ...base, id, type, subject, data };
 }

@@ -131,7 +131,7 @@ export class SlackForwarder extends Construct {
         this.webhookUrlVariable = variable;
       }
       webhookUrl = this.webhookUrlVariable.stringValue;
-    } else if (!Token.isUnresolved(webhookUrl)) {
+    } else if (!Token.isUnresolved(webhookUrl) && !webhookUrl.includes('${')) {
       Annotations.of(this).addWarning(
         'webhookUrl is a literal string: the Slack webhook URL (a secret) is written into the synthesized Terraform JSON. Pass a sensitive TerraformVariable instead.',
       );
@@ -186,7 +186,7 @@ export class SlackForwarder extends Construct {
     ];
     const destination = props.asyncInvoke?.onFailureDestination;
     if (destination !== undefined) {
-      const action = Token.isUnresolved(destination) ? undefined : destinationAction(destination);
+      const action = Token.isUnresolved(destination) || destination.includes('${') ? undefined : destinationAction(destination);
       if (action) statements.push({ Effect: 'Allow', Action: [action], Resource: [destination] });
       else {
         Annotations.of(this).addWarning(

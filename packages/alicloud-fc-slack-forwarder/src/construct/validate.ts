@@ -35,7 +35,8 @@ const TF_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const LEVELS = ['CRITICAL', 'WARN', 'INFO'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const literal = (v: unknown): v is string => typeof v === 'string' && !Token.isUnresolved(v);
+/** A plain string: neither a cdktf token nor a raw Terraform expression (`${var.x}`). */
+const literal = (v: unknown): v is string => typeof v === 'string' && !Token.isUnresolved(v) && !v.includes('${');
 
 function checkKeys(value: unknown, prop: string, allowed: readonly string[]): void {
   if (value === undefined) return;

@@ -1,0 +1,316 @@
+import { AlicloudProvider } from '@ecs-pulse/alicloud-provider';
+import { checkStack } from '@ecs-pulse/alicloud-provider/testing';
+import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SlackForwarder, SlackForwarderError, functionArchivePath, type SlackForwarderProps } from '../../src/index.js';
+
+type Json = Record<string, any>;
+
+function synth(props?: SlackForwarderProps, setup?: (stack: TerraformStack) => void): { json: Json; text: string; forwarder: SlackForwarder; stack: TerraformStack } {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
+  setup?.(stack);
+  const forwarder = new SlackForwarder(stack, 'alerts', props);
+  const text = Testing.synth(stack, true);
+  return { json: JSON.parse(text) as Json, text, forwarder, stack };
+}
+
+const one = (json: Json, type: string): Json => {
+  const all = Object.values(json.resource?.[type] ?? {}) as Json[];
+  expect(all, type).toHaveLength(1);
+  return all[0]!;
+};
+
+describe('Construct: SlackForwarder (FC 3.0, default)', () => {
+  const { json, text, forwarder } = synth();
+
+  it('passes the provider schema check', () => {
+    expect(checkStack(json).issues).toEqual([]);
+  });
+
+  it('creates the FC 3.0 function from the bundled archive with an absolute asset path', () => {
+    const fn = one(json, 'alicloud_fcv3_function');
+    expect(fn).toMatchObject({
+      function_name: 'ecs-pulse-slack-forwarder',
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+      memory_size: 128,
+      timeout: 30,
+      internet_access: true,
+    });
+    expect(fn.code.zip_file).toMatch(/^\$\{filebase64\("assets\/[^"]+\/function\.zip"\)\}$/);
+    expect(fn.log_config).toMatchObject({ project: expect.stringContaining('alicloud_log_project'), logstore: expect.stringContaining('alicloud_log_store') });
+    expect(fn.role).toMatch(/^\$\{alicloud_ram_role\.[^.]+\.arn\}$/);
+    expect(isAbsolute(functionArchivePath())).toBe(true);
+    expect(existsSync(functionArchivePath())).toBe(true);
+  });
+
+  it('takes the webhook from a sensitive variable and the token from random_password', () => {
+    expect(json.variable.slack_webhook_url).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    const env = one(json, 'alicloud_fcv3_function').environment_variables;
+    expect(env.SLACK_WEBHOOK_URL).toBe('${var.slack_webhook_url}');
+    expect(env.ECS_PULSE_HTTP_TOKEN).toMatch(/^\$\{random_password\.[^.]+\.result\}$/);
+    expect(env.ECS_PULSE_CONFIG).toBeUndefined();
+    expect(one(json, 'random_password')).toMatchObject({ length: 32, special: false });
+    expect(json.terraform.required_providers.random).toBeDefined();
+  });
+
+  it('routes system events with an EventBridge trigger on the default bus and the service-linked role', () => {
+    const triggers = Object.values(json.resource.alicloud_fcv3_trigger) as Json[];
+    const events = triggers.find((t) => t.trigger_type === 'eventbridge')!;
+    expect(events).toMatchObject({ qualifier: 'LATEST', trigger_name: 'system-events' });
+    const config = JSON.parse(events.trigger_config as string) as Json;
+    expect(config).toEqual({
+      triggerEnable: true,
+      asyncInvocationType: true,
+      eventRuleFilterPattern: '{"source":["acs.ecs"]}',
+      eventSourceConfig: { eventSourceType: 'Default' },
+      eventSinkConfig: { deliveryOption: { eventSchema: 'CloudEvents' } },
+    });
+    expect(one(json, 'alicloud_event_bridge_service_linked_role')).toMatchObject({ product_name: 'AliyunServiceRoleForEventBridgeSendToFC' });
+    expect(events.depends_on).toEqual([expect.stringContaining('alicloud_event_bridge_service_linked_role.')]);
+  });
+
+  it('creates an anonymous POST HTTP trigger and a sensitive callback URL output with the token', () => {
+    const http = (Object.values(json.resource.alicloud_fcv3_trigger) as Json[]).find((t) => t.trigger_type === 'http')!;
+    expect(JSON.parse(http.trigger_config as string)).toEqual({ authType: 'anonymous', methods: ['POST'], disableURLInternet: false });
+    expect(http.qualifier).toBe('LATEST');
+    const output = json.output.alerts_callback_url;
+    expect(output.sensitive).toBe(true);
+    expect(output.value).toMatch(/^\$\{alicloud_fcv3_trigger\.[^.]+\.http_trigger\[0\]\.url_internet\}\?token=\$\{random_password\.[^.]+\.result\}$/);
+    expect(forwarder.callbackUrl).toContain('${TfToken[');
+  });
+
+  it('bounds async retries and writes logs to its own logstore with a least-privilege role', () => {
+    expect(one(json, 'alicloud_fcv3_async_invoke_config')).toMatchObject({ max_async_retry_attempts: 2, max_async_event_age_in_seconds: 3600 });
+    expect(one(json, 'alicloud_fcv3_async_invoke_config').destination_config).toBeUndefined();
+    expect(one(json, 'alicloud_log_store')).toMatchObject({ logstore_name: 'function-logs', retention_period: 30 });
+    expect(one(json, 'alicloud_log_project').project_name).toMatch(/^ecs-pulse-\$\{random_string\.[^.]+\.result\}$/);
+    const trust = JSON.parse(one(json, 'alicloud_ram_role').assume_role_policy_document as string) as Json;
+    expect(trust.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['fc.aliyuncs.com'] } }]);
+    const policy = JSON.parse(one(json, 'alicloud_ram_policy').policy_document as string) as Json;
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0].Action).toEqual(['log:PostLogStoreLogs']);
+    expect(policy.Statement[0].Resource).toEqual([
+      expect.stringMatching(/^acs:log:\*:\*:project\/\$\{alicloud_log_project\.[^.]+\.project_name\}\/logstore\/\$\{alicloud_log_store\.[^.]+\.logstore_name\}$/),
+    ]);
+    expect(JSON.stringify(policy)).not.toMatch(/"\*"|"log:\*"/);
+    expect(one(json, 'alicloud_ram_role_policy_attachment')).toMatchObject({ policy_type: 'Custom' });
+  });
+
+  it('writes no webhook URL or token literal into the synthesized JSON', () => {
+    expect(text).not.toMatch(/hooks\.slack\.com/);
+    expect(text).not.toMatch(/token=[A-Za-z0-9]{8,}/);
+    expect(Object.keys(json.resource)).not.toContain('alicloud_fc_function');
+  });
+});
+
+describe('Construct: SlackForwarder options (FC 3.0)', () => {
+  it('filters EventBridge sources/types and compiles levels into the function config', () => {
+    const { json } = synth({
+      eventSource: { products: ['ECS', 'Rds'], eventTypes: ['ecs:Instance:StateChange', 'rds:Instance:Failover'], levels: ['CRITICAL', 'WARN'] },
+      config: { message: { environment: 'prod' } },
+    });
+    expect(checkStack(json).issues).toEqual([]);
+    const trigger = (Object.values(json.resource.alicloud_fcv3_trigger) as Json[]).find((t) => t.trigger_type === 'eventbridge')!;
+    expect(JSON.parse(JSON.parse(trigger.trigger_config).eventRuleFilterPattern)).toEqual({
+      source: ['acs.ecs', 'acs.rds'],
+      type: ['ecs:Instance:StateChange', 'rds:Instance:Failover'],
+    });
+    const config = JSON.parse(one(json, 'alicloud_fcv3_function').environment_variables.ECS_PULSE_CONFIG) as Json;
+    expect(config).toEqual({ message: { environment: 'prod' }, filters: { exclude: [{ kinds: ['system-event'], severities: ['info'] }] } });
+  });
+
+  it('uses a given webhook token, routes, names, memory, on-failure destination and self-monitoring', () => {
+    const { json, text, forwarder } = synth(
+      {
+        functionName: 'acme_alerts',
+        memorySize: 256,
+        timeout: 60,
+        region: 'cn-shanghai',
+        createServiceLinkedRole: false,
+        asyncInvoke: { maxRetries: 1, maxEventAgeSeconds: 600, onFailureDestination: 'acs:mns:cn-shanghai:1234567890123456:/queues/dlq/messages' },
+        logs: { projectName: 'acme-alerts-logs', logstoreName: 'fc', retentionDays: 7 },
+        environment: { SLACK_WEBHOOK_URL_ONCALL: '${var.oncall}' }, // a raw Terraform expression is a token too
+        config: { routes: [{ name: 'oncall', webhookUrlEnv: 'SLACK_WEBHOOK_URL_ONCALL', match: { severities: ['critical'] } }] },
+        selfMonitoring: { contactGroups: ['ops'], threshold: 3 },
+        tags: { team: 'sre' },
+      },
+      (stack) => new TerraformVariable(stack, 'oncall', { type: 'string', sensitive: true }),
+    );
+    expect(checkStack(json).issues).toEqual([]);
+    expect(json.resource.alicloud_event_bridge_service_linked_role).toBeUndefined();
+    expect(one(json, 'alicloud_fcv3_function')).toMatchObject({ function_name: 'acme_alerts', memory_size: 256, timeout: 60, tags: { team: 'sre' } });
+    expect(one(json, 'alicloud_ram_role').role_name).toBe('acme-alerts-role');
+    expect(one(json, 'alicloud_fcv3_async_invoke_config')).toMatchObject({
+      max_async_retry_attempts: 1,
+      max_async_event_age_in_seconds: 600,
+      destination_config: { on_failure: { destination: 'acs:mns:cn-shanghai:1234567890123456:/queues/dlq/messages' } },
+    });
+    const policy = JSON.parse(one(json, 'alicloud_ram_policy').policy_document as string) as Json;
+    expect(policy.Statement[1]).toEqual({ Effect: 'Allow', Action: ['mns:SendMessage'], Resource: ['acs:mns:cn-shanghai:1234567890123456:/queues/dlq/messages'] });
+    expect(one(json, 'alicloud_log_project').project_name).toBe('acme-alerts-logs');
+    expect(json.resource.random_string).toBeUndefined();
+    const alarm = one(json, 'alicloud_cms_alarm');
+    expect(alarm).toMatchObject({
+      project: 'acs_fc',
+      metric: 'FunctionFunctionErrors',
+      contact_groups: ['ops'],
+      escalations_critical: { comparison_operator: '>=', statistics: 'Sum', threshold: '3', times: 1 },
+    });
+    expect(JSON.parse(alarm.metric_dimensions as string)).toEqual([{ region: 'cn-shanghai', functionName: expect.stringContaining('alicloud_fcv3_function.') }]);
+    expect(forwarder.errorAlarm).toBeDefined();
+    expect(one(json, 'alicloud_fcv3_function').environment_variables.SLACK_WEBHOOK_URL_ONCALL).toBe('${var.oncall}');
+    expect(text).not.toMatch(/hooks\.slack\.com/);
+  });
+
+  it('can skip the HTTP trigger and the event route', () => {
+    const { json, forwarder } = synth({ httpTrigger: false, eventSource: false });
+    expect(checkStack(json).issues).toEqual([]);
+    expect(json.resource.alicloud_fcv3_trigger).toBeUndefined();
+    expect(json.resource.random_password).toBeUndefined();
+    expect(json.output).toBeUndefined();
+    expect(forwarder.callbackUrl).toBeUndefined();
+  });
+
+  it('warns about (but accepts) a literal webhook URL', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'literal');
+    new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
+    const forwarder = new SlackForwarder(stack, 'alerts', { webhookUrl: 'https://hooks.slack.com/services/T0/B0/literal' });
+    const warnings = forwarder.node.metadata.filter((m) => m.type === '@cdktf/warn');
+    expect(warnings.map((w) => String(w.data))).toEqual([expect.stringContaining('webhookUrl is a literal string')]);
+    expect(JSON.parse(Testing.synth(stack)).variable).toBeUndefined();
+  });
+
+  it('reuses an existing slack_webhook_url variable for a second forwarder', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'two');
+    new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
+    const a = new SlackForwarder(stack, 'a', { functionName: 'fwd-a' });
+    const b = new SlackForwarder(stack, 'b', { functionName: 'fwd-b' });
+    expect(b.webhookUrlVariable).toBe(a.webhookUrlVariable);
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(Object.keys(json.variable)).toEqual(['slack_webhook_url']);
+    expect(Object.keys(json.output).sort()).toEqual(['a_callback_url', 'b_callback_url']);
+    expect(Object.keys(json.provider.random)).toHaveLength(1);
+    expect(checkStack(json).issues).toEqual([]);
+  });
+});
+
+describe('Construct: SlackForwarder (FC 2.0, the original environment)', () => {
+  const { json, text } = synth({ fcVersion: 2, eventSource: { levels: ['CRITICAL', 'WARN'], eventTypes: ['ecs:Instance:StateChange'] } });
+
+  it('passes the provider schema check', () => {
+    expect(checkStack(json).issues).toEqual([]);
+  });
+
+  it('creates ECSMonitoringService / ECSMonitoringFunction from the bundled archive', () => {
+    expect(one(json, 'alicloud_fc_service')).toMatchObject({
+      name: 'ECSMonitoringService',
+      internet_access: true,
+      log_config: { project: expect.stringContaining('alicloud_log_project'), logstore: expect.stringContaining('alicloud_log_store') },
+    });
+    const fn = one(json, 'alicloud_fc_function');
+    expect(fn).toMatchObject({ name: 'ECSMonitoringFunction', handler: 'index.legacyHandler', runtime: 'nodejs20' });
+    expect(fn.service).toMatch(/^\$\{alicloud_fc_service\.[^.]+\.name\}$/);
+    expect(fn.filename).toMatch(/^assets\/[^"]+\/function\.zip$/);
+    expect(fn.environment_variables).toEqual({ SLACK_WEBHOOK_URL: '${var.slack_webhook_url}' });
+  });
+
+  it('wires an alicloud_cms_event_rule with fc_parameters for ECS events (event_pattern as one block)', () => {
+    const rule = one(json, 'alicloud_cms_event_rule');
+    expect(rule).toMatchObject({ rule_name: 'ECSMonitoringRule', status: 'ENABLED' });
+    expect(rule.event_pattern).toEqual({ product: 'ecs', level_list: ['CRITICAL', 'WARN'], name_list: ['Instance:StateChange'] });
+    expect(rule.fc_parameters).toEqual([
+      {
+        service_name: expect.stringMatching(/^\$\{alicloud_fc_service\..+\.name\}$/),
+        function_name: expect.stringMatching(/^\$\{alicloud_fc_function\..+\.name\}$/),
+        region: expect.stringContaining('data.alicloud_regions.'),
+      },
+    ]);
+  });
+
+  it('creates no FC 3.0 resources, no HTTP trigger and no token', () => {
+    for (const type of ['alicloud_fcv3_function', 'alicloud_fcv3_trigger', 'alicloud_fcv3_async_invoke_config', 'random_password', 'alicloud_event_bridge_service_linked_role']) {
+      expect(json.resource[type], type).toBeUndefined();
+    }
+    expect(text).not.toMatch(/hooks\.slack\.com/);
+  });
+
+  it('overrides names and creates one rule per product', () => {
+    const { json: custom } = synth({ fcVersion: 2, serviceName: 'Svc', functionName: 'Fn', eventRuleName: 'Rule', region: 'cn-beijing', eventSource: { products: ['ECS', 'RDS'] } });
+    expect(checkStack(custom).issues).toEqual([]);
+    expect(one(custom, 'alicloud_fc_service').name).toBe('Svc');
+    expect(one(custom, 'alicloud_fc_function').name).toBe('Fn');
+    const rules = Object.values(custom.resource.alicloud_cms_event_rule) as Json[];
+    expect(rules.map((r) => [r.rule_name, r.event_pattern.product, r.fc_parameters[0].region])).toEqual([
+      ['Rule-ecs', 'ecs', 'cn-beijing'],
+      ['Rule-rds', 'rds', 'cn-beijing'],
+    ]);
+  });
+});
+
+describe('Construct: props validation', () => {
+  const cases: [string, SlackForwarderProps, string, string][] = [
+    ['a bad fcVersion', { fcVersion: 4 as never }, 'fcVersion', 'must be 3 (FC 3.0, the default) or 2'],
+    ['an unknown prop', { functionname: 'x' } as never, 'props.functionname', 'is not a known prop'],
+    ['a function name with spaces', { functionName: 'has spaces' }, 'functionName', 'must be 1-64 characters'],
+    ['a too long function name', { functionName: 'f'.repeat(65) }, 'functionName', 'must be 1-64 characters'],
+    ['empty products', { eventSource: { products: [] } }, 'eventSource.products', 'is empty; give at least one product'],
+    ['an event type of another product', { eventSource: { eventTypes: ['rds:Instance:Failover'] } }, 'eventSource.eventTypes[0]', 'belongs to none of the products'],
+    ['a bad level', { eventSource: { levels: ['FATAL' as never] } }, 'eventSource.levels[0]', 'must be one of CRITICAL, WARN, INFO'],
+    ['memory not a multiple of 64', { memorySize: 200 }, 'memorySize', 'must be a multiple of 64 MB'],
+    ['a timeout out of range', { timeout: 1000 }, 'timeout', 'must be an integer from 3 to 600'],
+    ['too many retries', { asyncInvoke: { maxRetries: 9 } }, 'asyncInvoke.maxRetries', 'must be an integer from 0 to 8'],
+    ['a bad destination', { asyncInvoke: { onFailureDestination: 'arn:aws:sqs:x' } }, 'asyncInvoke.onFailureDestination', 'must be the ARN of an MNS queue'],
+    ['an http webhook', { webhookUrl: 'http://hooks.slack.com/services/x' }, 'webhookUrl', 'must be an https: URL'],
+    ['a reserved env name', { environment: { SLACK_WEBHOOK_URL: 'x' } }, 'environment.SLACK_WEBHOOK_URL', 'is reserved; use webhookUrl instead'],
+    ['a bad log project name', { logs: { projectName: 'Has_Upper' } }, 'logs.projectName', '3-63 characters of lower-case letters'],
+    ['a config route without its env var', { config: { routes: [{ name: 'oncall', webhookUrlEnv: 'ONCALL' }] } }, 'config', 'config.routes[0].webhookUrlEnv: environment variable ONCALL is not set'],
+    ['a bad config key', { config: { routing: 'sometimes' as never } }, 'config', 'config.routing: must be "first-match" or "all-matches"'],
+    ['self-monitoring without contact groups', { selfMonitoring: { contactGroups: [] } }, 'selfMonitoring.contactGroups', 'at least one CloudMonitor alarm contact group'],
+    ['serviceName with FC 3.0', { serviceName: 'X' }, 'serviceName', 'applies to FC 2.0 only'],
+    ['an HTTP trigger with FC 2.0', { fcVersion: 2, httpTrigger: true }, 'httpTrigger', 'is not available with fcVersion: 2'],
+    ['no event source with FC 2.0', { fcVersion: 2, eventSource: false }, 'eventSource', 'cannot be false with fcVersion: 2'],
+    ['async config with FC 2.0', { fcVersion: 2, asyncInvoke: {} }, 'asyncInvoke', 'applies to FC 3.0 only'],
+  ];
+
+  it.each(cases)('rejects %s with an error naming the prop', (_label, props, prop, message) => {
+    const stack = new TerraformStack(new App(), 'invalid');
+    let caught: unknown;
+    try {
+      new SlackForwarder(stack, 'alerts', props);
+    } catch (error) {
+      caught = error;
+    }
+    expect(SlackForwarderError.isSlackForwarderError(caught)).toBe(true);
+    expect(caught).toMatchObject({ name: 'SlackForwarderPropsError', code: 'INVALID_PROPS', prop });
+    expect((caught as Error).message).toContain(`SlackForwarder prop "${prop}"`);
+    expect((caught as Error).message).toContain(message);
+  });
+
+  it('never echoes a literal webhook URL in an error', () => {
+    const stack = new TerraformStack(new App(), 'invalid');
+    expect(() => new SlackForwarder(stack, 'alerts', { webhookUrl: 'http://hooks.slack.com/services/T/B/very-secret' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('very-secret') }),
+    );
+  });
+});
+
+describe('Artifact: the built library finds its function archive from ESM and CJS', () => {
+  it.each([
+    ['ESM', ['--input-type=module', '-e', `import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)}).then((m) => console.log(m.functionArchivePath()))`]],
+    ['CJS', ['-e', `console.log(require(${JSON.stringify(fileURLToPath(new URL('../../dist/index.cjs', import.meta.url)))}).functionArchivePath())`]],
+  ])('%s build: an absolute path to dist/function.zip, whatever the current directory', (_format, args) => {
+    const out = execFileSync(process.execPath, args, { cwd: tmpdir(), encoding: 'utf8' }).trim();
+    expect(isAbsolute(out)).toBe(true);
+    expect(out).toBe(fileURLToPath(new URL('../../dist/function.zip', import.meta.url)));
+  });
+});

@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLE } from '../helpers.js';
+
+const ZIP = fileURLToPath(new URL('../../dist/function.zip', import.meta.url));
+const temp: string[] = [];
+afterAll(() => {
+  for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A minimal ZIP reader (independent of the writer in scripts/): entries of the central directory. */
+function readZip(buffer: Buffer): { name: string; data: Buffer; method: number; crc: number; mode: number }[] {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  expect(eocd).toBeGreaterThan(0);
+  const count = buffer.readUInt16LE(eocd + 10);
+  let offset = buffer.readUInt32LE(eocd + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    expect(buffer.readUInt32LE(offset)).toBe(0x02014b50);
+    const method = buffer.readUInt16LE(offset + 10);
+    const crc = buffer.readUInt32LE(offset + 16);
+    const compressedSize = buffer.readUInt32LE(offset + 20);
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const extraLength = buffer.readUInt16LE(offset + 30);
+    const commentLength = buffer.readUInt16LE(offset + 32);
+    const mode = buffer.readUInt32LE(offset + 38) >>> 16;
+    const localOffset = buffer.readUInt32LE(offset + 42);
+    const name = buffer.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
+    const localNameLength = buffer.readUInt16LE(localOffset + 26);
+    const localExtraLength = buffer.readUInt16LE(localOffset + 28);
+    const start = localOffset + 30 + localNameLength + localExtraLength;
+    const raw = buffer.subarray(start, start + compressedSize);
+    entries.push({ name, method, crc, mode, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe('Artifact: dist/function.cjs', () => {
+  it('loads alone from an empty folder in a new node process and exports both handlers', () => {
+    // Prepare: the file alone, named as FC names it, no node_modules anywhere above a temp dir.
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-pulse-fn-'));
+    temp.push(dir);
+    copyFileSync(BUNDLE, join(dir, 'index.js'));
+    // Act
+    const run = spawnSync(process.execPath, ['-e', "const m = require('./index.js'); console.log(JSON.stringify({ handler: typeof m.handler, legacyHandler: typeof m.legacyHandler }))"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+    // Assess: the exports on stdout; the cold-start config error as one JSON line on stderr (no env set).
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ handler: 'function', legacyHandler: 'function' });
+    expect(JSON.parse(run.stderr.trim())).toMatchObject({ level: 'error', msg: 'config-invalid' });
+  });
+
+  it('handles an event end to end when run alone (config error path, no network)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-pulse-fn-'));
+    temp.push(dir);
+    copyFileSync(BUNDLE, join(dir, 'index.js'));
+    writeFileSync(
+      join(dir, 'run.js'),
+      "require('./index.js').handler(Buffer.from('{}'), { requestId: 'r' }).then(() => console.log('resolved'), (e) => console.log('rejected ' + e.code));",
+    );
+    const run = spawnSync(process.execPath, ['run.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe('rejected INVALID_CONFIG');
+    // stderr: the cold-start config error, the per-invocation one and the invocation line, all JSON.
+    expect(run.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['config-invalid', 'config-invalid', 'invocation']);
+  });
+
+  it('requires nothing but Node.js built-ins', () => {
+    const code = readFileSync(BUNDLE, 'utf8');
+    const required = [...code.matchAll(/require\((["'`])([^"'`]+)\1\)/g)].map((m) => m[2]!);
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((r) => !builtins.has(r))).toEqual([]);
+  });
+
+  it('is a CommonJS file without a global fetch on the cold path', () => {
+    const code = readFileSync(BUNDLE, 'utf8');
+    expect(code.startsWith("'use strict';")).toBe(true);
+    expect(code).toMatch(/exports\.handler=/);
+    expect(code).toMatch(/exports\.legacyHandler=/);
+    expect(code).not.toMatch(/\bfetch\(/);
+  });
+});
+
+describe('Artifact: dist/function.zip', () => {
+  it('holds exactly index.js at the root, deflated, byte-identical to dist/function.cjs', () => {
+    const entries = readZip(readFileSync(ZIP));
+    expect(entries.map((e) => e.name)).toEqual(['index.js']);
+    expect(entries[0]!.method).toBe(8);
+    expect(entries[0]!.mode).toBe(0o100644);
+    expect(entries[0]!.data.equals(readFileSync(BUNDLE))).toBe(true);
+  });
+
+  it('is reproducible: the writer gives the same bytes for the same input', async () => {
+    const { zip, crc32 } = await import('../../scripts/zip-function.mjs');
+    const code = readFileSync(BUNDLE);
+    expect(zip([{ name: 'index.js', data: code }]).equals(readFileSync(ZIP))).toBe(true);
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926); // the CRC-32 check value
+    expect(readZip(readFileSync(ZIP))[0]!.crc).toBe(crc32(code));
+  });
+});

@@ -1,0 +1,200 @@
+import { sinkReply, startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { coldStart, fc3Context, fixture, httpEvent, LogCapture, metricCallbackBodies, type FunctionModule } from '../helpers.js';
+
+// The FC 3.0 HTTP trigger path of the BUILT bundle: CloudMonitor metric-alarm callbacks and event webhooks
+// wrapped in the FC 3.0 request envelope, as a Buffer.
+
+const TOKEN = 'Qw3rTy7uIo9pAs1dFg5hJk2lZx4cVb8n';
+interface Response {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+let sink: SlackSink;
+let fn: FunctionModule;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  sink = await startSlackSink();
+});
+afterAll(async () => {
+  await sink.close();
+});
+beforeEach(() => {
+  sink.reset();
+  logs.start();
+  fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN, ECS_PULSE_CONFIG: JSON.stringify({ slack: { maxAttempts: 2 } }) });
+});
+afterEach(() => {
+  logs.stop();
+});
+
+async function call(event: Buffer, module: FunctionModule = fn): Promise<Response & { json: Record<string, unknown> }> {
+  const response = (await module.handler(event, fc3Context())) as Response;
+  return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+}
+
+describe('Method: handler (FC 3.0) — HTTP trigger', () => {
+  it.each(metricCallbackBodies())('forwards the metric-alarm callback $name and answers 200', async ({ body }) => {
+    const response = await call(httpEvent({ body, token: TOKEN }));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.json).toMatchObject({ ok: true, summary: { alerts: 1, delivered: 1 } });
+    expect(sink.messages).toHaveLength(1);
+    const alarmName = new URLSearchParams(body).get('alertName')!;
+    expect(JSON.stringify(sink.messages[0])).toContain(alarmName.slice(0, 12));
+    expect(logs.byMsg('invocation')[0]).toMatchObject({ kind: 'http', method: 'POST', statusCode: 200, outcome: 'ok', delivered: 1 });
+  });
+
+  it('forwards the constructed FC 3.0 envelope sample (token in the query) unchanged', async () => {
+    const envelope = JSON.parse(fixture('fc3-http-trigger-event-wrapping-cms-metric-callback.CONSTRUCTED.json')) as { queryParameters: Record<string, string> };
+    envelope.queryParameters.token = TOKEN;
+    const response = await call(Buffer.from(JSON.stringify(envelope)));
+    expect(response.statusCode).toBe(200);
+    expect(sink.messages).toHaveLength(1);
+    expect(JSON.stringify(sink.messages[0])).toContain('HighCPU');
+  });
+
+  it('accepts the token in the x-ecs-pulse-token header and a base64-encoded body', async () => {
+    const body = metricCallbackBodies()[0]!.body;
+    const response = await call(httpEvent({ body, token: TOKEN, tokenIn: 'header', base64: true }));
+    expect(response.statusCode).toBe(200);
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('forwards a CloudMonitor event posted as JSON by an event-rule webhook', async () => {
+    const response = await call(httpEvent({ body: fixture('cms-event-ecs-instance-statechange-stopped.json'), contentType: 'application/json', token: TOKEN }));
+    expect(response.statusCode).toBe(200);
+    expect(JSON.stringify(sink.messages[0])).toContain('Stopped');
+  });
+
+  it('answers a repeated callback (CloudMonitor retry) 200 without posting twice', async () => {
+    const body = metricCallbackBodies()[1]!.body;
+    expect((await call(httpEvent({ body, token: TOKEN }))).statusCode).toBe(200);
+    const again = await call(httpEvent({ body, token: TOKEN }));
+    expect(again.statusCode).toBe(200);
+    expect(again.json).toMatchObject({ summary: { delivered: 0, duplicates: 1 } });
+    expect(sink.messages).toHaveLength(1);
+  });
+});
+
+describe('Behaviour: HTTP authentication', () => {
+  const body = (): string => metricCallbackBodies()[0]!.body;
+
+  it('answers 401 and posts nothing without a token', async () => {
+    const response = await call(httpEvent({ body: body() }));
+    expect(response.statusCode).toBe(401);
+    expect(response.json).toEqual({ error: 'unauthorized', message: 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").' });
+    expect(sink.requests).toHaveLength(0);
+    expect(logs.byMsg('invocation')[0]).toMatchObject({ level: 'warn', statusCode: 401, outcome: 'unauthorized' });
+  });
+
+  it.each([
+    ['a wrong token of the same length', 'Qw3rTy7uIo9pAs1dFg5hJk2lZx4cVb8N'],
+    ['a prefix of the token', TOKEN.slice(0, 16)],
+    ['the token with a suffix', `${TOKEN}x`],
+    ['an empty token', ''],
+  ])('answers 401 for %s, and the presented value is not logged', async (_label, token) => {
+    const response = await call(httpEvent({ body: body(), token }));
+    expect(response.statusCode).toBe(401);
+    expect(sink.requests).toHaveLength(0);
+    if (token.length > 4) expect(logs.text()).not.toContain(token);
+  });
+
+  it('answers 500 not_configured when ECS_PULSE_HTTP_TOKEN is not set, and posts nothing', async () => {
+    const unconfigured = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const response = await call(httpEvent({ body: body(), token: TOKEN }), unconfigured);
+    expect(response.statusCode).toBe(500);
+    expect(response.json).toMatchObject({ error: 'not_configured' });
+    expect(sink.requests).toHaveLength(0);
+    expect(logs.byMsg('config-invalid').at(-1)!.issues).toEqual(['ECS_PULSE_HTTP_TOKEN: is not set; HTTP-trigger requests are refused with 500 until it is']);
+  });
+
+  it('answers 500 when the token is too short to be safe', async () => {
+    const weak = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: 'short' });
+    const response = await call(httpEvent({ body: body(), token: 'short' }), weak);
+    expect(response.statusCode).toBe(500);
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('answers 500 and posts nothing when the whole configuration is invalid', async () => {
+    const broken = coldStart({ SLACK_WEBHOOK_URL: 'not a url', ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const response = await call(httpEvent({ body: body(), token: TOKEN }), broken);
+    expect(response.statusCode).toBe(500);
+    expect(response.json).toEqual({ error: 'not_configured', message: 'The forwarder is not configured; see the function logs.' });
+    expect(sink.requests).toHaveLength(0);
+  });
+});
+
+describe('Behaviour: bad HTTP requests', () => {
+  it('answers 405 with Allow: POST for other methods', async () => {
+    const response = await call(httpEvent({ body: '', method: 'GET', token: TOKEN }));
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('answers 413 for a body over 256 KiB', async () => {
+    const response = await call(httpEvent({ body: `alertName=x&pad=${'a'.repeat(256 * 1024)}`, token: TOKEN }));
+    expect(response.statusCode).toBe(413);
+    expect(response.json.error).toBe('payload_too_large');
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('answers 415 for an unknown content type', async () => {
+    const response = await call(httpEvent({ body: '<alarm/>', contentType: 'application/xml', token: TOKEN }));
+    expect(response.statusCode).toBe(415);
+    expect(response.json).toMatchObject({ error: 'UNSUPPORTED_CONTENT_TYPE' });
+    expect(String(response.json.message)).toContain('application/xml');
+  });
+
+  it.each([
+    ['an empty body', '', undefined, 'EMPTY_INPUT'],
+    ['broken JSON', '{"product": "ECS",', 'application/json', 'INVALID_JSON'],
+    ['JSON that is no alert', '{"hello":"world"}', 'application/json', 'UNKNOWN_FORMAT'],
+  ])('answers 400 for %s and logs the dropped body', async (_label, body, contentType, code) => {
+    const response = await call(httpEvent({ body, contentType: contentType ?? null, token: TOKEN }));
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe(code);
+    expect(sink.requests).toHaveLength(0);
+    const [dropped] = logs.byMsg('input-dropped');
+    expect(dropped).toMatchObject({ errorCode: code, rawBytes: Buffer.byteLength(body) });
+  });
+
+  it('answers 400 for a body flagged base64 that is not base64', async () => {
+    const envelope = JSON.parse(httpEvent({ body: 'x', token: TOKEN }).toString()) as Record<string, unknown>;
+    envelope.isBase64Encoded = true;
+    envelope.body = '%%% not base64 %%%';
+    const response = await call(Buffer.from(JSON.stringify(envelope)));
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe('INVALID_BASE64');
+  });
+});
+
+describe('Behaviour: Slack failures (HTTP)', () => {
+  const body = (): string => metricCallbackBodies()[0]!.body;
+
+  it('answers 503 with Retry-After when Slack is down, so CloudMonitor retries', async () => {
+    sink.script(sinkReply.serverError(502), sinkReply.serverError(502));
+    const response = await call(httpEvent({ body: body(), token: TOKEN }));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('30');
+    expect(response.json).toMatchObject({ error: 'delivery_failed', summary: { failed: 1, delivered: 0 } });
+    expect(logs.byMsg('invocation')[0]).toMatchObject({ level: 'error', statusCode: 503, outcome: 'failed' });
+  });
+
+  it('answers 502 when Slack rejects the message for good (channel_not_found)', async () => {
+    sink.script(sinkReply.channelNotFound());
+    const response = await call(httpEvent({ body: body(), token: TOKEN }));
+    expect(response.statusCode).toBe(502);
+    expect(sink.requests.map((r) => r.status)).toEqual([404]);
+  });
+
+  it('recovers from a 429 and answers 200', async () => {
+    sink.script(sinkReply.rateLimited(1));
+    const response = await call(httpEvent({ body: body(), token: TOKEN }));
+    expect(response.statusCode).toBe(200);
+    expect(sink.requests.map((r) => r.status)).toEqual([429, 200]);
+  });
+});
