@@ -15,6 +15,9 @@ export default defineConfig({
   sourcemap: false,
   // The root index and the subpaths share one copy of each class (shared chunks, ESM and CJS).
   splitting: true,
+  // Declarations come from `tsc --emitDeclarationOnly` (scripts/declarations.mjs): less CPU than
+  // bundling them, and one readable .d.ts per module.
+  dts: false,
   // `/testing` finds the vendored schema from its own location (import.meta.url in CJS too).
   shims: true,
   entry: {

@@ -112,14 +112,14 @@ try {
 function syncExports(modules, write) {
   const packageJsonPath = join(packageDir, 'package.json');
   const pkg = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
-  const entry = (name) => ({
-    import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
-    require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+  const entry = (name, types) => ({
+    import: { types: `./dist/types/${types}.d.ts`, default: `./dist/${name}.js` },
+    require: { types: `./dist/types/${types}.d.cts`, default: `./dist/${name}.cjs` },
   });
   const expected = {
-    '.': entry('index'),
-    './testing': entry('testing'),
-    ...Object.fromEntries(modules.map((name) => [`./${name}`, entry(name)])),
+    '.': entry('index', 'gen/index'),
+    './testing': entry('testing', 'testing/index'),
+    ...Object.fromEntries(modules.map((name) => [`./${name}`, entry(name, `gen/${name}`)])),
     './schema.json': './schema/alicloud-provider-subset.json',
     './package.json': './package.json',
   };
