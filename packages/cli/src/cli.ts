@@ -177,6 +177,79 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       });
     }));
 
+  withApp(cli.command('send-test-event [file]', 'Send a payload (default: a bundled sample event) to a Slack webhook or to the deployed function'))
+    .option('--webhook <url>', 'render with the parser + notifier and post to this Slack webhook')
+    .option('--fc-version <2|3>', 'FC generation of the deployed function (default 3)')
+    .option('--function <name>', 'function name (default: stack output; FC 2.0: ECSMonitoringFunction)')
+    .option('--service <name>', 'FC 2.0 service name (default ECSMonitoringService)')
+    .option('--qualifier <q>', 'version or alias to invoke')
+    .option('--region <region>', 'region id (default: stack output or ALIBABA_CLOUD_REGION_ID)')
+    .option('--account-id <id>', 'account id for the FC endpoint (default: stack output or ALIBABA_CLOUD_ACCOUNT_ID)')
+    .action(run(async (a, o, c) => {
+      const { sendTestEvent } = await import('./commands/send-test-event.js');
+      const v = o.fcVersion === undefined ? undefined : Number(o.fcVersion);
+      if (v !== undefined && v !== 2 && v !== 3) throw new CliError('USAGE', M.badChoice('fc-version', o.fcVersion, ['2', '3']));
+      return sendTestEvent({
+        ...c,
+        ...appOpts(o),
+        ...(str(a[0]) && { file: str(a[0]) }),
+        ...(str(o.webhook) && { webhook: str(o.webhook) }),
+        ...(v !== undefined && { fcVersion: v as 2 | 3 }),
+        ...(str(o.function) && { functionName: str(o.function) }),
+        ...(str(o.service) && { serviceName: str(o.service) }),
+        ...(str(o.qualifier) && { qualifier: str(o.qualifier) }),
+        ...(str(o.region) && { region: str(o.region) }),
+        ...(str(o.accountId) && { accountId: str(o.accountId) }),
+      });
+    }));
+
+  cli
+    .command('events [action]', 'events list | events replay: recent CloudMonitor system events, as a table or replayed into Slack')
+    .usage('events <list|replay> [options]')
+    .option('--since <when>', 'window start: 30m, 1h (default), 2d, or an ISO time')
+    .option('--product <code>', 'product code, e.g. ECS')
+    .option('--level <levels>', 'comma-separated levels, e.g. CRITICAL,WARN')
+    .option('--region <region>', 'region id (default ALIBABA_CLOUD_REGION_ID)')
+    .option('--webhook <url>', 'replay: post to this Slack webhook')
+    .option('--sink', 'replay: post to a local Slack sink and print the messages (default)')
+    .option('--config <file>', "replay: the forwarder's ECS_PULSE_CONFIG JSON (routes, filters)")
+    .option('--json', 'print machine-readable JSON')
+    .example('ecs-pulse events list --since 6h --product ECS --level CRITICAL,WARN')
+    .example('ecs-pulse events replay --since 1d --sink --config forwarder.json')
+    .action(run(async (a, o, c) => {
+      const action = subAction('events', ['list', 'replay'], a[0]);
+      const m = await import('./commands/events.js');
+      const base = {
+        ...c,
+        ...(str(o.since) && { since: str(o.since) }),
+        ...(str(o.product) && { product: str(o.product) }),
+        ...(o.level !== undefined && { level: list(o.level) }),
+        ...(str(o.region) && { region: str(o.region) }),
+      };
+      if (action === 'list') return m.eventsList(base);
+      return m.eventsReplay({
+        ...base,
+        ...(str(o.webhook) && { webhook: str(o.webhook) }),
+        sink: o.sink === true,
+        ...(str(o.config) && { config: str(o.config) }),
+      });
+    }));
+
+  withApp(cli.command('alarms', "State of the stack's CloudMonitor alarm rules and their recent alert history"))
+    .option('--region <region>', 'region id (default: stack output or ALIBABA_CLOUD_REGION_ID)')
+    .option('--name <text>', 'only rules whose name contains this text')
+    .option('--since <when>', 'alert history window (default 1d)')
+    .action(run(async (_a, o, c) => {
+      const { alarms } = await import('./commands/alarms.js');
+      return alarms({
+        ...c,
+        ...appOpts(o),
+        ...(str(o.region) && { region: str(o.region) }),
+        ...(str(o.name) && { name: str(o.name) }),
+        ...(str(o.since) && { since: str(o.since) }),
+      });
+    }));
+
   withApp(cli.command('ssh', 'Print (or run with --exec) the ssh command for the server, with the right key and user'))
     .usage('ssh [options] [-- remote command]')
     .option('--host <host>', 'host to connect to (default: the server public IP from the stack outputs)')

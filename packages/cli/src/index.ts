@@ -25,3 +25,14 @@ export { stressRun, type StressRunOptions, type StressRunResult, type StressHost
 export type { HostOptions } from './hosts.js';
 export type { MetricsReport, MetricSummary } from './cloud/metrics.js';
 export type { RemoteResult } from './cloud/cloud-assistant.js';
+export { sendTestEvent, type SendTestEventOptions, type SendTestEventResult } from './commands/send-test-event.js';
+export {
+  eventsList,
+  eventsReplay,
+  type ApiSystemEvent,
+  type EventsListOptions,
+  type EventsListResult,
+  type EventsReplayOptions,
+  type EventsReplayResult,
+} from './commands/events.js';
+export { alarms, type AlarmsOptions, type AlarmsResult, type AlarmRule, type AlertLogEntry } from './commands/alarms.js';

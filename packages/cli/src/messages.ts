@@ -106,4 +106,21 @@ export const M = {
   badStressor: (value: string) => `--stressor must look like name or name:count, e.g. cpu:2 or matrix (got "${value}").`,
   badBandwidth: (value: unknown) => `--bandwidth must look like 100M, 1G or 500K (bits per second) (got ${JSON.stringify(value)}).`,
   savedRaw: (dir: string) => `raw output kept in ${dir}`,
+  // send-test-event
+  eventFileMissing: (file: string) => `Cannot read ${file}. Pass an existing event file, or no file for the bundled sample.`,
+  eventInvalid: (what: string) => `${what} is not an event the parser understands (CloudMonitor event, EventBridge event, metric-alarm callback, FC HTTP envelope).`,
+  slackFailed: () => 'Slack did not accept the message. Check the webhook URL (not shown) and that the channel still exists.',
+  sentToWebhook: (n: number) => `Sent ${n} alert${n === 1 ? '' : 's'} to the Slack webhook.`,
+  noFunction: () => 'No function name: deploy the stack (its outputs name the function) or pass --function <name>.',
+  noAccountId: () =>
+    'The FC endpoint needs your account id (<account>.<region>.fc.aliyuncs.com): pass --account-id, set ALIBABA_CLOUD_ACCOUNT_ID, or set ECS_PULSE_ENDPOINT_FC.',
+  functionFailed: (fn: string, type: string, body: string) => `${fn} failed with ${type}: ${body.slice(0, 500)}`,
+  sentToFunction: (fn: string, status: number | undefined, body: string) => `Invoked ${fn}: HTTP ${status ?? '?'}${body ? `, response ${body.slice(0, 500)}` : ''}`,
+  // events / alarms
+  eventsUnparsable: () => 'CloudMonitor returned system events the parser could not read. Run with --json to see them and report the shape.',
+  noEvents: () => 'No system events in this window. Widen it with --since (e.g. --since 1d).',
+  replaySummary: (n: number, s: Readonly<Record<string, number>>) =>
+    `Replayed ${n} event(s) through the forwarder: ${s.alerts ?? 0} alert(s), ${s.delivered ?? 0} delivered, ${s.filtered ?? 0} filtered, ${s.duplicates ?? 0} duplicate(s), ${s.unrouted ?? 0} unrouted, ${s.failed ?? 0} failed.`,
+  replayFailed: () => 'The forwarder function rejected the replay (configuration or delivery). Its log lines are above.',
+  noAlarms: () => 'No CloudMonitor alarm rules found. Deploy the example stack (it creates CPU and network alarms) or widen --name.',
 } as const;

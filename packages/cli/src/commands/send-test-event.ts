@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { callApi } from '../cloud/call.js';
+import { cjsDefault } from '../cloud/clients.js';
+import { clientSettings, endpointOverride, resolveRegion } from '../cloud/config.js';
+import { CliError } from '../errors.js';
+import { resolveIo, type CommonOptions } from '../io.js';
+import { M } from '../messages.js';
+import { registerSecret } from '../redact.js';
+import { SAMPLE_EVENT } from '../samples.js';
+import { loadStackInfo, type StackRef } from '../stack.js';
+
+/** Options of {@link sendTestEvent}. */
+export interface SendTestEventOptions extends CommonOptions, StackRef {
+  /** The payload file. @default - a bundled CloudMonitor ECS `Instance:StateChange` event */
+  readonly file?: string;
+  /** Render with the parser + notifier and post to this Slack webhook instead of invoking the function. @default - invoke the function */
+  readonly webhook?: string;
+  /** FC generation of the deployed forwarder. @default 3 */
+  readonly fcVersion?: 2 | 3;
+  /** Function name. @default - the stack output, else `ECSMonitoringFunction` (FC 2.0) */
+  readonly functionName?: string;
+  /** FC 2.0 service name. @default 'ECSMonitoringService' */
+  readonly serviceName?: string;
+  /** Version or alias to invoke. @default - LATEST */
+  readonly qualifier?: string;
+  /** Region. @default - stack output, else ALIBABA_CLOUD_REGION_ID */
+  readonly region?: string;
+  /** Account id for the FC endpoint `<account>.<region>.fc.aliyuncs.com`. @default - stack output or ALIBABA_CLOUD_ACCOUNT_ID */
+  readonly accountId?: string;
+}
+
+/** Result of {@link sendTestEvent}. */
+export interface SendTestEventResult {
+  readonly target: 'webhook' | 'fc3' | 'fc2';
+  /** Bytes sent. */
+  readonly bytes: number;
+  /** Alerts rendered (webhook mode). */
+  readonly alerts?: number;
+  /** HTTP status of the invocation (FC mode). */
+  readonly statusCode?: number;
+  /** The function's response body (FC mode). */
+  readonly response?: string;
+  /** Function name invoked (FC mode). */
+  readonly functionName?: string;
+}
+
+/**
+ * Send a payload (default: a bundled sample event) either straight to a Slack webhook, rendered by the
+ * parser and notifier, or to the deployed forwarder function through the FC API (`InvokeFunction` of
+ * `@alicloud/fc20230330` for FC 3.0, `@alicloud/fc-open20210406` for FC 2.0).
+ *
+ * @example
+ * ```ts
+ * await sendTestEvent({ webhook: process.env.SLACK_WEBHOOK_URL });
+ * await sendTestEvent({ fcVersion: 2, region: 'cn-hangzhou', accountId: '1234567890123456' });
+ * ```
+ */
+export async function sendTestEvent(options: SendTestEventOptions = {}): Promise<SendTestEventResult> {
+  const io = resolveIo(options);
+  let payload: Buffer;
+  if (options.file !== undefined) {
+    const file = path.resolve(io.cwd, options.file);
+    try {
+      payload = readFileSync(file);
+    } catch (cause) {
+      throw new CliError('FILE_NOT_FOUND', M.eventFileMissing(file), { cause });
+    }
+  } else payload = Buffer.from(JSON.stringify(SAMPLE_EVENT));
+
+  if (options.webhook !== undefined) {
+    registerSecret(options.webhook);
+    const [{ parse }, { toSlackMessage, SlackWebhook }] = await Promise.all([
+      import('@ecs-pulse/cloudmonitor-event-parser'),
+      import('@ecs-pulse/slack-notifier'),
+    ]);
+    const contentType = /^\s*[{[]/.test(payload.toString('utf8')) ? 'application/json' : 'application/x-www-form-urlencoded';
+    let alerts;
+    try {
+      alerts = parse(payload.toString('utf8'), { contentType });
+    } catch (cause) {
+      throw new CliError('EVENT_INVALID', M.eventInvalid(options.file ?? 'the sample event'), { cause });
+    }
+    const hook = new SlackWebhook(options.webhook);
+    try {
+      await hook.send(toSlackMessage(alerts));
+    } catch (cause) {
+      throw new CliError('SLACK_FAILED', M.slackFailed(), { cause });
+    } finally {
+      (hook as { close?: () => void }).close?.();
+    }
+    if (io.json) io.out(JSON.stringify({ target: 'webhook', bytes: payload.length, alerts: alerts.length }));
+    else io.out(M.sentToWebhook(alerts.length));
+    return { target: 'webhook', bytes: payload.length, alerts: alerts.length };
+  }
+
+  const fcVersion = options.fcVersion ?? 3;
+  const needStack = options.functionName === undefined || options.region === undefined;
+  let info;
+  if (needStack) {
+    try {
+      info = await loadStackInfo(options, io);
+    } catch (e) {
+      if (!(fcVersion === 2 && (options.region ?? io.env.ALIBABA_CLOUD_REGION_ID))) throw e;
+    }
+  }
+  const region = resolveRegion(options.region, info?.region, io.env);
+  const functionName = options.functionName ?? info?.functionName ?? (fcVersion === 2 ? 'ECSMonitoringFunction' : undefined);
+  if (functionName === undefined) throw new CliError('USAGE', M.noFunction());
+  const accountId = options.accountId ?? info?.accountId ?? io.env.ALIBABA_CLOUD_ACCOUNT_ID;
+  if (endpointOverride('fc', io.env) === undefined && accountId === undefined) throw new CliError('USAGE', M.noAccountId());
+  const settings = await clientSettings('fc', region, io.env, accountId ? `${accountId}.${region}.fc.aliyuncs.com` : undefined);
+  const progress = io.progress(`invoking ${functionName} (FC ${fcVersion}.0) in ${region}`);
+  let statusCode: number | undefined;
+  let response = '';
+  let errorType: string | undefined;
+  try {
+    if (fcVersion === 3) {
+      const [mod, core] = await Promise.all([import('@alicloud/fc20230330'), import('@alicloud/openapi-core')]);
+      const Client = cjsDefault<typeof import('@alicloud/fc20230330').default>(mod);
+      const m = mod as unknown as typeof import('@alicloud/fc20230330');
+      const client = new Client(new core.$OpenApiUtil.Config({ ...settings }));
+      const res = await callApi(
+        { product: 'FC 3.0', action: 'InvokeFunction', region },
+        () =>
+          client.invokeFunction(
+            functionName,
+            new m.InvokeFunctionRequest({ body: Readable.from([payload]), ...(options.qualifier ? { qualifier: options.qualifier } : {}) }),
+          ),
+        io.env,
+      );
+      statusCode = res.statusCode;
+      errorType = res.headers?.['x-fc-error-type'];
+      if (res.body) for await (const chunk of res.body as AsyncIterable<Buffer | string>) response += chunk.toString();
+    } else {
+      const [mod, openapi] = await Promise.all([import('@alicloud/fc-open20210406'), import('@alicloud/openapi-client')]);
+      const Client = cjsDefault<typeof import('@alicloud/fc-open20210406').default>(mod);
+      const m = mod as unknown as typeof import('@alicloud/fc-open20210406');
+      const Config = (openapi as unknown as { Config: typeof import('@alicloud/openapi-client').Config }).Config
+        ?? cjsDefault<{ Config: typeof import('@alicloud/openapi-client').Config }>(openapi).Config;
+      const client = new Client(new Config({ ...settings }));
+      const service = options.serviceName ?? info?.serviceName ?? 'ECSMonitoringService';
+      const res = await callApi(
+        { product: 'FC 2.0', action: 'InvokeFunction', region },
+        () => client.invokeFunction(service, functionName, new m.InvokeFunctionRequest({ body: payload, ...(options.qualifier ? { qualifier: options.qualifier } : {}) })),
+        io.env,
+      );
+      statusCode = res.statusCode;
+      errorType = res.headers?.['x-fc-error-type'];
+      response = res.body ? Buffer.from(res.body).toString('utf8') : '';
+    }
+  } catch (e) {
+    progress.fail();
+    throw e;
+  }
+  if (errorType) {
+    progress.fail(`${functionName} failed (${errorType})`);
+    throw new CliError('REMOTE_COMMAND_FAILED', M.functionFailed(functionName, errorType, response));
+  }
+  progress.succeed(`${functionName} answered ${statusCode ?? '?'}`);
+  const target = fcVersion === 3 ? 'fc3' : 'fc2';
+  if (io.json) io.out(JSON.stringify({ target, functionName, bytes: payload.length, statusCode, response }));
+  else io.out(M.sentToFunction(functionName, statusCode, response));
+  return { target, bytes: payload.length, functionName, response, ...(statusCode === undefined ? {} : { statusCode }) };
+}
