@@ -1,6 +1,6 @@
 import { EventParseError } from '../errors.js';
 import { jsonErrorPosition } from './json-error.js';
-import { safeSet, type Obj } from './util.js';
+import type { Obj } from './util.js';
 
 /** Default `maxInputBytes`: 8 MiB. */
 export const DEFAULT_MAX_INPUT_BYTES = 8 * 1024 * 1024;
@@ -120,12 +120,22 @@ export function parseJson(text: string, where: string, family?: string): unknown
 export function parseForm(text: string, where: string): Obj {
   const out: Obj = Object.create(null) as Obj;
   let pairs = 0;
-  for (const [key, value] of new URLSearchParams(text)) {
-    if (key === '') continue;
-    if (!Object.prototype.hasOwnProperty.call(out, key)) {
-      safeSet(out, key, value);
-      pairs++;
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let end = text.indexOf('&', start);
+    if (end < 0) end = n;
+    if (end > start) {
+      const eq = text.indexOf('=', start);
+      const hasEq = eq >= 0 && eq < end;
+      const key = formDecode(text.slice(start, hasEq ? eq : end));
+      // `out` has no prototype: `in` sees own keys only and `__proto__` is a plain key.
+      if (key !== '' && !(key in out)) {
+        out[key] = hasEq ? formDecode(text.slice(eq + 1, end)) : '';
+        pairs++;
+      }
     }
+    start = end + 1;
   }
   if (pairs === 0 || !text.includes('=')) {
     throw new EventParseError(
@@ -136,6 +146,17 @@ export function parseForm(text: string, where: string): Obj {
     );
   }
   return out;
+}
+
+/** One form component: `+` → space, `%XX` → UTF-8; malformed escapes decoded leniently like URLSearchParams. */
+function formDecode(s: string): string {
+  const plus = s.includes('+') ? s.replace(/\+/g, ' ') : s;
+  if (!plus.includes('%')) return plus;
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return new URLSearchParams(`v=${s.replace(/&/g, '%26')}`).get('v') ?? plus;
+  }
 }
 
 /** Does this text look like a form body (`key=value&...`)? Cheap check used when sniffing. */

@@ -2,10 +2,10 @@ import { EventParseError } from '../errors.js';
 import type { Alert, AlertSeverity } from '../types.js';
 import { levelSeverity, type Mutable, type ParseContext } from './system-event.js';
 import { toIsoTime } from './time.js';
-import { DetailsBuilder, isObj, label, own, payloadHash, safeSet, str, type Obj } from './util.js';
+import { DetailsBuilder, dict, isObj, label, own, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
 
 /** CloudMonitor namespaces → product code as Alibaba Cloud spells it. */
-const NAMESPACE_PRODUCTS: Record<string, string> = {
+const NAMESPACE_PRODUCTS = dict<string>({
   acs_ecs: 'ECS',
   acs_ecs_dashboard: 'ECS',
   acs_rds: 'RDS',
@@ -27,7 +27,7 @@ const NAMESPACE_PRODUCTS: Record<string, string> = {
   acs_alb: 'ALB',
   acs_nlb: 'NLB',
   acs_k8s: 'ACK',
-};
+});
 
 /** `acs_ecs_dashboard` → `ECS`; unknown namespaces lose `acs_`/`_dashboard` and are upper-cased. */
 export function productFromNamespace(namespace: string | undefined): string | undefined {
@@ -156,7 +156,8 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   const status = stateRaw.toUpperCase();
 
   const dims = parseDimensions(own(o, 'dimensions'));
-  const resourceId = resourceFromDimensions(dims) ?? '';
+  const ref = parseResourceRef(resourceFromDimensions(dims));
+  const resourceId = ref.id ?? '';
   const resourceName = get('instanceName');
   const regionName = get('regionName');
   const region =
@@ -216,6 +217,7 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
     details: details.finish(),
     raw: o,
   };
+  if (ref.arn !== undefined) alert.resourceArn = ref.arn;
   if (resourceName !== undefined) alert.resourceName = resourceName;
   if (region !== undefined) alert.region = region;
   if (accountId !== undefined) alert.accountId = accountId;

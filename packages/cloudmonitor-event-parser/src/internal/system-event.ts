@@ -1,6 +1,6 @@
 import type { Alert, AlertSeverity, AlertSource } from '../types.js';
 import { toIsoTime } from './time.js';
-import { DetailsBuilder, humanize, label, own, parseResourceRef, payloadHash, str, type Obj, type ResourceRef } from './util.js';
+import { DetailsBuilder, dict, humanize, label, own, parseResourceRef, payloadHash, str, type Obj, type ResourceRef } from './util.js';
 
 /** What each system-event family extracts before the shared normalization. */
 export interface SystemEventParts {
@@ -56,7 +56,7 @@ const STATUS_SUFFIXES = new Set([
 
 const RESOLVED = new Set(['ok', 'resolved', 'recovered', 'avoided', 'canceled', 'cancelled']);
 
-const LEVELS: Record<string, AlertSeverity> = {
+const LEVELS = dict<AlertSeverity>({
   critical: 'critical',
   crit: 'critical',
   error: 'critical',
@@ -66,7 +66,7 @@ const LEVELS: Record<string, AlertSeverity> = {
   information: 'info',
   notice: 'info',
   ok: 'ok',
-};
+});
 
 const RANK: Record<AlertSeverity, number> = { ok: 0, info: 1, warning: 2, critical: 3 };
 
@@ -150,12 +150,12 @@ function when(value: unknown): string | undefined {
   return str(value);
 }
 
-const CATEGORY: Record<string, string> = {
+const CATEGORY = dict<string>({
   SystemMaintenance: 'system maintenance',
   SystemFailure: 'system failure',
   InstanceFailure: 'instance failure',
   Security: 'security',
-};
+});
 
 function systemEventPhrase(status: string, c: Obj): string {
   const s = status.toLowerCase();
@@ -183,11 +183,11 @@ function systemEventPhrase(status: string, c: Obj): string {
   }
 }
 
-const DISK_STALL: Record<string, string> = {
+const DISK_STALL = dict<string>({
   Degraded: 'I/O performance degraded',
   SeverelyDegraded: 'I/O performance severely degraded',
   Stalled: 'I/O stalled',
-};
+});
 
 interface SummaryFacts {
   readonly product: string;

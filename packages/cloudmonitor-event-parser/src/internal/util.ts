@@ -41,6 +41,14 @@ export function str(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A lookup table without prototype: `table['__proto__']` or `table.constructor` is `undefined`, not an
+ * `Object.prototype` member (payload values such as a level of `"__proto__"` are used as keys).
+ */
+export function dict<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 /** Assigns without ever invoking the `__proto__` setter. */
 export function safeSet(target: Obj, key: string, value: unknown): void {
   if (key === '__proto__') {
@@ -136,43 +144,47 @@ export class DetailsBuilder {
   }
 }
 
-/** Canonical text of a value: sorted keys, bounded depth and size, never throws on cycles. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
+ * Canonical text of a value for hashing: sorted keys, strings quoted (escaped only when needed), bounded depth and
+ * size, never throws on cycles. Not meant to be valid JSON, only unambiguous and stable.
+ */
 export function canonical(value: unknown): string {
-  const parts: string[] = [];
-  let size = 0;
+  let out = '';
   const walk = (v: unknown, depth: number): void => {
-    if (size > MAX_HASH_CHARS) return;
-    let piece: string;
-    if (v === null || v === undefined) piece = 'null';
-    else if (typeof v === 'string') piece = JSON.stringify(v);
-    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') piece = String(v);
-    else if (typeof v !== 'object') piece = 'null';
-    else if (depth >= MAX_HASH_DEPTH) piece = '"[deep]"';
+    if (out.length > MAX_HASH_CHARS) return;
+    if (typeof v === 'string') out += quote(v);
+    else if (v === null || v === undefined) out += 'null';
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') out += String(v);
+    else if (typeof v !== 'object') out += 'null';
+    else if (depth >= MAX_HASH_DEPTH) out += '"[deep]"';
     else if (Array.isArray(v)) {
-      parts.push('[');
-      for (let i = 0; i < v.length && size <= MAX_HASH_CHARS; i++) {
-        if (i > 0) parts.push(',');
+      out += '[';
+      for (let i = 0; i < v.length && out.length <= MAX_HASH_CHARS; i++) {
+        if (i > 0) out += ',';
         walk(v[i], depth + 1);
       }
-      parts.push(']');
-      return;
+      out += ']';
     } else {
-      parts.push('{');
+      out += '{';
       const keys = Object.keys(v).sort();
-      for (let i = 0; i < keys.length && size <= MAX_HASH_CHARS; i++) {
-        const k = keys[i] as string;
-        if (i > 0) parts.push(',');
-        parts.push(JSON.stringify(k), ':');
+      for (let i = 0; i < keys.length && out.length <= MAX_HASH_CHARS; i++) {
+        const k = keys[i]!;
+        if (i > 0) out += ',';
+        out += quote(k);
+        out += ':';
         walk((v as Obj)[k], depth + 1);
       }
-      parts.push('}');
-      return;
+      out += '}';
     }
-    size += piece.length;
-    parts.push(piece);
   };
   walk(value, 0);
-  return parts.join('');
+  return out;
 }
 
 /** Stable id for a payload without one: `sha256:` + 32 hex chars of the canonical text. */

@@ -29,6 +29,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 let inputs = 0;
+/** `FUZZ_SCALE=10 npx vitest run test/unit/fuzz.test.ts` fuzzes ten times longer. */
+const SCALE = Number(process.env.FUZZ_SCALE ?? '1') || 1;
+const runs = (n: number): number => Math.round(n * SCALE);
 
 function checkAlert(a: Alert): void {
   if (!SEVERITIES.has(a.severity)) throw new Error(`bad severity ${a.severity}`);
@@ -226,7 +229,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
           check(new TextEncoder().encode(text));
         }
       }),
-      { numRuns: 6_000 },
+      { numRuns: runs(6_000) },
     );
   });
 
@@ -242,7 +245,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
           check(mutateText(texts[i]!, op, position, insert), contentType);
         },
       ),
-      { numRuns: 24_000 },
+      { numRuns: runs(24_000) },
     );
   });
 
@@ -258,7 +261,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
           }
         }
       }),
-      { numRuns: 10_000 },
+      { numRuns: runs(10_000) },
     );
   });
 
@@ -276,7 +279,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
         check(o);
         check(JSON.stringify(o));
       }),
-      { numRuns: 12_000 },
+      { numRuns: runs(12_000) },
     );
   });
 
@@ -291,7 +294,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
         check(body);
         check(body, 'application/x-www-form-urlencoded');
       }),
-      { numRuns: 8_000 },
+      { numRuns: runs(8_000) },
     );
   });
 
@@ -314,7 +317,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
           check(JSON.stringify(wrapped));
         },
       ),
-      { numRuns: 6_000 },
+      { numRuns: runs(6_000) },
     );
   });
 
@@ -323,7 +326,7 @@ describe('Fuzz: parse throws only EventParseError, safeParse never throws', { ti
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.uint8Array({ maxLength: 300 })), fc.constantFrom(...CONTENT_TYPES), (v, ct) => {
         check(v, ct);
       }),
-      { numRuns: 8_000 },
+      { numRuns: runs(8_000) },
     );
   });
 

@@ -320,6 +320,28 @@ describe('Variants: FC 3.0 HTTP-trigger envelope', () => {
   });
 });
 
+describe('Variants: prototype keys as values (found by the fuzz test)', () => {
+  it('a level, triggerLevel, namespace or eventType of "__proto__"/"constructor" is just an unknown value', () => {
+    const [alarm] = parse('alertName=!&alertState=ALERT&triggerLevel=__proto__&namespace=__proto__');
+    expect(alarm).toMatchObject({ severity: 'warning', product: '__PROTO__' });
+    const [event] = parse({
+      product: 'ECS',
+      name: 'Disk:Stalled:Executing',
+      level: 'constructor',
+      resourceId: 'acs:ecs:cn-hangzhou:1:disk/d-x',
+      content: { eventType: '__proto__' },
+    });
+    expect(event).toMatchObject({ severity: 'critical', summary: 'ECS disk d-x: I/O performance impaired' });
+    const [other] = parse({ product: 'ECS', name: 'Instance:SystemMaintenance.Reboot:Scheduled', level: 'toString', content: {} });
+    expect(other!.severity).toBe('critical');
+  });
+
+  it('a metric dimension holding an ARN gives the bare id and the ARN', () => {
+    const [alarm] = parse('alertName=a&alertState=ALERT&metricName=m&dimensions=%7BresourceId%3Dacs%3Aecs%3Acn-hangzhou%3A1%3Ainstance%2Fi-arn%7D');
+    expect(alarm).toMatchObject({ resourceId: 'i-arn', resourceArn: 'acs:ecs:cn-hangzhou:1:instance/i-arn' });
+  });
+});
+
 describe('Variants: metric-alarm callbacks', () => {
   it('maps an OK recovery with a 10-digit timestamp to severity ok', () => {
     const text = fixtureText('variants/cms-metric-alarm-callback-ok-recovery.form.txt');
