@@ -1,0 +1,71 @@
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { alarms } from '../../src/commands/alarms.js';
+import { cloudEnv } from '../helpers/cloud-env.js';
+import { tempDir } from '../helpers/fake-tools.js';
+import { testIo } from '../helpers/io.js';
+import { expectParams, OpenApiDouble } from '../helpers/openapi-double.js';
+
+let double: OpenApiDouble;
+let dir: string;
+const NOW = new Date('2026-11-24T12:00:00Z');
+
+beforeEach(async () => {
+  double = new OpenApiDouble();
+  await double.start();
+  dir = tempDir();
+  double.on('2019-01-01', 'DescribeMetricRuleList', (call) => {
+    expectParams(call, { Page: /^\d+$/, PageSize: '100', RuleName: 'ecs-pulse' });
+    return {
+      json: {
+        RequestId: 'R-MRL', Success: true, Code: 200, Total: '2',
+        Alarms: {
+          Alarm: [
+            { RuleId: 'r-cpu', RuleName: 'ecs-pulse-cpu-high', MetricName: 'CPUUtilization', Namespace: 'acs_ecs_dashboard', AlertState: 'ALARM', EnableState: true, Webhook: 'https://x.fcapp.run/?token=SECRETTOKEN123' },
+            { RuleId: 'r-net', RuleName: 'ecs-pulse-net-in', MetricName: 'IntranetInRate', Namespace: 'acs_ecs_dashboard', AlertState: 'OK', EnableState: true },
+          ],
+        },
+      },
+    };
+  });
+  double.on('2019-01-01', 'DescribeAlertLogList', (call) => {
+    expectParams(call, { StartTime: String(NOW.getTime() - 86_400_000), EndTime: String(NOW.getTime()), PageNumber: /^\d+$/ });
+    return {
+      json: {
+        RequestId: 'R-ALL', Success: true, PageNumber: 1, PageSize: 100,
+        AlertLogList: [
+          { AlertTime: String(NOW.getTime() - 600_000), RuleId: 'r-cpu', RuleName: 'ecs-pulse-cpu-high', InstanceId: 'i-bp1fake0instance0001', Level: 'CRITICAL', LevelChange: 'OK->CRITICAL', SendStatus: '0', Message: 'CPU 97%' },
+          { AlertTime: String(NOW.getTime() - 500_000), RuleId: 'r-other', RuleName: 'someone-else', InstanceId: 'i-x', Level: 'WARN', LevelChange: 'OK->WARN', SendStatus: '0', Message: '' },
+        ],
+      },
+    };
+  });
+});
+afterEach(async () => {
+  await double.stop();
+});
+
+describe('Command: alarms', () => {
+  it('lists the rules and their alert history, keeping only the listed rules and hiding webhook URLs', async () => {
+    const io = testIo(cloudEnv(double.url), dir);
+    const r = await alarms({ ...io, region: 'cn-hangzhou', name: 'ecs-pulse', now: () => NOW });
+    expect(double.rejected).toEqual([]);
+    expect(r.rules).toEqual([
+      { ruleId: 'r-cpu', ruleName: 'ecs-pulse-cpu-high', metric: 'CPUUtilization', namespace: 'acs_ecs_dashboard', state: 'ALARM', enabled: true, hasWebhook: true },
+      { ruleId: 'r-net', ruleName: 'ecs-pulse-net-in', metric: 'IntranetInRate', namespace: 'acs_ecs_dashboard', state: 'OK', enabled: true, hasWebhook: false },
+    ]);
+    expect(r.history).toHaveLength(1);
+    expect(r.history[0]).toMatchObject({ ruleId: 'r-cpu', levelChange: 'OK->CRITICAL', time: '2026-11-24T11:50:00.000Z' });
+    expect(io.stdout.text()).toMatch(/ecs-pulse-cpu-high\s+CPUUtilization\s+ALARM\s+yes\s+yes/);
+    expect(io.stdout.text()).not.toContain('SECRETTOKEN123');
+  });
+
+  it('retries throttled history pages and fails clearly on an unknown region code', async () => {
+    double.throttle('DescribeAlertLogList', 1);
+    const r = await alarms({ ...testIo(cloudEnv(double.url), dir), region: 'cn-hangzhou', name: 'ecs-pulse', now: () => NOW, json: true });
+    expect(r.history).toHaveLength(1);
+    double.fail('DescribeMetricRuleList', { status: 400, json: { Code: 'InvalidRegionId', Message: 'bad region', RequestId: 'R' } });
+    await expect(alarms({ ...testIo(cloudEnv(double.url), dir), region: 'xx-nowhere-1', name: 'ecs-pulse' })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_REGION' }),
+    );
+  });
+});

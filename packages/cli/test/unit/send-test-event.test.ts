@@ -1,0 +1,109 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sendTestEvent } from '../../src/commands/send-test-event.js';
+import { cloudEnv } from '../helpers/cloud-env.js';
+import { tempDir } from '../helpers/fake-tools.js';
+import { testIo } from '../helpers/io.js';
+import { OpenApiDouble } from '../helpers/openapi-double.js';
+
+let double: OpenApiDouble;
+let dir: string;
+
+beforeEach(async () => {
+  double = new OpenApiDouble();
+  await double.start();
+  dir = tempDir();
+});
+afterEach(async () => {
+  await double.stop();
+});
+
+describe('Command: send-test-event', () => {
+  it('renders the bundled sample with the parser + notifier and posts it to a webhook', async () => {
+    const sink = await startSlackSink();
+    try {
+      const io = testIo({ NO_COLOR: '1' }, dir);
+      const r = await sendTestEvent({ ...io, webhook: sink.url });
+      expect(r).toMatchObject({ target: 'webhook', alerts: 1 });
+      expect(sink.messages).toHaveLength(1);
+      expect(JSON.stringify(sink.messages[0])).toContain('i-bp1fake0instance0001');
+      expect(io.stdout.text()).toBe('Sent 1 alert to the Slack webhook.\n');
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('sends a metric-alarm form file as such', async () => {
+    const sink = await startSlackSink();
+    try {
+      writeFileSync(path.join(dir, 'alarm.txt'), 'alertName=HighCPU&alertState=ALERT&metricName=CPUUtilization&namespace=acs_ecs_dashboard&timestamp=1741569675474&dimensions=%7BinstanceId%3Di-bp1fake0instance0001%7D&curValue=95&userId=1234567890123456');
+      const r = await sendTestEvent({ ...testIo({}, dir), file: 'alarm.txt', webhook: sink.url });
+      expect(r.alerts).toBe(1);
+      expect(JSON.stringify(sink.messages[0])).toContain('CPUUtilization');
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('fails with EVENT_INVALID for a payload the parser rejects, and FILE_NOT_FOUND for a missing file', async () => {
+    writeFileSync(path.join(dir, 'bad.json'), '{"hello":"world"}');
+    await expect(sendTestEvent({ ...testIo({}, dir), file: 'bad.json', webhook: 'https://hooks.slack.com/services/T0/B0/x' })).rejects.toThrow(
+      expect.objectContaining({ code: 'EVENT_INVALID', message: expect.stringContaining('bad.json is not an event the parser understands') }),
+    );
+    await expect(sendTestEvent({ ...testIo({}, dir), file: 'nope.json' })).rejects.toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }));
+  });
+
+  it('reports a Slack refusal as SLACK_FAILED (exit 6) without the URL', async () => {
+    const sink = await startSlackSink();
+    sink.script({ status: 404, body: 'channel_not_found' });
+    try {
+      const error = await sendTestEvent({ ...testIo({}, dir), webhook: sink.url }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'SLACK_FAILED', exitCode: 6 });
+      expect((error as Error).message).not.toContain(new URL(sink.url).pathname);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('invokes an FC 3.0 function with InvokeFunction (ROA, signed) and prints its answer', async () => {
+    double.on('2023-03-30', 'InvokeFunction', (call) => {
+      if (call.method !== 'POST' || call.path !== '/2023-03-30/functions/ecs-pulse-forwarder/invocations') throw new Error(`bad path ${call.path}`);
+      const body = JSON.parse(call.body.toString('utf8')) as { name?: string };
+      if (body.name !== 'Instance:StateChange') throw new Error('body is not the sample event');
+      return { raw: JSON.stringify({ ok: true, summary: { alerts: 1, delivered: 1 } }) };
+    });
+    const io = testIo(cloudEnv(double.url), dir);
+    const r = await sendTestEvent({ ...io, functionName: 'ecs-pulse-forwarder', region: 'cn-hangzhou' });
+    expect(double.rejected).toEqual([]);
+    expect(r).toMatchObject({ target: 'fc3', statusCode: 200, functionName: 'ecs-pulse-forwarder' });
+    expect(JSON.parse(r.response ?? '')).toEqual({ ok: true, summary: { alerts: 1, delivered: 1 } });
+    expect(io.stdout.text()).toContain('Invoked ecs-pulse-forwarder: HTTP 200');
+  });
+
+  it('invokes the original FC 2.0 ECSMonitoringService/ECSMonitoringFunction by default with --fc-version 2', async () => {
+    double.on('2021-04-06', 'InvokeFunction', (call) => {
+      if (call.path !== '/2021-04-06/services/ECSMonitoringService/functions/ECSMonitoringFunction/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: 'ok' };
+    });
+    const r = await sendTestEvent({ ...testIo(cloudEnv(double.url), dir), fcVersion: 2, region: 'cn-hangzhou', json: true });
+    expect(double.rejected).toEqual([]);
+    expect(r).toMatchObject({ target: 'fc2', response: 'ok', functionName: 'ECSMonitoringFunction' });
+  });
+
+  it('reports a function error (x-fc-error-type) as REMOTE_COMMAND_FAILED', async () => {
+    double.on('2023-03-30', 'InvokeFunction', () => ({ raw: '{"errorMessage":"boom"}', headers: { 'x-fc-error-type': 'UnhandledInvocationError' } }));
+    await expect(sendTestEvent({ ...testIo(cloudEnv(double.url), dir), functionName: 'f', region: 'cn-hangzhou' })).rejects.toThrow(
+      expect.objectContaining({ code: 'REMOTE_COMMAND_FAILED', message: expect.stringContaining('f failed with UnhandledInvocationError') }),
+    );
+  });
+
+  it('needs the account id for the real FC endpoint', async () => {
+    const env = cloudEnv(double.url);
+    delete env.ECS_PULSE_ENDPOINT_FC;
+    await expect(sendTestEvent({ ...testIo(env, dir), functionName: 'f', region: 'cn-hangzhou' })).rejects.toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('--account-id') }),
+    );
+  });
+});
