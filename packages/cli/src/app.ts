@@ -16,7 +16,14 @@ export interface CdktfApp {
   readonly outdir: string;
 }
 
-/** One synthesized stack. */
+/**
+ * One synthesized stack.
+ *
+ * @example
+ * ```ts
+ * import type { SynthesizedStack } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface SynthesizedStack {
   /** Stack name (its construct id). */
   readonly name: string;

@@ -7,7 +7,14 @@ import { colorEnabled, type CommonOptions, type Writer } from './io.js';
 import { M } from './messages.js';
 import { redact } from './redact.js';
 
-/** Options of {@link main}: the process by default, injectable for tests. */
+/**
+ * Options of {@link main}: the process by default, injectable for tests.
+ *
+ * @example
+ * ```ts
+ * import type { MainOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface MainOptions {
   /** @default process.stdout */
   readonly stdout?: Writer;

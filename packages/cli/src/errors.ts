@@ -28,7 +28,14 @@ export const ExitCode = {
   SlackFailed: 6,
 } as const;
 
-/** One of the {@link ExitCode} values. */
+/**
+ * One of the {@link ExitCode} values.
+ *
+ * @example
+ * ```ts
+ * import type { ExitCodeValue } from '@ecs-pulse/cli';
+ * ```
+ */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
@@ -80,7 +87,14 @@ const DEFAULT_EXIT: Record<CliErrorCode, ExitCodeValue> = {
   EVENT_INVALID: ExitCode.Failure,
 };
 
-/** Options of {@link CliError}. */
+/**
+ * Options of {@link CliError}.
+ *
+ * @example
+ * ```ts
+ * import type { CliErrorOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface CliErrorOptions {
   /** The underlying error. @default - none */
   readonly cause?: unknown;

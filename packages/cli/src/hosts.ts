@@ -7,7 +7,14 @@ import { M } from './messages.js';
 import { loadStackInfo, type StackRef } from './stack.js';
 import type { HostInfo } from './stack-outputs.js';
 
-/** Where the test hosts come from. */
+/**
+ * Where the test hosts come from.
+ *
+ * @example
+ * ```ts
+ * import type { HostOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface HostOptions extends StackRef {
   /** Server instance id. @default - the stack's server */
   readonly server?: string;

@@ -2,7 +2,14 @@ import { createSpinner } from 'nanospinner';
 import pc from 'picocolors';
 import { redact } from './redact.js';
 
-/** Where a command writes: anything with `write(string)`, such as `process.stdout`. */
+/**
+ * Where a command writes: anything with `write(string)`, such as `process.stdout`.
+ *
+ * @example
+ * ```ts
+ * import type { Writer } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface Writer {
   write(chunk: string): unknown;
   /** True when the stream is a terminal. @default false */
@@ -11,6 +18,11 @@ export interface Writer {
 
 /**
  * Options every command accepts (all optional; defaults are the real process).
+ *
+ * @example
+ * ```ts
+ * import type { CommonOptions } from '@ecs-pulse/cli';
+ * ```
  */
 export interface CommonOptions {
   /** Working directory. @default process.cwd() */

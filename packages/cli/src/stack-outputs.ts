@@ -1,6 +1,13 @@
 import type { TerraformOutput } from './terraform.js';
 
-/** One host of the stack. */
+/**
+ * One host of the stack.
+ *
+ * @example
+ * ```ts
+ * import type { HostInfo } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface HostInfo {
   /** ECS instance id (`i-...`). */
   readonly instanceId: string;
@@ -10,18 +17,34 @@ export interface HostInfo {
   readonly publicIp?: string;
 }
 
-/** What the CLI needs from a deployed stack's outputs. */
+/**
+ * What the CLI needs from a deployed stack's outputs.
+ *
+ * @example
+ * ```ts
+ * import type { StackInfo } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface StackInfo {
+  /** Region id (`region` output). @default - unknown */
   readonly region?: string;
+  /** The iperf3 server / main host. @default - none in the outputs */
   readonly server?: HostInfo;
-  /** The server's public IP even when no instance id output exists (SSH-only stacks). */
+  /** The server's public IP even when no instance id output exists (SSH-only stacks). @default - none */
   readonly serverPublicIp?: string;
+  /** Client hosts. */
   readonly clients: readonly HostInfo[];
+  /** Private key file written by the stack. @default - none */
   readonly keyFile?: string;
+  /** SSH login user. @default - none (the CLI uses root) */
   readonly sshUser?: string;
+  /** Forwarder function name. @default - none */
   readonly functionName?: string;
+  /** FC 2.0 service name. @default - none */
   readonly serviceName?: string;
+  /** Account id (for the FC endpoint). @default - none */
   readonly accountId?: string;
+  /** CloudMonitor alarm rule ids. */
   readonly alarmRuleIds: readonly string[];
 }
 

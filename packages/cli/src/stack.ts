@@ -8,7 +8,14 @@ import { stackInfoFromOutputs, type StackInfo } from './stack-outputs.js';
 import { readOutputsCache } from './state.js';
 import { readTerraformOutputs } from './terraform.js';
 
-/** Where to find a deployed stack. */
+/**
+ * Where to find a deployed stack.
+ *
+ * @example
+ * ```ts
+ * import type { StackRef } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface StackRef {
   /** The cdktf app folder. @default - as for `deploy` */
   readonly app?: string;

@@ -51,7 +51,14 @@ export function colorFlag(io: Io): string[] {
   return io.paint.bold('x') === 'x' ? ['-no-color'] : [];
 }
 
-/** One entry of `terraform output -json`. */
+/**
+ * One entry of `terraform output -json`.
+ *
+ * @example
+ * ```ts
+ * import type { TerraformOutput } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface TerraformOutput {
   readonly value: unknown;
   readonly type?: unknown;

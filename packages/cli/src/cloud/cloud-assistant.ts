@@ -5,7 +5,14 @@ import { callApi } from './call.js';
 import type { ClientSettings } from './config.js';
 import { ecsClient } from './clients.js';
 
-/** The outcome of a script on one instance. */
+/**
+ * The outcome of a script on one instance.
+ *
+ * @example
+ * ```ts
+ * import type { RemoteResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface RemoteResult {
   readonly instanceId: string;
   /** Per-instance status: Success, Failed, Timeout, Error, Aborted, ... */

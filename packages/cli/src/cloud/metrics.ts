@@ -13,7 +13,14 @@ export const RUN_METRICS = [
   'memory_usedutilization',
 ] as const;
 
-/** Summary of one metric of one instance over a time window. */
+/**
+ * Summary of one metric of one instance over a time window.
+ *
+ * @example
+ * ```ts
+ * import type { MetricSummary } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface MetricSummary {
   readonly metric: string;
   readonly instanceId: string;
@@ -26,7 +33,14 @@ export interface MetricSummary {
   readonly unit: string;
 }
 
-/** Metrics of a run's time window. */
+/**
+ * Metrics of a run's time window.
+ *
+ * @example
+ * ```ts
+ * import type { MetricsReport } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface MetricsReport {
   readonly namespace: 'acs_ecs_dashboard';
   readonly startTime: string;

@@ -7,7 +7,14 @@ import { resolveIo, type CommonOptions } from '../io.js';
 import { M } from '../messages.js';
 import { loadStackInfo, type StackRef } from '../stack.js';
 
-/** Options of {@link alarms}. */
+/**
+ * Options of {@link alarms}.
+ *
+ * @example
+ * ```ts
+ * import type { AlarmsOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface AlarmsOptions extends CommonOptions, StackRef {
   /** Region. @default - stack output, else ALIBABA_CLOUD_REGION_ID */
   readonly region?: string;
@@ -19,7 +26,14 @@ export interface AlarmsOptions extends CommonOptions, StackRef {
   readonly now?: () => Date;
 }
 
-/** One alarm rule and its state. */
+/**
+ * One alarm rule and its state.
+ *
+ * @example
+ * ```ts
+ * import type { AlarmRule } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface AlarmRule {
   readonly ruleId: string;
   readonly ruleName: string;
@@ -32,7 +46,14 @@ export interface AlarmRule {
   readonly hasWebhook: boolean;
 }
 
-/** One entry of the alert history. */
+/**
+ * One entry of the alert history.
+ *
+ * @example
+ * ```ts
+ * import type { AlertLogEntry } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface AlertLogEntry {
   readonly time: string;
   readonly ruleId: string;
@@ -44,7 +65,14 @@ export interface AlertLogEntry {
   readonly message: string;
 }
 
-/** Result of {@link alarms}. */
+/**
+ * Result of {@link alarms}.
+ *
+ * @example
+ * ```ts
+ * import type { AlarmsResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface AlarmsResult {
   readonly region: string;
   readonly rules: readonly AlarmRule[];

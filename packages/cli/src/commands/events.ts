@@ -11,7 +11,14 @@ import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { M } from '../messages.js';
 import { registerSecret } from '../redact.js';
 
-/** Options of {@link eventsList}. */
+/**
+ * Options of {@link eventsList}.
+ *
+ * @example
+ * ```ts
+ * import type { EventsListOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface EventsListOptions extends CommonOptions {
   /** How far back: `30m`, `1h`, `2d`, or an ISO time. @default '1h' */
   readonly since?: string;
@@ -25,7 +32,14 @@ export interface EventsListOptions extends CommonOptions {
   readonly now?: () => Date;
 }
 
-/** One system event as `DescribeSystemEventAttribute` returns it (PascalCase, `Content` a JSON string). */
+/**
+ * One system event as `DescribeSystemEventAttribute` returns it (PascalCase, `Content` a JSON string).
+ *
+ * @example
+ * ```ts
+ * import type { ApiSystemEvent } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface ApiSystemEvent {
   readonly Content?: string;
   readonly GroupId?: string;
@@ -40,7 +54,14 @@ export interface ApiSystemEvent {
   readonly Time?: number;
 }
 
-/** Result of {@link eventsList}. */
+/**
+ * Result of {@link eventsList}.
+ *
+ * @example
+ * ```ts
+ * import type { EventsListResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface EventsListResult {
   readonly region: string;
   readonly since: string;
@@ -168,7 +189,14 @@ function printAlerts(r: Omit<EventsListResult, 'events'>, io: Io): void {
   );
 }
 
-/** Options of {@link eventsReplay}. */
+/**
+ * Options of {@link eventsReplay}.
+ *
+ * @example
+ * ```ts
+ * import type { EventsReplayOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface EventsReplayOptions extends EventsListOptions {
   /** Post to this Slack webhook. @default - use `sink` */
   readonly webhook?: string;
@@ -180,7 +208,14 @@ export interface EventsReplayOptions extends EventsListOptions {
   readonly events?: readonly ApiSystemEvent[];
 }
 
-/** Result of {@link eventsReplay}. */
+/**
+ * Result of {@link eventsReplay}.
+ *
+ * @example
+ * ```ts
+ * import type { EventsReplayResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface EventsReplayResult {
   readonly events: number;
   /** What the function reported (alerts, delivered, filtered, duplicates, unrouted, failed). */

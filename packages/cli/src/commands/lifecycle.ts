@@ -8,7 +8,14 @@ import { stackInfoFromOutputs } from '../stack-outputs.js';
 import { publicOutputs, readOutputsCache, removeState, writeOutputsCache } from '../state.js';
 import { colorFlag, readTerraformOutputs, requireTerraform, terraform, type TerraformOutput } from '../terraform.js';
 
-/** Options shared by `synth`, `plan`, `deploy` and `destroy`. */
+/**
+ * Options shared by `synth`, `plan`, `deploy` and `destroy`.
+ *
+ * @example
+ * ```ts
+ * import type { AppOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface AppOptions extends CommonOptions {
   /** The cdktf app folder (with `cdktf.json` or `main.ts`). @default - `ECS_PULSE_APP`, the current folder, or the bundled example */
   readonly app?: string;
@@ -18,7 +25,14 @@ export interface AppOptions extends CommonOptions {
   readonly context?: Readonly<Record<string, string>>;
 }
 
-/** Result of {@link synth}. */
+/**
+ * Result of {@link synth}.
+ *
+ * @example
+ * ```ts
+ * import type { SynthResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface SynthResult {
   readonly app: string;
   readonly outdir: string;
@@ -45,13 +59,27 @@ export async function synth(options: AppOptions = {}): Promise<SynthResult> {
   return { app: app.dir, outdir: app.outdir, stacks };
 }
 
-/** Options of {@link plan}. */
+/**
+ * Options of {@link plan}.
+ *
+ * @example
+ * ```ts
+ * import type { PlanOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface PlanOptions extends AppOptions {
   /** Use the existing `cdktf.out` instead of synthesizing first. @default false */
   readonly skipSynth?: boolean;
 }
 
-/** Result of {@link plan} / {@link deploy} / {@link destroy}. */
+/**
+ * Result of {@link plan} / {@link deploy} / {@link destroy}.
+ *
+ * @example
+ * ```ts
+ * import type { StackRunResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface StackRunResult {
   readonly stack: string;
   readonly dir: string;
@@ -83,7 +111,14 @@ export async function plan(options: PlanOptions = {}): Promise<StackRunResult> {
   return { stack: stack.name, dir: stack.dir };
 }
 
-/** Options of {@link deploy} and {@link destroy}. */
+/**
+ * Options of {@link deploy} and {@link destroy}.
+ *
+ * @example
+ * ```ts
+ * import type { ApplyOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface ApplyOptions extends PlanOptions {
   /** Approve without asking (`-auto-approve`). Required when stdin is not a terminal. @default false */
   readonly yes?: boolean;
@@ -91,7 +126,14 @@ export interface ApplyOptions extends PlanOptions {
   readonly interactive?: boolean;
 }
 
-/** Result of {@link deploy}. */
+/**
+ * Result of {@link deploy}.
+ *
+ * @example
+ * ```ts
+ * import type { DeployResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface DeployResult extends StackRunResult {
   /** Non-sensitive stack outputs. */
   readonly outputs: Record<string, TerraformOutput>;
@@ -134,7 +176,14 @@ export async function deploy(options: ApplyOptions = {}): Promise<DeployResult> 
   return { stack: stack.name, dir: stack.dir, outputs: visible, outputsFile };
 }
 
-/** Result of {@link destroy}. */
+/**
+ * Result of {@link destroy}.
+ *
+ * @example
+ * ```ts
+ * import type { DestroyResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface DestroyResult extends StackRunResult {
   /** Local files and folders removed after the destroy (key file, `.ecs-pulse/`). */
   readonly removed: readonly string[];

@@ -13,7 +13,14 @@ import { iperf3ClientScript, iperf3ServerScript, readFrames } from '../remote-sc
 import { postSummary, slackUrl } from '../slack.js';
 import type { HostInfo } from '../stack-outputs.js';
 
-/** Options of {@link netRun}. */
+/**
+ * Options of {@link netRun}.
+ *
+ * @example
+ * ```ts
+ * import type { NetRunOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface NetRunOptions extends CommonOptions, HostOptions {
   /** `up` = client sends, `down` = server sends (`-R`), `both` = one after the other. @default 'both' */
   readonly direction?: 'up' | 'down' | 'both';
@@ -35,7 +42,14 @@ export interface NetRunOptions extends CommonOptions, HostOptions {
   readonly out?: string;
 }
 
-/** One client × direction test. */
+/**
+ * One client × direction test.
+ *
+ * @example
+ * ```ts
+ * import type { NetTest } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface NetTest {
   readonly client: string;
   readonly direction: 'up' | 'down';
@@ -45,7 +59,14 @@ export interface NetTest {
   readonly rawFile?: string;
 }
 
-/** Result of {@link netRun}. */
+/**
+ * Result of {@link netRun}.
+ *
+ * @example
+ * ```ts
+ * import type { NetRunResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface NetRunResult {
   readonly runId: string;
   readonly region: string;

@@ -11,7 +11,14 @@ import { registerSecret } from '../redact.js';
 import { SAMPLE_EVENT } from '../samples.js';
 import { loadStackInfo, type StackRef } from '../stack.js';
 
-/** Options of {@link sendTestEvent}. */
+/**
+ * Options of {@link sendTestEvent}.
+ *
+ * @example
+ * ```ts
+ * import type { SendTestEventOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface SendTestEventOptions extends CommonOptions, StackRef {
   /** The payload file. @default - a bundled CloudMonitor ECS `Instance:StateChange` event */
   readonly file?: string;
@@ -31,7 +38,14 @@ export interface SendTestEventOptions extends CommonOptions, StackRef {
   readonly accountId?: string;
 }
 
-/** Result of {@link sendTestEvent}. */
+/**
+ * Result of {@link sendTestEvent}.
+ *
+ * @example
+ * ```ts
+ * import type { SendTestEventResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface SendTestEventResult {
   readonly target: 'webhook' | 'fc3' | 'fc2';
   /** Bytes sent. */

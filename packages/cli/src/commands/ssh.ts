@@ -6,7 +6,14 @@ import { M } from '../messages.js';
 import { runProcess, which } from '../process.js';
 import { loadStackInfo, type StackRef } from '../stack.js';
 
-/** Options of {@link ssh}. */
+/**
+ * Options of {@link ssh}.
+ *
+ * @example
+ * ```ts
+ * import type { SshOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface SshOptions extends CommonOptions, StackRef {
   /** Host (IP or name) to connect to. @default - the server's public IP from the stack outputs */
   readonly host?: string;
@@ -20,7 +27,14 @@ export interface SshOptions extends CommonOptions, StackRef {
   readonly command?: readonly string[];
 }
 
-/** Result of {@link ssh}. */
+/**
+ * Result of {@link ssh}.
+ *
+ * @example
+ * ```ts
+ * import type { SshResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface SshResult {
   /** The ssh argument vector (`ssh`, options, `user@host`, command). */
   readonly argv: readonly string[];

@@ -13,7 +13,14 @@ import { readFrames, stressNgScript } from '../remote-scripts.js';
 import { postSummary, slackUrl } from '../slack.js';
 import { printMetrics, runId } from './net.js';
 
-/** Options of {@link stressRun}. */
+/**
+ * Options of {@link stressRun}.
+ *
+ * @example
+ * ```ts
+ * import type { StressRunOptions } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface StressRunOptions extends CommonOptions, HostOptions {
   /** CPU stressor instances (`--cpu`; 0 = one per online CPU). @default 0 when no other stressor is given */
   readonly cpu?: number;
@@ -35,7 +42,14 @@ export interface StressRunOptions extends CommonOptions, HostOptions {
   readonly out?: string;
 }
 
-/** The stress-ng result of one host. */
+/**
+ * The stress-ng result of one host.
+ *
+ * @example
+ * ```ts
+ * import type { StressHostRun } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface StressHostRun {
   readonly instanceId: string;
   readonly exitCode: number;
@@ -44,7 +58,14 @@ export interface StressHostRun {
   readonly rawFile?: string;
 }
 
-/** Result of {@link stressRun}. */
+/**
+ * Result of {@link stressRun}.
+ *
+ * @example
+ * ```ts
+ * import type { StressRunResult } from '@ecs-pulse/cli';
+ * ```
+ */
 export interface StressRunResult {
   readonly runId: string;
   readonly region: string;

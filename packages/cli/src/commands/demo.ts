@@ -1,0 +1,649 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { pickStack, readManifest, resolveApp, synthApp, type CdktfApp } from '../app.js';
+import { CliError, ExitCode } from '../errors.js';
+import { colorEnabled, resolveIo, type CommonOptions, type Io } from '../io.js';
+import { redact, registerSecret } from '../redact.js';
+
+/** How a sample reaches the function: the FC 3.0 handler, the FC 2.0 handler, or the FC 3.0 HTTP trigger. */
+export type DemoVia = 'fc3-event' | 'fc2-event' | 'http';
+
+/** What the function did with one payload. */
+export type DemoOutcome = 'delivered' | 'duplicate' | 'rejected' | 'dropped' | 'failed';
+
+/** Options of {@link demo}. */
+export interface DemoOptions extends CommonOptions {
+  /** The cdktf app to synthesize. @default - the repository's `examples/stress-test-environment` (skipped when absent) */
+  readonly app?: string;
+  /** Skip the synth step. @default false */
+  readonly skipSynth?: boolean;
+  /** Folder with `manifest.json` and the sample payloads. @default - the samples bundled with the CLI (`samples/demo`) */
+  readonly samples?: string;
+  /** A running Slack sink to deliver into (left running). @default - a new local sink, closed at the end */
+  readonly sink?: SlackSink;
+  /** The function's HTTP-trigger token. @default - 32 random characters */
+  readonly httpToken?: string;
+  /** Where the synthesized stack goes. @default - `<os tmpdir>/ecs-pulse-demo/cdktf.out` (cleaned first) */
+  readonly outdir?: string;
+}
+
+/** The synth step of {@link DemoResult}. */
+export interface DemoSynthResult {
+  readonly status: 'ok' | 'skipped' | 'failed';
+  /** Why the step was skipped or failed. */
+  readonly reason?: string;
+  /** The app folder. */
+  readonly app?: string;
+  /** The stack name. */
+  readonly stack?: string;
+  /** Folder holding `cdk.tf.json`. */
+  readonly dir?: string;
+  /** Resources in the stack. */
+  readonly resources: number;
+  /** Data sources in the stack. */
+  readonly dataSources: number;
+  /** Resources by Terraform type. */
+  readonly resourceTypes: Readonly<Record<string, number>>;
+  /** Issues found by the provider schema checker (`path: message [CODE]`). */
+  readonly schemaIssues: readonly string[];
+  readonly ms: number;
+}
+
+/** One replayed payload. */
+export interface DemoStep {
+  readonly title: string;
+  readonly file: string;
+  readonly via: DemoVia;
+  /** What the manifest expects. */
+  readonly expect: DemoOutcome;
+  /** What happened. */
+  readonly outcome: DemoOutcome;
+  /** Events in the payload (a batch counts each event). */
+  readonly eventsIn: number;
+  /** Slack messages the sink accepted for this payload. */
+  readonly messages: number;
+  /** HTTP status (HTTP trigger). */
+  readonly statusCode?: number;
+  /** Error code: the function's answer (`unauthorized`, parser codes) or the dropped input's parser code. */
+  readonly errorCode?: string;
+  readonly ms: number;
+}
+
+/** A refused payload, for the summary. */
+export interface DemoReject {
+  readonly title: string;
+  readonly outcome: 'rejected' | 'dropped' | 'failed';
+  readonly statusCode?: number;
+  readonly errorCode?: string;
+}
+
+/** Result of {@link demo} (also its `--json` output). */
+export interface DemoResult {
+  readonly synth: DemoSynthResult;
+  /** Payloads replayed (function invocations). */
+  readonly invocations: number;
+  readonly eventsIn: number;
+  readonly messagesOut: number;
+  /** Redeliveries the function suppressed. */
+  readonly duplicates: number;
+  readonly rejects: readonly DemoReject[];
+  /** Steps whose outcome differed from the manifest's expectation. */
+  readonly unexpected: readonly string[];
+  readonly steps: readonly DemoStep[];
+  /** The Slack messages the sink accepted, in order (Block Kit JSON). */
+  readonly messages: readonly unknown[];
+  readonly ms: number;
+}
+
+interface ManifestStep {
+  readonly title: string;
+  readonly file: string;
+  readonly via: DemoVia;
+  readonly contentType?: string;
+  readonly token?: 'valid' | 'wrong' | 'none';
+  readonly expect: DemoOutcome;
+}
+
+const EXAMPLE = path.join('examples', 'stress-test-environment');
+const VIAS: readonly DemoVia[] = ['fc3-event', 'fc2-event', 'http'];
+const OUTCOMES: readonly DemoOutcome[] = ['delivered', 'duplicate', 'rejected', 'dropped', 'failed'];
+const INVOKE_TIMEOUT_MS = 20_000;
+
+const T = {
+  title: 'ecs-pulse demo: the whole alert path, offline (no cloud account, no Slack workspace)',
+  synthStart: (dir: string) => `Synthesizing ${dir}`,
+  synthOk: (stack: string, r: number, d: number, issues: number, ms: number) =>
+    `Synthesized stack ${stack}: ${r} resources, ${d} data sources; provider schema check: ${issues === 0 ? 'no issues' : `${issues} issue${issues === 1 ? '' : 's'}`} (${seconds(ms)})`,
+  synthSkipped: (why: string) => `Synth skipped: ${why}`,
+  noExample: () =>
+    'the example app (examples/stress-test-environment) is not here: ecs-pulse runs outside a clone of the repository. Pass --app <dir> to synthesize your own app.',
+  sinkStart: () => 'Starting the local Slack sink',
+  sinkOk: () => 'Local Slack sink listening on 127.0.0.1 (validates every message against Slack limits)',
+  fnStart: () => 'Loading the bundled forwarder function (cold start in a child process)',
+  fnOk: (file: string) => `Function loaded: ${file}`,
+  badSamples: (dir: string, why: string) => `The demo samples in ${dir} are unusable: ${why}. Reinstall @ecs-pulse/cli or pass --samples <dir>.`,
+  fnCrashed: (why: string) => `The forwarder function process ended unexpectedly: ${why}`,
+  fnMissing: (why: string) =>
+    `The bundled forwarder function (@ecs-pulse/alicloud-fc-slack-forwarder/function) was not found: ${why}. Build the repository first (npm run build).`,
+  failed: (list: readonly string[]) =>
+    `The demo did not behave as expected:\n${list.map((l) => `  - ${l}`).join('\n')}\nRun with --json for the details of every step.`,
+};
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function packageDir(): string {
+  // dist/<chunk>.js or src/commands/demo.ts → the package folder
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+function findExample(io: Io): string | undefined {
+  const candidates = [path.join(io.cwd, EXAMPLE), path.resolve(packageDir(), '..', '..', EXAMPLE)];
+  return candidates.find((dir) => existsSync(path.join(dir, 'cdktf.json')));
+}
+
+// --- step 1: synth -----------------------------------------------------------------------------------
+
+interface Checker {
+  checkStack(synth: unknown): { issues: ReadonlyArray<{ path: string; code: string; message: string }> };
+}
+
+/** The schema checker of the provider bindings the app itself uses (so the check matches its version). */
+async function loadChecker(appDir: string): Promise<Checker | undefined> {
+  const spec = '@ecs-pulse/alicloud-provider/testing';
+  for (const base of [path.join(appDir, 'package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      const resolved = createRequire(base).resolve(spec);
+      return (await import(pathToFileURL(resolved).href)) as Checker;
+    } catch {
+      // try the next base
+    }
+  }
+  return undefined;
+}
+
+function countBlocks(section: unknown): { total: number; byType: Record<string, number> } {
+  const byType: Record<string, number> = {};
+  let total = 0;
+  if (typeof section === 'object' && section !== null) {
+    for (const [type, named] of Object.entries(section)) {
+      const n = typeof named === 'object' && named !== null ? Object.keys(named).length : 0;
+      byType[type] = n;
+      total += n;
+    }
+  }
+  return { total, byType };
+}
+
+async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult> {
+  const started = Date.now();
+  const empty = { resources: 0, dataSources: 0, resourceTypes: {}, schemaIssues: [] as string[] };
+  if (options.skipSynth === true) return { status: 'skipped', reason: '--skip-synth', ...empty, ms: 0 };
+  let app: CdktfApp;
+  if (options.app !== undefined) app = resolveApp(options.app, io);
+  else {
+    const dir = findExample(io);
+    if (dir === undefined) {
+      io.err(io.paint.yellow(T.synthSkipped(T.noExample())));
+      return { status: 'skipped', reason: T.noExample(), ...empty, ms: 0 };
+    }
+    app = resolveApp(dir, io);
+  }
+  const outdir = options.outdir ?? path.join(tmpdir(), 'ecs-pulse-demo', 'cdktf.out');
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const progress = io.progress(T.synthStart(app.dir));
+  try {
+    const stacks = await synthApp({ ...app, outdir }, io);
+    const stack = pickStack(stacks, undefined);
+    const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as { resource?: unknown; data?: unknown };
+    const resources = countBlocks(json.resource);
+    const data = countBlocks(json.data);
+    const checker = await loadChecker(app.dir);
+    const schemaIssues = checker
+      ? checker.checkStack(json).issues.map((i) => `${i.path}: ${i.message} [${i.code}]`)
+      : ['the schema checker @ecs-pulse/alicloud-provider/testing is not installed next to the app [CHECKER_MISSING]'];
+    const ms = Date.now() - started;
+    const line = T.synthOk(stack.name, resources.total, data.total, schemaIssues.length, ms);
+    if (schemaIssues.length === 0) progress.succeed(line);
+    else progress.fail(line);
+    for (const issue of schemaIssues) io.err(`  ${io.paint.red(issue)}`);
+    return {
+      status: schemaIssues.length === 0 ? 'ok' : 'failed',
+      ...(schemaIssues.length > 0 && { reason: 'the provider schema check found issues' }),
+      app: app.dir,
+      stack: stack.name,
+      dir: stack.dir,
+      resources: resources.total,
+      dataSources: data.total,
+      resourceTypes: resources.byType,
+      schemaIssues,
+      ms,
+    };
+  } catch (error) {
+    progress.fail();
+    const reason = error instanceof Error ? error.message : String(error);
+    return { status: 'failed', reason: redact(reason), app: app.dir, ...empty, ms: Date.now() - started };
+  }
+}
+
+// --- step 3: the function in a child process -------------------------------------------------------
+
+/**
+ * The child: loads the bundle once (a cold start, with the environment of a deployed function), then
+ * invokes a handler per message exactly as the FC Node.js runtimes do: the payload as a Buffer and an
+ * FC-shaped context. The function's own log lines (console) are captured, not printed.
+ */
+const RUNNER = String.raw`
+'use strict';
+const logs = [];
+for (const m of ['log', 'info', 'warn', 'error', 'debug']) console[m] = (...a) => { logs.push(a.map(String).join(' ')); };
+let fn;
+try { fn = require(process.argv[1]); } catch (e) { process.send({ type: 'load-error', message: String(e && e.message || e) }); process.exit(1); }
+let n = 0;
+function context(via) {
+  n++;
+  const started = Date.now();
+  const requestId = '1-' + started.toString(16) + '-demo' + String(n).padStart(8, '0');
+  const base = {
+    requestId,
+    credentials: { accessKeyId: 'STS.DEMOACCESSKEYID', accessKeySecret: 'demo-access-key-secret', securityToken: 'demo-security-token' },
+    region: 'cn-hangzhou',
+    accountId: '1234567890123456',
+  };
+  if (via === 'fc2-event') return { ...base, function: { name: 'ECSMonitoringFunction', handler: 'index.legacyHandler', memory: 128, timeout: 30 }, service: { name: 'ECSMonitoringService', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' } };
+  return { ...base, function: { name: 'ecs-pulse-slack-forwarder', handler: 'index.handler', memory: 128, timeout: 30 }, getRemainingTimeInMS: () => 30000 - (Date.now() - started) };
+}
+process.on('message', async (msg) => {
+  if (msg.type === 'exit') { process.disconnect(); return; }
+  logs.length = 0;
+  const event = Buffer.from(msg.payload, 'base64');
+  const ctx = context(msg.via);
+  const started = Date.now();
+  const reply = (body) => process.send({ type: 'result', id: msg.id, ms: Date.now() - started, logs: logs.slice(), ...body });
+  try {
+    const result = msg.via === 'fc2-event'
+      ? await new Promise((resolve, reject) => fn.legacyHandler(event, ctx, (error, value) => (error ? reject(error) : resolve(value))))
+      : await fn.handler(event, ctx);
+    reply({ ok: true, result });
+  } catch (e) {
+    reply({ ok: false, error: { name: e && e.name, code: e && e.code, message: String(e && e.message || e) } });
+  }
+});
+process.send({ type: 'ready', logs: logs.slice() });
+`;
+
+interface InvokeReply {
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: { readonly name?: string; readonly code?: string; readonly message: string };
+  readonly logs: readonly string[];
+  readonly ms: number;
+}
+
+class FunctionProcess {
+  private readonly child: ChildProcess;
+  private stderr = '';
+  private waiting: { resolve: (r: InvokeReply) => void; reject: (e: Error) => void; id: number } | undefined;
+  private nextId = 1;
+  private exited: string | undefined;
+
+  private constructor(child: ChildProcess) {
+    this.child = child;
+    child.stderr?.on('data', (c: Buffer) => {
+      this.stderr = (this.stderr + c.toString('utf8')).slice(-4000);
+    });
+    child.on('exit', (code, signal) => {
+      this.exited = `exit code ${code ?? '-'}${signal ? `, signal ${signal}` : ''}${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+      this.waiting?.reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(this.exited)));
+      this.waiting = undefined;
+    });
+    child.on('message', (msg: { type?: string; id?: number } & InvokeReply) => {
+      if (msg.type === 'result' && this.waiting && msg.id === this.waiting.id) {
+        const w = this.waiting;
+        this.waiting = undefined;
+        w.resolve(msg);
+      }
+    });
+  }
+
+  static start(bundle: string, env: Record<string, string>): Promise<{ fn: FunctionProcess; logs: readonly string[] }> {
+    const child = spawn(process.execPath, ['-e', RUNNER, bundle], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const fn = new FunctionProcess(child);
+    return new Promise((resolve, reject) => {
+      const onMessage = (msg: { type?: string; message?: string; logs?: string[] }): void => {
+        if (msg.type === 'ready') {
+          child.off('message', onMessage);
+          resolve({ fn, logs: msg.logs ?? [] });
+        } else if (msg.type === 'load-error') reject(new CliError('SUBPROCESS_FAILED', T.fnMissing(msg.message ?? 'load failed')));
+      };
+      child.on('message', onMessage);
+      child.once('exit', () => reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(fn.exited ?? 'exited before it was ready'))));
+      child.once('error', (error) => reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(error.message), { cause: error })));
+    });
+  }
+
+  invoke(via: DemoVia, payload: Buffer): Promise<InvokeReply> {
+    if (this.exited !== undefined) return Promise.reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(this.exited)));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(`no answer within ${INVOKE_TIMEOUT_MS / 1000} s`)));
+      }, INVOKE_TIMEOUT_MS);
+      this.waiting = {
+        id,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.child.send({ type: 'invoke', id, via: via === 'http' ? 'fc3-event' : via, payload: payload.toString('base64') });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited !== undefined) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve();
+      }, 2000);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (this.child.connected) this.child.send({ type: 'exit' });
+      else this.child.kill();
+    });
+  }
+}
+
+// --- samples -----------------------------------------------------------------------------------------
+
+function loadManifest(dir: string): ManifestStep[] {
+  const file = path.join(dir, 'manifest.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new CliError('FILE_NOT_FOUND', T.badSamples(dir, `${file} is missing or not JSON`), { cause });
+  }
+  const steps = (raw as { steps?: unknown }).steps;
+  if (!Array.isArray(steps) || steps.length === 0) throw new CliError('FILE_NOT_FOUND', T.badSamples(dir, 'manifest.json has no "steps"'));
+  return steps.map((s: Partial<ManifestStep>, i) => {
+    if (typeof s.title !== 'string' || typeof s.file !== 'string' || !VIAS.includes(s.via as DemoVia) || !OUTCOMES.includes(s.expect as DemoOutcome)) {
+      throw new CliError('FILE_NOT_FOUND', T.badSamples(dir, `steps[${i}] needs title, file, via (${VIAS.join('|')}) and expect (${OUTCOMES.join('|')})`));
+    }
+    if (!existsSync(path.join(dir, s.file))) throw new CliError('FILE_NOT_FOUND', T.badSamples(dir, `steps[${i}].file ${s.file} does not exist`));
+    return s as ManifestStep;
+  });
+}
+
+/** The FC 3.0 HTTP-trigger request envelope, as the runtime hands it to the handler (a JSON Buffer). */
+function httpEnvelope(body: Buffer, contentType: string | undefined, token: string | undefined, n: number): Buffer {
+  const headers: Record<string, string> = { 'User-Agent': 'CloudMonitor-Callback', 'X-Forwarded-Proto': 'https', 'Content-Length': String(body.length) };
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
+  const now = Date.now();
+  const envelope = {
+    version: 'v1',
+    rawPath: '/',
+    body: body.toString('utf8'),
+    isBase64Encoded: false,
+    headers,
+    queryParameters: token === undefined ? {} : { token },
+    requestContext: {
+      accountId: '1234567890123456',
+      domainName: 'demo-trigger.cn-hangzhou.fcapp.run',
+      domainPrefix: 'demo-trigger',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '198.51.100.20', userAgent: 'CloudMonitor-Callback' },
+      requestId: `1-${now.toString(16)}-http${String(n).padStart(8, '0')}`,
+      time: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      timeEpoch: String(now),
+    },
+  };
+  return Buffer.from(JSON.stringify(envelope), 'utf8');
+}
+
+function countEvents(payload: Buffer, via: DemoVia): number {
+  if (via === 'http') return 1;
+  try {
+    const v: unknown = JSON.parse(payload.toString('utf8'));
+    return Array.isArray(v) ? v.length : 1;
+  } catch {
+    return 1;
+  }
+}
+
+interface Summary {
+  readonly alerts?: number;
+  readonly delivered?: number;
+  readonly duplicates?: number;
+  readonly filtered?: number;
+}
+
+function classify(via: DemoVia, reply: InvokeReply): { outcome: DemoOutcome; statusCode?: number; errorCode?: string } {
+  if (!reply.ok) return { outcome: 'failed', errorCode: reply.error?.code ?? reply.error?.name ?? 'ERROR' };
+  const byCounts = (s: Summary | undefined): DemoOutcome =>
+    (s?.delivered ?? 0) > 0 ? 'delivered' : (s?.duplicates ?? 0) > 0 ? 'duplicate' : 'dropped';
+  if (via === 'http') {
+    const r = reply.result as { statusCode?: number; body?: string } | undefined;
+    const statusCode = typeof r?.statusCode === 'number' ? r.statusCode : 0;
+    let body: { error?: string; summary?: Summary } = {};
+    try {
+      body = JSON.parse(r?.body ?? '{}') as typeof body;
+    } catch {
+      body = {};
+    }
+    if (statusCode >= 200 && statusCode < 300) return { outcome: byCounts(body.summary), statusCode };
+    return {
+      outcome: statusCode >= 400 && statusCode < 500 ? 'rejected' : 'failed',
+      statusCode,
+      ...(body.error !== undefined && { errorCode: body.error }),
+    };
+  }
+  const r = reply.result as { ok?: boolean; summary?: Summary; dropped?: string } | undefined;
+  if (r?.ok === false) return { outcome: 'dropped', ...(r.dropped !== undefined && { errorCode: r.dropped }) };
+  return { outcome: byCounts(r?.summary) };
+}
+
+// --- the command -------------------------------------------------------------------------------------
+
+/**
+ * `ecs-pulse demo`: the whole alert path offline. (1) Synthesizes the example stack (or `--app`) with the same
+ * path as `ecs-pulse synth` and runs the provider schema checker on it; (2) starts the notifier's local Slack
+ * sink; (3) cold-starts the REAL bundled forwarder function in a child process with `SLACK_WEBHOOK_URL` pointing
+ * at the sink and a random `ECS_PULSE_HTTP_TOKEN`, and invokes it exactly as Function Compute does with the
+ * bundled samples (system events, an EventBridge batch, metric-alarm callbacks through the HTTP trigger, a
+ * redelivery, a wrong token, bad payloads); (4) prints every Slack message rendered for the terminal and a
+ * summary. Secrets (the sink URL, the token) never appear in the output.
+ *
+ * @throws CliError `SUBPROCESS_FAILED` (exit 1) when the synth, the schema check or a step did not behave as
+ *   expected (after printing the summary), `FILE_NOT_FOUND` when the samples are unusable.
+ *
+ * @example
+ * ```ts
+ * import { demo } from '@ecs-pulse/cli';
+ * const result = await demo({ json: true });
+ * console.log(result.messagesOut, result.rejects);
+ * ```
+ */
+export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
+  const io = resolveIo(options);
+  const started = Date.now();
+  const color = colorEnabled(io.stdout, io.env);
+  const { paint } = io;
+  const timeZone = io.env.TZ !== undefined && io.env.TZ !== '' ? io.env.TZ : 'UTC';
+  const samplesDir = path.resolve(io.cwd, options.samples ?? path.join(packageDir(), 'samples', 'demo'));
+  const steps = loadManifest(samplesDir);
+  if (!io.json) io.out(paint.bold(T.title));
+
+  // (1) synth
+  const synth = await synthStep(options, io);
+  if (synth.status === 'failed' && synth.schemaIssues.length === 0 && synth.reason) io.err(paint.red(synth.reason));
+
+  // (2) the sink
+  const { startSlackSink } = await import('@ecs-pulse/slack-notifier/testing');
+  const { formatMessageAsText } = await import('@ecs-pulse/slack-notifier');
+  const ownSink = options.sink === undefined;
+  const sinkProgress = io.progress(T.sinkStart());
+  const sink = options.sink ?? (await startSlackSink());
+  sinkProgress.succeed(T.sinkOk());
+  const token = options.httpToken ?? randomBytes(24).toString('base64url');
+  const wrongToken = randomBytes(24).toString('base64url');
+  registerSecret(sink.url);
+  registerSecret(token);
+  registerSecret(wrongToken);
+
+  let fn: FunctionProcess | undefined;
+  const results: DemoStep[] = [];
+  const firstMessage = sink.messages.length;
+  try {
+    // (3) the function: a cold start with a deployed function's environment, nothing inherited.
+    const fnProgress = io.progress(T.fnStart());
+    let bundle: string;
+    try {
+      bundle = createRequire(import.meta.url).resolve('@ecs-pulse/alicloud-fc-slack-forwarder/function');
+    } catch (cause) {
+      fnProgress.fail();
+      throw new CliError('SUBPROCESS_FAILED', T.fnMissing(cause instanceof Error ? cause.message : String(cause)), { cause });
+    }
+    const env: Record<string, string> = { SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: token, TZ: 'UTC', NODE_ENV: 'production' };
+    try {
+      fn = (await FunctionProcess.start(bundle, env)).fn;
+    } catch (error) {
+      fnProgress.fail();
+      throw error;
+    }
+    fnProgress.succeed(T.fnOk(path.relative(io.cwd, bundle) || bundle));
+
+    // (4) replay
+    if (!io.json) io.out();
+    let n = 0;
+    for (const step of steps) {
+      n++;
+      const body = readFileSync(path.join(samplesDir, step.file));
+      const tokenFor = step.token === 'wrong' ? wrongToken : step.token === 'none' ? undefined : token;
+      const payload = step.via === 'http' ? httpEnvelope(Buffer.from(body.toString('utf8').trim(), 'utf8'), step.contentType, tokenFor, n) : body;
+      const before = sink.messages.length;
+      const reply = await fn.invoke(step.via, payload);
+      const { outcome, statusCode, errorCode } = classify(step.via, reply);
+      const fresh = sink.messages.slice(before);
+      const result: DemoStep = {
+        title: step.title,
+        file: step.file,
+        via: step.via,
+        expect: step.expect,
+        outcome,
+        eventsIn: countEvents(body, step.via),
+        messages: fresh.length,
+        ...(statusCode !== undefined && { statusCode }),
+        ...(errorCode !== undefined && { errorCode }),
+        ms: reply.ms,
+      };
+      results.push(result);
+      if (!io.json) printStep(io, result, n, steps.length, fresh, (m) => formatMessageAsText(m as never, { color, timeZone }));
+    }
+  } finally {
+    await fn?.stop();
+    if (ownSink) await sink.close();
+  }
+
+  const messages = sink.messages.slice(firstMessage);
+  const rejects: DemoReject[] = results
+    .filter((r): r is DemoStep & { outcome: DemoReject['outcome'] } => r.outcome === 'rejected' || r.outcome === 'dropped' || r.outcome === 'failed')
+    .map((r) => ({ title: r.title, outcome: r.outcome, ...(r.statusCode !== undefined && { statusCode: r.statusCode }), ...(r.errorCode !== undefined && { errorCode: r.errorCode }) }));
+  const unexpected = results.filter((r) => r.outcome !== r.expect).map((r) => `${r.title}: expected ${r.expect}, got ${r.outcome}${r.statusCode ? ` ${r.statusCode}` : ''}${r.errorCode ? ` ${r.errorCode}` : ''}`);
+  if (synth.status === 'failed') unexpected.unshift(`synth: ${synth.reason ?? 'failed'}`);
+  const result: DemoResult = {
+    synth,
+    invocations: results.length,
+    eventsIn: results.reduce((s, r) => s + r.eventsIn, 0),
+    messagesOut: messages.length,
+    duplicates: results.filter((r) => r.outcome === 'duplicate').length,
+    rejects,
+    unexpected,
+    steps: results,
+    messages,
+    ms: Date.now() - started,
+  };
+
+  if (io.json) io.out(redact(JSON.stringify(result, null, 2)));
+  else printSummary(io, result);
+  if (unexpected.length > 0) throw new CliError('SUBPROCESS_FAILED', T.failed(unexpected), { exitCode: ExitCode.Failure });
+  return result;
+}
+
+function describeVia(via: DemoVia): string {
+  return via === 'http' ? 'FC 3.0 HTTP trigger' : via === 'fc2-event' ? 'FC 2.0 legacyHandler' : 'FC 3.0 handler';
+}
+
+function printStep(io: Io, r: DemoStep, n: number, total: number, messages: readonly unknown[], render: (m: unknown) => string): void {
+  const { paint } = io;
+  const expected = r.outcome === r.expect;
+  const mark = !expected ? paint.red('✖') : r.outcome === 'delivered' ? paint.green('✔') : paint.yellow('●');
+  io.out(`${mark} ${paint.dim(`${String(n).padStart(2)}/${total}`)} ${paint.bold(r.title)}`);
+  const parts = [
+    `${describeVia(r.via)} · ${r.file}`,
+    `${r.eventsIn} event${r.eventsIn === 1 ? '' : 's'} in`,
+    r.outcome === 'delivered'
+      ? `${r.messages} Slack message${r.messages === 1 ? '' : 's'}`
+      : r.outcome === 'duplicate'
+        ? 'duplicate suppressed (already delivered)'
+        : `${r.outcome}${r.statusCode !== undefined ? ` ${r.statusCode}` : ''}${r.errorCode !== undefined ? ` ${r.errorCode}` : ''}${expected ? ' (as expected)' : ` (expected ${r.expect})`}`,
+    `${r.ms} ms`,
+  ];
+  io.out(`        ${paint.dim(parts.join(' · '))}`);
+  for (const m of messages) {
+    io.out(
+      redact(render(m))
+        .split('\n')
+        .map((line) => `        ${line}`)
+        .join('\n'),
+    );
+  }
+  io.out();
+}
+
+function printSummary(io: Io, r: DemoResult): void {
+  const { paint } = io;
+  const s = r.synth;
+  const rows: Array<[string, string]> = [];
+  rows.push([
+    'synth',
+    s.status === 'skipped'
+      ? paint.yellow(`skipped (${s.reason})`)
+      : s.status === 'failed'
+        ? paint.red(`failed: ${s.reason}`)
+        : `${s.stack}: ${s.resources} resources, ${s.dataSources} data sources, schema check ${paint.green('0 issues')} → ${s.dir}`,
+  ]);
+  rows.push(['events in', `${r.eventsIn} in ${r.invocations} invocations`]);
+  rows.push(['messages out', `${r.messagesOut} (valid Block Kit, accepted by the local Slack sink)`]);
+  rows.push(['duplicates', `${r.duplicates} suppressed`]);
+  rows.push([
+    'rejects',
+    r.rejects.length === 0
+      ? 'none'
+      : r.rejects.map((x) => `${x.statusCode ?? x.outcome} ${x.errorCode ?? ''}`.trim()).join(', '),
+  ]);
+  rows.push(['time', seconds(r.ms)]);
+  io.out(paint.bold('Summary'));
+  for (const [k, v] of rows) io.out(`  ${paint.dim(k.padEnd(12))} ${redact(v)}`);
+  if (r.unexpected.length === 0) {
+    io.out();
+    io.out(paint.green('The alert path works end to end. Next: ecs-pulse preview <file>, or deploy it: ecs-pulse deploy (see the README).'));
+  }
+}
