@@ -1,0 +1,155 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateSlackMessage } from '@ecs-pulse/slack-notifier';
+import { startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demo, type DemoResult } from '../../src/commands/demo.js';
+import { CliError } from '../../src/errors.js';
+import { tempDir } from '../helpers/fake-tools.js';
+import { capture, testIo } from '../helpers/io.js';
+
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO = path.resolve(PACKAGE_DIR, '..', '..');
+const TOKEN = 'demo-test-token-0123456789abcdefXYZ';
+
+let sink: SlackSink;
+beforeEach(async () => {
+  sink = await startSlackSink();
+});
+afterEach(async () => {
+  await sink.close();
+});
+
+/** The secret parts: the sink's webhook URL (its path is the secret) and the HTTP token. */
+function expectNoSecrets(text: string): void {
+  const secretPath = new URL(sink.url).pathname;
+  expect(text).not.toContain(sink.url);
+  expect(text).not.toContain(secretPath);
+  expect(text).not.toContain(secretPath.split('/').pop()!);
+  expect(text).not.toContain(TOKEN);
+}
+
+const REJECTS = [
+  { title: 'Metric callback with a wrong token', outcome: 'rejected', statusCode: 401, errorCode: 'unauthorized' },
+  { title: 'Bad payload: not an Alibaba Cloud event', outcome: 'dropped', errorCode: 'UNKNOWN_FORMAT' },
+  { title: 'Bad payload: not a metric callback (HTTP trigger, token)', outcome: 'rejected', statusCode: 400, errorCode: 'INVALID_FORM' },
+];
+
+describe('Command: demo (synth of the example + replay through the bundled function)', () => {
+  it('synthesizes the example, passes the schema check, replays every sample and reports the counts', async () => {
+    // Prepare
+    const io = testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO);
+    const outdir = path.join(tempDir(), 'cdktf.out');
+    // Act
+    const result = await demo({ ...io, sink, httpToken: TOKEN, outdir });
+    // Assess: synth
+    expect(result.synth).toMatchObject({ status: 'ok', stack: 'ecs-pulse', schemaIssues: [], dir: path.join(outdir, 'stacks', 'ecs-pulse') });
+    expect(result.synth.resourceTypes).toMatchObject({ alicloud_instance: 1, alicloud_fcv3_function: 1, alicloud_cms_alarm: 3, alicloud_fcv3_trigger: 2 });
+    expect(result.synth.resources).toBeGreaterThan(15);
+    expect(existsSync(path.join(outdir, 'stacks', 'ecs-pulse', 'cdk.tf.json'))).toBe(true);
+    // Assess: replay counts
+    expect(result).toMatchObject({ invocations: 13, eventsIn: 15, messagesOut: 9, duplicates: 1, unexpected: [] });
+    expect(result.rejects).toEqual(REJECTS);
+    expect(result.steps.map((s) => s.outcome)).toEqual([
+      'delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'delivered',
+      'duplicate', 'rejected', 'dropped', 'rejected',
+    ]);
+    expect(result.steps.find((s) => s.via === 'fc2-event')).toMatchObject({ outcome: 'delivered', messages: 1 });
+    expect(result.steps.find((s) => s.file === 'eventbridge-ecs-batch.json')).toMatchObject({ eventsIn: 3, messages: 1 });
+    // Assess: the sink got valid Block Kit messages, each answered 200, nothing else
+    expect(sink.messages).toHaveLength(9);
+    expect(sink.requests.map((r) => r.status)).toEqual(Array(9).fill(200));
+    for (const message of sink.messages) expect(validateSlackMessage(message)).toEqual([]);
+    expect(result.messages).toEqual(sink.messages);
+    // Assess: output
+    const out = io.stdout.text();
+    expect(out).toContain('Summary');
+    expect(out).toMatch(/events in\s+15 in 13 invocations/);
+    expect(out).toMatch(/messages out\s+9 /);
+    expect(out).toMatch(/rejects\s+401 unauthorized, dropped UNKNOWN_FORMAT, 400 INVALID_FORM/);
+    expect(out).toContain('🔴 Critical · ECS Instance:SystemMaintenance.Reboot → Scheduled');
+    expect(out).toContain('🟢 OK · ECS Host.cpu.total → OK');
+    expect(out).not.toContain('\u001b['); // NO_COLOR
+    expect(io.stderr.text()).toMatch(/Synthesized stack ecs-pulse: \d+ resources, \d+ data sources; provider schema check: no issues/);
+    expectNoSecrets(out + io.stderr.text());
+  });
+
+  it('prints only the JSON summary on stdout with --json, without secrets', async () => {
+    const io = testIo({}, REPO);
+    await demo({ ...io, json: true, skipSynth: true, sink, httpToken: TOKEN });
+    const text = io.stdout.text();
+    const parsed = JSON.parse(text) as DemoResult;
+    expect(parsed).toMatchObject({ invocations: 13, eventsIn: 15, messagesOut: 9, duplicates: 1, rejects: REJECTS });
+    expect(parsed.synth).toMatchObject({ status: 'skipped', reason: '--skip-synth' });
+    expect(parsed.messages).toHaveLength(9);
+    expectNoSecrets(text + io.stderr.text());
+  });
+
+  it('colours the terminal rendering only when allowed (FORCE_COLOR on a TTY), never with NO_COLOR', async () => {
+    const tty = capture(true);
+    await demo({ stdout: tty, stderr: capture(), env: { FORCE_COLOR: '1' }, cwd: REPO, skipSynth: true, sink, httpToken: TOKEN });
+    expect(tty.text()).toContain('\u001b[');
+    sink.reset();
+    const noColor = capture(true);
+    await demo({ stdout: noColor, stderr: capture(), env: { NO_COLOR: '1', FORCE_COLOR: '1' }, cwd: REPO, skipSynth: true, sink, httpToken: 'another-token-0123456789abcdef' });
+    expect(noColor.text()).not.toContain('\u001b[');
+  });
+
+  it('skips the synth with a reason when the example app is not there (installed from npm)', async () => {
+    const io = testIo({}, tempDir());
+    // the package-relative example exists in this checkout, so point samples + cwd away and ask for an app that is missing
+    await expect(demo({ ...io, app: 'no-such-app', sink })).rejects.toThrow(
+      expect.objectContaining({ code: 'APP_NOT_FOUND', message: expect.stringContaining('is not a cdktf app') }),
+    );
+  });
+
+  it('fails with exit code 1 after the summary when a step does not behave as expected', async () => {
+    // Prepare: a samples folder whose manifest expects a bad payload to be delivered
+    const dir = tempDir();
+    cpSync(path.join(PACKAGE_DIR, 'samples', 'demo'), dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({
+        steps: [
+          { title: 'good', file: 'cms-event-ecs-instance-statechange-stopped.json', via: 'fc3-event', expect: 'delivered' },
+          { title: 'bad but expected delivered', file: 'bad-payload.json', via: 'fc3-event', expect: 'delivered' },
+        ],
+      }),
+    );
+    const io = testIo({}, REPO);
+    // Act
+    const error = await demo({ ...io, samples: dir, skipSynth: true, sink, httpToken: TOKEN }).catch((e: unknown) => e);
+    // Assess
+    expect(CliError.isCliError(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: 'SUBPROCESS_FAILED',
+      exitCode: 1,
+      message: expect.stringContaining('bad but expected delivered: expected delivered, got dropped UNKNOWN_FORMAT'),
+    });
+    expect(io.stdout.text()).toContain('Summary');
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('rejects an unusable samples folder with FILE_NOT_FOUND naming the problem', async () => {
+    const dir = tempDir();
+    const io = testIo({}, REPO);
+    await expect(demo({ ...io, samples: dir, skipSynth: true, sink })).rejects.toThrow(
+      expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('manifest.json is missing or not JSON') }),
+    );
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ steps: [{ title: 'x', file: 'nope.json', via: 'fc3-event', expect: 'delivered' }] }));
+    await expect(demo({ ...io, samples: dir, skipSynth: true, sink })).rejects.toThrow(
+      expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('steps[0].file nope.json does not exist') }),
+    );
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ steps: [{ title: 'x', file: 'manifest.json', via: 'carrier-pigeon', expect: 'delivered' }] }));
+    await expect(demo({ ...io, samples: dir, skipSynth: true, sink })).rejects.toThrow(
+      expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('steps[0] needs title, file, via (fc3-event|fc2-event|http)') }),
+    );
+  });
+
+  it('bundles every sample its manifest names', () => {
+    const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'samples', 'demo', 'manifest.json'), 'utf8')) as { steps: Array<{ file: string }> };
+    expect(manifest.steps).toHaveLength(13);
+    for (const step of manifest.steps) expect(existsSync(path.join(PACKAGE_DIR, 'samples', 'demo', step.file))).toBe(true);
+  });
+});
