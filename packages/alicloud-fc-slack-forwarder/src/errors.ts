@@ -146,7 +146,14 @@ export class ForwarderConfigError extends SlackForwarderError {
   }
 }
 
-/** One route's failure inside a {@link DeliveryError}. */
+/**
+ * One route's failure inside a {@link DeliveryError}.
+ *
+ * @example
+ * ```ts
+ * const failure: RouteFailure = { route: 'default', code: 'RATE_LIMITED', status: 429, retryable: true, alertIds: ['a1'] };
+ * ```
+ */
 export interface RouteFailure {
   /** Route name (`default` for `SLACK_WEBHOOK_URL`). */
   readonly route: string;

@@ -1,7 +1,7 @@
 /**
  * `@ecs-pulse/alicloud-fc-slack-forwarder`: the `SlackForwarder` cdktf construct. The Function Compute
  * function it deploys is published separately as the subpath `@ecs-pulse/alicloud-fc-slack-forwarder/function`
- * (one self-contained CommonJS file) and `.../function.zip`.
+ * (one self-contained CommonJS file); the zip the construct deploys is `dist/function.zip`.
  *
  * @packageDocumentation
  */

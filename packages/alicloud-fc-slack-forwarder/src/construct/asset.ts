@@ -23,6 +23,13 @@ let cached: string | undefined;
  * path against a `cdktf.json` of the consumer.
  *
  * @throws SlackForwarderError `ASSET_NOT_FOUND` when the package was not built.
+ *
+ * @example
+ * ```ts
+ * import { functionArchivePath } from '@ecs-pulse/alicloud-fc-slack-forwarder';
+ *
+ * functionArchivePath(); // '/…/node_modules/@ecs-pulse/alicloud-fc-slack-forwarder/dist/function.zip'
+ * ```
  */
 export function functionArchivePath(): string {
   if (cached !== undefined) return cached;

@@ -33,7 +33,14 @@ export interface AlertMatcher {
   readonly details?: Readonly<Record<string, string | readonly string[]>>;
 }
 
-/** A Slack destination chosen by a matcher. */
+/**
+ * A Slack destination chosen by a matcher.
+ *
+ * @example
+ * ```json
+ * { "name": "oncall", "webhookUrlEnv": "SLACK_WEBHOOK_URL_ONCALL", "match": { "severities": ["critical"] } }
+ * ```
+ */
 export interface RouteConfig {
   /** Unique route name used in logs (`[A-Za-z0-9_-]`, up to 64 characters; `default` is reserved). */
   readonly name: string;
@@ -84,7 +91,14 @@ export interface ForwarderJsonConfig {
   readonly message?: MessageOptions;
 }
 
-/** The subset of the notifier's `ToSlackMessageOptions` that can be written in JSON. */
+/**
+ * The subset of the notifier's `ToSlackMessageOptions` that can be written in JSON.
+ *
+ * @example
+ * ```json
+ * { "titlePrefix": "[prod]", "environment": "prod", "mentions": { "critical": "<!here>" } }
+ * ```
+ */
 export interface MessageOptions {
   readonly titlePrefix?: string;
   readonly environment?: string;
@@ -96,7 +110,14 @@ export interface MessageOptions {
   readonly footer?: string;
 }
 
-/** A resolved route: a name, a webhook URL and a matcher. */
+/**
+ * A resolved route: a name, a webhook URL and a matcher.
+ *
+ * @example
+ * ```ts
+ * const route: ResolvedRoute = { name: 'default', webhookUrl: process.env.SLACK_WEBHOOK_URL!, message: {} };
+ * ```
+ */
 export interface ResolvedRoute {
   readonly name: string;
   readonly webhookUrl: string;
@@ -105,7 +126,15 @@ export interface ResolvedRoute {
   readonly message: MessageOptions;
 }
 
-/** The validated runtime configuration. */
+/**
+ * The validated runtime configuration.
+ *
+ * @example
+ * ```ts
+ * const result = loadConfig(process.env);
+ * const config: ForwarderConfig | undefined = result.ok ? result.config : undefined;
+ * ```
+ */
 export interface ForwarderConfig {
   readonly routes: readonly ResolvedRoute[];
   /** The `SLACK_WEBHOOK_URL` route, when set. */
@@ -125,7 +154,15 @@ export interface ForwarderConfig {
   readonly secrets: readonly string[];
 }
 
-/** Result of {@link loadConfig}: never throws. */
+/**
+ * Result of {@link loadConfig}: never throws.
+ *
+ * @example
+ * ```ts
+ * const result: ConfigResult = loadConfig({});
+ * if (!result.ok) console.error(result.issues);
+ * ```
+ */
 export type ConfigResult =
   | { readonly ok: true; readonly config: ForwarderConfig; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly issues: readonly string[]; readonly secrets: readonly string[] };

@@ -23,6 +23,11 @@ export interface RoutableAlert {
 /**
  * The credentials Function Compute passes in the context (temporary STS credentials of the function role).
  * The function never logs them.
+ *
+ * @example
+ * ```ts
+ * const credentials: FcCredentials = { accessKeyId: 'STS.x', accessKeySecret: '…', securityToken: '…' };
+ * ```
  */
 export interface FcCredentials {
   readonly accessKeyId?: string;
@@ -92,7 +97,14 @@ export interface HttpResponse {
   readonly isBase64Encoded?: boolean;
 }
 
-/** Per-outcome counts of one invocation. */
+/**
+ * Per-outcome counts of one invocation.
+ *
+ * @example
+ * ```ts
+ * const summary: InvocationSummary = { alerts: 3, delivered: 2, filtered: 1, duplicates: 0, unrouted: 0, failed: 0 };
+ * ```
+ */
 export interface InvocationSummary {
   /** Alerts parsed from the input. */
   readonly alerts: number;

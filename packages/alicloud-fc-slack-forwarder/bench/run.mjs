@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * Benchmarks of @ecs-pulse/alicloud-fc-slack-forwarder (run with `npm run bench` in this package, after a build):
+ *  1. size of the bundled function (dist/function.cjs, target < 60 KiB) and of dist/function.zip;
+ *  2. cold start as FC pays it: a NEW process loads the handler, handles one CloudMonitor event and posts to
+ *     a local Slack sink, then exits — the bundled Node.js function side by side with the original approach
+ *     (a Python 3 handler using `requests` that posts the pretty-printed event), interleaved runs, medians,
+ *     ratio (target: Node at least 3x faster). Every run must deliver exactly one message to the sink.
+ * Prints a table and writes ../../bench-results/alicloud-fc-slack-forwarder.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSlackSink } from '@ecs-pulse/slack-notifier/testing';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(packageDir, 'dist', 'function.cjs');
+const archive = join(packageDir, 'dist', 'function.zip');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const PYTHON = '/usr/bin/python3';
+const TARGET_BYTES = 60 * 1024;
+
+const figures = [];
+const add = (figure, value, unit, target, verdict) => figures.push({ figure, value, unit, target, verdict });
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+// --- 1. size -----------------------------------------------------------------------------------------
+let bundleBytes;
+try {
+  bundleBytes = statSync(bundle).size;
+} catch {
+  console.error('bench: dist/function.cjs is missing; run `npm run build` first.');
+  process.exit(1);
+}
+const zipBytes = statSync(archive).size;
+add('bundle size: dist/function.cjs', bundleBytes, 'bytes', '< 61,440 bytes (60 KiB)', bundleBytes < TARGET_BYTES ? 'pass' : 'fail');
+add('bundle size: dist/function.cjs', round(bundleBytes / 1024), 'KiB', '< 60 KiB', bundleBytes < TARGET_BYTES ? 'pass' : 'fail');
+add('deployment archive: dist/function.zip', zipBytes, 'bytes', 'what FC stores and loads', 'info');
+
+// --- 2. cold start -----------------------------------------------------------------------------------
+const work = mkdtempSync(join(tmpdir(), 'ecs-pulse-bench-'));
+const eventFile = join(work, 'event.json');
+writeFileSync(eventFile, readFileSync(join(packageDir, 'test/fixtures/events/cms-event-ecs-instance-statechange-stopped.json')));
+const sink = await startSlackSink();
+
+function timed(command, args, env) {
+  return new Promise((resolvePromise, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.slice(0, 500)}`));
+      else resolvePromise(ms);
+    });
+  });
+}
+
+async function oneRun(kind) {
+  const before = sink.messages.length;
+  const ms =
+    kind === 'node'
+      ? await timed(process.execPath, [join(packageDir, 'bench/cold-node.cjs'), bundle, eventFile], { SLACK_WEBHOOK_URL: sink.url })
+      : await timed(PYTHON, [join(packageDir, 'bench/original_handler.py'), eventFile], { SLACK_WEBHOOK_URL: sink.url });
+  if (sink.messages.length !== before + 1) throw new Error(`${kind} run delivered ${sink.messages.length - before} messages instead of 1`);
+  return ms;
+}
+
+const pythonCheck = spawnSync(PYTHON, ['-c', 'import requests; print(requests.__version__)'], { encoding: 'utf8' });
+const pythonOk = pythonCheck.status === 0;
+const node = [];
+const python = [];
+const baseline = { node: [], python: [] };
+try {
+  // Warm the OS file cache once for each runtime (FC's own cold start also reads from a warm image cache).
+  await oneRun('node');
+  if (pythonOk) await oneRun('python');
+  for (let i = 0; i < RUNS; i++) {
+    node.push(await oneRun('node'));
+    if (pythonOk) python.push(await oneRun('python'));
+    baseline.node.push(await timed(process.execPath, ['-e', ''], {}));
+    if (pythonOk) baseline.python.push(await timed(PYTHON, ['-c', ''], {}));
+  }
+} finally {
+  await sink.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+const nodeMedian = median(node);
+add(`cold start: Node.js bundled handler (median of ${RUNS})`, round(nodeMedian), 'ms', 'new process, load, one event, post', 'info');
+add('cold start: bare `node -e ""` (median)', round(median(baseline.node)), 'ms', 'runtime floor, for reference', 'info');
+if (pythonOk) {
+  const pythonMedian = median(python);
+  const ratio = pythonMedian / nodeMedian;
+  add(`cold start: original Python 3 + requests handler (median of ${RUNS})`, round(pythonMedian), 'ms', 'new process, import, one event, post', 'info');
+  add('cold start: bare `python3 -c ""` (median)', round(median(baseline.python)), 'ms', 'runtime floor, for reference', 'info');
+  add('cold start ratio: Python / Node.js', round(ratio, 2), 'x', '≥ 3x faster', ratio >= 3 ? 'pass' : 'fail');
+  // The same runs minus each runtime's own empty-process start: what the handler code itself costs.
+  const nodeAbove = nodeMedian - median(baseline.node);
+  const pythonAbove = pythonMedian - median(baseline.python);
+  add('handler cost above the runtime floor: Node.js', round(nodeAbove), 'ms', 'median run − median empty process', 'info');
+  add('handler cost above the runtime floor: Python + requests', round(pythonAbove), 'ms', 'median run − median empty process', 'info');
+  add('handler cost ratio above the floor: Python / Node.js', round(pythonAbove / Math.max(nodeAbove, 1), 2), 'x', 'context for the ratio above', 'info');
+} else {
+  add('cold start ratio: Python / Node.js', 0, 'x', '≥ 3x faster', 'info');
+  console.warn(`bench: ${PYTHON} cannot import requests (${(pythonCheck.stderr || '').trim().split('\n').at(-1)}); install Debian's python3-requests. The comparison did not run.`);
+}
+
+// --- report ------------------------------------------------------------------------------------------
+const widths = [66, 10, 6, 38, 7];
+const row = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+console.log(row(['figure', 'value', 'unit', 'target', 'verdict']));
+console.log(row(widths.map((w) => '-'.repeat(w))));
+for (const f of figures) console.log(row([f.figure, f.value, f.unit, f.target, f.verdict]));
+console.log(`\nnode runs (ms): ${node.map((x) => round(x, 0)).join(' ')}`);
+if (pythonOk) console.log(`python runs (ms): ${python.map((x) => round(x, 0)).join(' ')}`);
+
+const outDir = resolve(packageDir, '../../bench-results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'alicloud-fc-slack-forwarder.json'), `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`\nwrote ${join(outDir, 'alicloud-fc-slack-forwarder.json')}`);
