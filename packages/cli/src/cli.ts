@@ -72,17 +72,38 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       .option('--stack <name>', 'stack name when the app has several')
       .option('--json', 'print machine-readable JSON');
 
-  // SLOT(lead): `demo` — the offline main job (synth + local replay into the Slack sink).
+  // `demo` — the offline main job (synth + local replay into the Slack sink).
   cli
     .command('demo', 'Run the whole alert path offline: synth, replay sample events through the function into a local Slack sink')
-    .action(run(async () => {
-      throw new CliError('USAGE', M.notImplementedHere('demo'), { exitCode: ExitCode.Failure });
+    .option('--app <dir>', 'cdktf app to synthesize (default: the example stress-test-environment)')
+    .option('--skip-synth', 'skip the synth step')
+    .option('--samples <dir>', 'folder with manifest.json and payloads (default: the bundled samples)')
+    .option('--json', 'print the summary as JSON')
+    .example('ecs-pulse demo')
+    .action(run(async (_a, o, c) => {
+      const { demo } = await import('./commands/demo.js');
+      return demo({
+        ...c,
+        ...(str(o.app) && { app: str(o.app) }),
+        ...(str(o.samples) && { samples: str(o.samples) }),
+        skipSynth: o.skipSynth === true,
+      });
     }));
-  // SLOT(lead): `preview <file>` — render a payload file as the Slack message it would become.
+  // `preview <file>` — render a payload file as the Slack message it would become.
   cli
     .command('preview <file>', 'Render a payload file as the Slack message it would become (terminal + Block Kit Builder link)')
-    .action(run(async () => {
-      throw new CliError('USAGE', M.notImplementedHere('preview'), { exitCode: ExitCode.Failure });
+    .option('--content-type <type>', 'Content-Type the payload arrives with (default: detected)')
+    .option('--environment <label>', 'environment label in the message footer, e.g. prod')
+    .option('--json', 'print the Block Kit JSON, the family and the Block Kit Builder link')
+    .example('ecs-pulse preview event.json --json')
+    .action(run(async (a, o, c) => {
+      const { preview } = await import('./commands/preview.js');
+      return preview({
+        ...c,
+        file: String(a[0]),
+        ...(str(o.contentType) && { contentType: str(o.contentType) }),
+        ...(str(o.environment) && { environment: str(o.environment) }),
+      });
     }));
 
   withApp(cli.command('synth', 'Synthesize the cdktf app into Terraform JSON (cdktf.out/)'))
