@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { validateSlackMessage } from '@ecs-pulse/slack-notifier';
 import { startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
 import { demo, type DemoResult } from '../../src/commands/demo.js';
 import { CliError } from '../../src/errors.js';
 import { tempDir } from '../helpers/fake-tools.js';
@@ -96,9 +97,8 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     expect(noColor.text()).not.toContain('\u001b[');
   });
 
-  it('skips the synth with a reason when the example app is not there (installed from npm)', async () => {
+  it('fails with APP_NOT_FOUND when --app is not a cdktf app', async () => {
     const io = testIo({}, tempDir());
-    // the package-relative example exists in this checkout, so point samples + cwd away and ask for an app that is missing
     await expect(demo({ ...io, app: 'no-such-app', sink })).rejects.toThrow(
       expect.objectContaining({ code: 'APP_NOT_FOUND', message: expect.stringContaining('is not a cdktf app') }),
     );
@@ -151,5 +151,23 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'samples', 'demo', 'manifest.json'), 'utf8')) as { steps: Array<{ file: string }> };
     expect(manifest.steps).toHaveLength(13);
     for (const step of manifest.steps) expect(existsSync(path.join(PACKAGE_DIR, 'samples', 'demo', step.file))).toBe(true);
+  });
+
+  it('runs through the entry point: `ecs-pulse demo --skip-synth --json` exits 0, `preview` of a bad file exits 1', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main(['node', 'ecs-pulse', 'demo', '--skip-synth', '--json'], { stdout, stderr, env: { NO_COLOR: '1' }, cwd: REPO });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.text())).toMatchObject({ invocations: 13, messagesOut: 9, synth: { status: 'skipped' } });
+
+    const out2 = capture();
+    const err2 = capture();
+    const bad = await main(['node', 'ecs-pulse', 'preview', path.join(PACKAGE_DIR, 'samples', 'demo', 'bad-payload.json')], { stdout: out2, stderr: err2, env: { NO_COLOR: '1' }, cwd: REPO });
+    expect(bad).toBe(1);
+    expect(err2.text()).toMatch(/^ecs-pulse: .*bad-payload\.json is not a payload the forwarder accepts \[UNKNOWN_FORMAT\].* \[EVENT_INVALID\]\n$/s);
+
+    const help = capture();
+    expect(await main(['node', 'ecs-pulse', 'demo', '--help'], { stdout: help, stderr: capture(), env: {}, cwd: REPO })).toBe(0);
+    expect(help.text()).toContain('--skip-synth');
   });
 });
