@@ -1,15 +1,40 @@
 import { StressHostError } from './errors.js';
 
-/** The default iperf3 server port (iperf3's own default). */
+/**
+ * The default iperf3 server port (iperf3's own default).
+ * @example
+ * ```ts
+ * const port = props.iperf3Port ?? DEFAULT_IPERF3_PORT; // 5201
+ * ```
+ */
 export const DEFAULT_IPERF3_PORT = 5201;
 
-/** Where the user-data script writes its readiness marker (tool versions, one `key=value` a line). */
+/**
+ * Where the user-data script writes its readiness marker (tool versions, one `key=value` a line).
+ * @example
+ * ```ts
+ * // with Cloud Assistant: succeed only once the host is ready
+ * const command = `cat ${READY_MARKER_PATH}`;
+ * ```
+ */
 export const READY_MARKER_PATH = '/var/lib/ecs-pulse/stress-host.ready';
 
-/** Where the user-data script appends its log. */
+/**
+ * Where the user-data script appends its log.
+ * @example
+ * ```ts
+ * const command = `tail -n 50 ${CLOUD_INIT_LOG_PATH}`;
+ * ```
+ */
 export const CLOUD_INIT_LOG_PATH = '/var/log/ecs-pulse-stress-host.log';
 
-/** The largest script `renderCloudInit` produces (bytes, before Base64): ECS keeps user data small. */
+/**
+ * The largest script `renderCloudInit` produces (bytes, before Base64): ECS keeps user data small.
+ * @example
+ * ```ts
+ * if (Buffer.byteLength(extra) > MAX_USER_DATA_BYTES / 2) console.warn('extraScript is large');
+ * ```
+ */
 export const MAX_USER_DATA_BYTES = 16 * 1024;
 
 /**

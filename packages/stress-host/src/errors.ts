@@ -7,6 +7,12 @@ const RESULT_PARSE_ERROR_BRAND = Symbol.for('@ecs-pulse/stress-host.ResultParseE
  * - `INVALID_PROPS`: one or more `StressHostProps` values are missing or malformed; `issues` lists each
  *   `props.<name>: <problem>` line.
  * - `INVALID_CLOUD_INIT_OPTIONS`: `renderCloudInit` got an option it cannot render safely.
+ * - every {@link ResultParseErrorCode}.
+ *
+ * @example
+ * ```ts
+ * const code: StressHostErrorCode = 'INVALID_PROPS';
+ * ```
  */
 export type StressHostErrorCode = 'INVALID_PROPS' | 'INVALID_CLOUD_INIT_OPTIONS' | ResultParseErrorCode;
 
@@ -20,6 +26,11 @@ export type StressHostErrorCode = 'INVALID_PROPS' | 'INVALID_CLOUD_INIT_OPTIONS'
  * - `INVALID_YAML`: the stress-ng output is not YAML (or is stress-ng's text output).
  * - `MISSING_METRICS`: the stress-ng YAML has no `metrics` (run with `--metrics-brief` or `--metrics`).
  * - `INVALID_STRESS_NG_RESULT`: YAML, but not the shape stress-ng `--yaml` writes.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: ResultParseErrorCode) => code === 'IPERF3_ERROR';
+ * ```
  */
 export type ResultParseErrorCode =
   | 'INVALID_INPUT'
@@ -30,7 +41,13 @@ export type ResultParseErrorCode =
   | 'MISSING_METRICS'
   | 'INVALID_STRESS_NG_RESULT';
 
-/** Options accepted by the {@link StressHostError} constructor. */
+/**
+ * Options accepted by the {@link StressHostError} constructor.
+ * @example
+ * ```ts
+ * new StressHostError('INVALID_PROPS', 'props.clients: ...', { issues: ['props.clients: ...'] });
+ * ```
+ */
 export interface StressHostErrorOptions {
   /** The underlying error, kept as the ES2022 `cause`. @default - none */
   readonly cause?: unknown;
@@ -85,7 +102,13 @@ export class StressHostError extends Error {
   }
 }
 
-/** Options accepted by the {@link ResultParseError} constructor. */
+/**
+ * Options accepted by the {@link ResultParseError} constructor.
+ * @example
+ * ```ts
+ * new ResultParseError('IPERF3_ERROR', 'iperf3 reported an error: ...', { toolMessage: 'the server is busy' });
+ * ```
+ */
 export interface ResultParseErrorOptions {
   /** The underlying error, kept as the ES2022 `cause`. @default - none */
   readonly cause?: unknown;

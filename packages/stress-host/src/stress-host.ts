@@ -23,16 +23,40 @@ import { checkCidr, ipv4Subnet } from './cidr.js';
 import { DEFAULT_IPERF3_PORT, renderCloudInit, resolveCloudInitOptions } from './cloud-init.js';
 import { StressHostError } from './errors.js';
 
-/** The default image: the newest Ubuntu 24.04 LTS x86_64 public image built by Alibaba Cloud. */
+/**
+ * The default image: the newest Ubuntu 24.04 LTS x86_64 public image built by Alibaba Cloud.
+ * @example
+ * ```ts
+ * new StressHost(stack, 'hosts', { allowedCidrs, imageNameRegex: DEFAULT_IMAGE_NAME_REGEX });
+ * ```
+ */
 export const DEFAULT_IMAGE_NAME_REGEX = '^ubuntu_24_04_x64.*alibase';
 
-/** The default instance type family (compute optimized, non-burstable: stress numbers stay honest). */
+/**
+ * The default instance type family (compute optimized, non-burstable: stress numbers stay honest).
+ * @example
+ * ```ts
+ * new StressHost(stack, 'hosts', { allowedCidrs, instanceTypeFamily: DEFAULT_INSTANCE_TYPE_FAMILY, cpuCores: 4, memoryGiB: 8 });
+ * ```
+ */
 export const DEFAULT_INSTANCE_TYPE_FAMILY = 'ecs.c7';
 
-/** The largest `autoReleaseHours`: ECS requires the release time to be less than 3 years ahead. */
+/**
+ * The largest `autoReleaseHours`: ECS requires the release time to be less than 3 years ahead.
+ * @example
+ * ```ts
+ * const hours = Math.min(requestedHours, MAX_AUTO_RELEASE_HOURS);
+ * ```
+ */
 export const MAX_AUTO_RELEASE_HOURS = 3 * 365 * 24 - 1;
 
-/** The largest `clients` value (a cost guard; several runs are cheaper than a fleet). */
+/**
+ * The largest `clients` value (a cost guard; several runs are cheaper than a fleet).
+ * @example
+ * ```ts
+ * new StressHost(stack, 'hosts', { allowedCidrs, clients: Math.min(wanted, MAX_CLIENTS) });
+ * ```
+ */
 export const MAX_CLIENTS = 20;
 
 /**
@@ -307,7 +331,14 @@ export interface StressHostProps {
   readonly outputPrefix?: string;
 }
 
-/** One host of a {@link StressHost}. */
+/**
+ * One host of a {@link StressHost}.
+ * @example
+ * ```ts
+ * const host: StressHostInstance = stressHost.server;
+ * new TerraformOutput(stack, 'server_ip', { value: host.privateIp });
+ * ```
+ */
 export interface StressHostInstance {
   /** `server` or `client`. */
   readonly role: 'server' | 'client';

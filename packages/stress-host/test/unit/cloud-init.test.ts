@@ -193,7 +193,8 @@ describe('Function: renderCloudInit runs under bash (sandboxed)', () => {
     const unit = readFileSync(join(dir, 'iperf3-server@.service'), 'utf8').replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`);
     writeFileSync(join(dir, 'iperf3-server@5201.service'), unit);
     const v = spawnSync('systemd-analyze', ['verify', join(dir, 'iperf3-server@5201.service')], { encoding: 'utf8' });
-    expect(v.stderr).toBe('');
+    // only judge what systemd says about our unit (a host may warn about unrelated system units)
+    expect(v.stderr.split('\n').filter((l) => l.includes('iperf3-server@'))).toEqual([]);
     expect(v.status).toBe(0);
   });
 });
