@@ -36,3 +36,14 @@ export {
   type EventsReplayResult,
 } from './commands/events.js';
 export { alarms, type AlarmsOptions, type AlarmsResult, type AlarmRule, type AlertLogEntry } from './commands/alarms.js';
+export {
+  demo,
+  type DemoOptions,
+  type DemoResult,
+  type DemoStep,
+  type DemoReject,
+  type DemoSynthResult,
+  type DemoVia,
+  type DemoOutcome,
+} from './commands/demo.js';
+export { preview, type PreviewOptions, type PreviewResult } from './commands/preview.js';

@@ -42,7 +42,7 @@ function formatDate(unix: number, fallback: string, timeZone: string): string {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-      hour12: false,
+      hourCycle: 'h23',
     }).formatToParts(d);
     const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
     return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')} ${timeZone}`;

@@ -254,10 +254,4 @@ describe('Entry: main()', () => {
     expect(JSON.parse(readFileSync(path.join(app, 'context.json'), 'utf8'))).toEqual({ a: '1', b: 'x=y' });
     expect(JSON.parse(stdout.text())).toMatchObject({ stack: 'stress-test' });
   });
-
-  it('reports the demo slot as not available yet with exit code 1', async () => {
-    const stderr = capture();
-    expect(await main(['node', 'ecs-pulse', 'demo'], { stdout: capture(), stderr, env: {} })).toBe(1);
-    expect(stderr.text()).toContain('not available in this build yet');
-  });
 });

@@ -48,4 +48,8 @@ describe('Function: blockKitBuilderUrl', () => {
     expect(url).not.toMatch(/[ &]/);
     expect(JSON.parse(decodeURIComponent(url.split('#')[1]!))).toEqual({ blocks: message.blocks, attachments: message.attachments });
   });
+  it('prints the hour after midnight as 00, not 24', () => {
+    const message: SlackMessage = { text: 'at <!date^1741737661^{date_short_pretty} {time}|fallback>' };
+    expect(formatMessageAsText(message, { timeZone: 'UTC' })).toBe('at 2025-03-12 00:01:01 UTC');
+  });
 });
