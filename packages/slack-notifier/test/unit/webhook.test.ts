@@ -275,7 +275,7 @@ describe('Class: SlackWebhook — secrets and validation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'notifier-'));
     const script = join(dir, 'child.mts');
     const src = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
-    writeFileSync(script, `import { SlackWebhook } from ${JSON.stringify(src)};\nconst r = await new SlackWebhook(process.argv[2]).send({ text: 'from child' });\nconsole.log('sent', r.attempts, Date.now());\n`);
+    writeFileSync(script, `import { SlackWebhook } from ${JSON.stringify(src)};\nconst r = await new SlackWebhook(process.argv[2]).send({ text: 'from child' });\nprocess.stdout.write('sent ' + r.attempts + ' ' + Date.now() + '\\n');\n`);
     const child = spawn(process.execPath, ['--import', 'tsx', script, sink.url], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
