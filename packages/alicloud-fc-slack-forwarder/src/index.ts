@@ -7,6 +7,8 @@
  */
 export { SlackForwarder } from './construct/slack-forwarder.js';
 export type { AsyncInvokeProps, EventLevel, EventSourceProps, LogsProps, SelfMonitoringProps, SlackForwarderProps } from './construct/props.js';
+export { SLACK_FORWARDER_OUTPUTS } from './construct/outputs.js';
+export type { SlackForwarderOutputKey } from './construct/outputs.js';
 export { functionArchivePath } from './construct/asset.js';
 export { loadConfig } from './function/config.js';
 export type { AlertMatcher, ConfigResult, ForwarderConfig, ForwarderJsonConfig, MessageOptions, ResolvedRoute, RouteConfig } from './function/config.js';

@@ -245,4 +245,10 @@ export interface SlackForwarderProps {
    * @default {}
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Prefix of the output names (see `SLACK_FORWARDER_OUTPUTS`); needed when a stack has two forwarders. Empty, or a
+   * letter followed by letters, digits, `_` and `-`.
+   * @default ''
+   */
+  readonly outputPrefix?: string;
 }

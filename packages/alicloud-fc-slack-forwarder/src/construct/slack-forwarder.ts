@@ -1,5 +1,6 @@
 import { CmsAlarm } from '@ecs-pulse/alicloud-provider/cms-alarm';
 import { CmsEventRule } from '@ecs-pulse/alicloud-provider/cms-event-rule';
+import { DataAlicloudAccount } from '@ecs-pulse/alicloud-provider/data-alicloud-account';
 import { DataAlicloudRegions } from '@ecs-pulse/alicloud-provider/data-alicloud-regions';
 import { EventBridgeServiceLinkedRole } from '@ecs-pulse/alicloud-provider/event-bridge-service-linked-role';
 import { FcFunction } from '@ecs-pulse/alicloud-provider/fc-function';
@@ -18,9 +19,14 @@ import { StringResource } from '@cdktf/provider-random/lib/string-resource/index
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AlertMatcher, ForwarderJsonConfig } from '../function/config.js';
+import { SlackForwarderPropsError } from '../errors.js';
 import { functionArchivePath } from './asset.js';
+import { SLACK_FORWARDER_OUTPUTS, type SlackForwarderOutputKey } from './outputs.js';
 import type { SlackForwarderProps } from './props.js';
 import { destinationAction, validateProps } from './validate.js';
+
+/** Output prefixes already taken, per stack (two forwarders must not write the same output names). */
+const usedOutputPrefixes = new WeakMap<TerraformStack, Set<string>>();
 
 const LEVEL_TO_SEVERITY = { CRITICAL: 'critical', WARN: 'warning', INFO: 'info' } as const;
 
@@ -104,6 +110,15 @@ export class SlackForwarder extends Construct {
   readonly errorAlarm?: CmsAlarm;
   /** The function code asset (`dist/function.zip`). */
   readonly asset: TerraformAsset;
+  /** The region id the function runs in (the `region` prop, else a token of the provider's current region). */
+  readonly region: string;
+  /** The `alicloud_account` data source behind the account id output. */
+  readonly account: DataAlicloudAccount;
+  /**
+   * The non-sensitive outputs the CLI reads, by their key in `SLACK_FORWARDER_OUTPUTS` (`serviceName` with FC 2.0
+   * only). The sensitive callback URL is {@link SlackForwarder.callbackUrlOutput}.
+   */
+  readonly outputs: Readonly<Partial<Record<SlackForwarderOutputKey, TerraformOutput>>>;
 
   constructor(scope: Construct, id: string, props: SlackForwarderProps = {}) {
     super(scope, id);
@@ -111,6 +126,16 @@ export class SlackForwarder extends Construct {
     this.fcVersion = props.fcVersion ?? 3;
     const fc2 = this.fcVersion === 2;
     const stack = TerraformStack.of(this);
+    const outputPrefix = props.outputPrefix ?? '';
+    const usedPrefixes = usedOutputPrefixes.get(stack) ?? new Set<string>();
+    if (usedPrefixes.has(outputPrefix)) {
+      throw new SlackForwarderPropsError(
+        'outputPrefix',
+        `"${outputPrefix}" is already used by another SlackForwarder in stack "${stack.node.id}"; give each forwarder its own outputPrefix (e.g. "${slug(id)}_") so the output names do not collide.`,
+      );
+    }
+    usedPrefixes.add(outputPrefix);
+    usedOutputPrefixes.set(stack, usedPrefixes);
     const tags = props.tags ? { ...props.tags } : undefined;
 
     // --- the webhook secret ---------------------------------------------------------------------------
@@ -364,6 +389,26 @@ export class SlackForwarder extends Construct {
         ...(tags ? { tags } : {}),
       });
     }
+
+    // --- outputs the CLI reads (non-sensitive) ----------------------------------------------------------
+    this.region = currentRegion();
+    this.account = new DataAlicloudAccount(this, 'account', {});
+    const outputs: Partial<Record<SlackForwarderOutputKey, TerraformOutput>> = {};
+    const output = (key: SlackForwarderOutputKey, value: unknown, description: string): void => {
+      const o = new TerraformOutput(this, `output-${SLACK_FORWARDER_OUTPUTS[key]}`, { value, description });
+      o.overrideLogicalId(`${outputPrefix}${SLACK_FORWARDER_OUTPUTS[key]}`);
+      outputs[key] = o;
+    };
+    output('fcVersion', this.fcVersion, 'Function Compute generation of the Slack forwarder (3 or 2).');
+    if (fc2) {
+      output('functionName', (this.function as FcFunction).name, 'FC 2.0 function name of the Slack forwarder.');
+      output('serviceName', this.service!.name, 'FC 2.0 service name of the Slack forwarder.');
+    } else {
+      output('functionName', (this.function as Fcv3Function).functionName, 'FC 3.0 function name of the Slack forwarder.');
+    }
+    output('region', this.region, 'Region of the Slack forwarder function.');
+    output('accountId', this.account.id, 'Account id of the Slack forwarder (FC endpoint <account>.<region>.fc.aliyuncs.com).');
+    this.outputs = outputs;
   }
 }
 

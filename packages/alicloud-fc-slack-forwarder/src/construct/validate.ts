@@ -23,6 +23,7 @@ const PROP_KEYS: readonly (keyof SlackForwarderProps)[] = [
   'environment',
   'selfMonitoring',
   'tags',
+  'outputPrefix',
 ];
 const RESERVED_ENV = ['SLACK_WEBHOOK_URL', 'ECS_PULSE_HTTP_TOKEN', 'ECS_PULSE_CONFIG'];
 const FC_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -33,6 +34,7 @@ const LOG_PROJECT = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const LOG_STORE = /^[a-z0-9_][a-z0-9_-]{0,61}[a-z0-9_]$/;
 const TF_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const LEVELS = ['CRITICAL', 'WARN', 'INFO'];
+const OUTPUT_PREFIX = /^(?:[A-Za-z][A-Za-z0-9_-]{0,63})?$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A plain string: neither a cdktf token nor a raw Terraform expression (`${var.x}`). */
@@ -183,6 +185,7 @@ export function validateProps(props: SlackForwarderProps): void {
     checkInt(props.selfMonitoring.threshold, 'selfMonitoring.threshold', 1, 1_000_000);
     checkInt(props.selfMonitoring.periodSeconds, 'selfMonitoring.periodSeconds', 60, 86400, (n) => (n % 60 === 0 ? undefined : `must be a multiple of 60 seconds; got ${n}.`));
   }
+  checkName(props.outputPrefix, 'outputPrefix', OUTPUT_PREFIX, 'empty, or a letter followed by letters, digits, _ and - (e.g. "alerts_")');
   if (props.tags !== undefined) {
     checkKeys(props.tags, 'tags', Object.keys(props.tags));
     for (const [k, v] of Object.entries(props.tags)) {

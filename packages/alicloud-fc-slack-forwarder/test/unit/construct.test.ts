@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SlackForwarder, SlackForwarderError, functionArchivePath, type SlackForwarderProps } from '../../src/index.js';
+import { SLACK_FORWARDER_OUTPUTS, SlackForwarder, SlackForwarderError, functionArchivePath, type SlackForwarderProps } from '../../src/index.js';
 
 type Json = Record<string, any>;
 
@@ -109,6 +109,23 @@ describe('Construct: SlackForwarder (FC 3.0, default)', () => {
     expect(text).not.toMatch(/token=[A-Za-z0-9]{8,}/);
     expect(Object.keys(json.resource)).not.toContain('alicloud_fc_function');
   });
+
+  it('adds the documented non-sensitive outputs the CLI reads (function, region, account, FC version)', () => {
+    // Assess: exactly the documented names (no service name with FC 3.0) beside the sensitive callback URL
+    expect(Object.keys(json.output).sort()).toEqual(
+      ['alerts_callback_url', ...Object.values(SLACK_FORWARDER_OUTPUTS).filter((n) => n !== 'forwarder_service_name')].sort(),
+    );
+    expect(json.output.forwarder_fc_version).toEqual({ value: 3, description: expect.stringContaining('(3 or 2)') });
+    expect(json.output.forwarder_function_name.value).toMatch(/^\$\{alicloud_fcv3_function\.[^.]+\.function_name\}$/);
+    expect(json.output.forwarder_region.value).toMatch(/^\$\{element\(data\.alicloud_regions\.[^.]+\.ids, 0\)\}$/);
+    expect(Object.values(json.data.alicloud_regions)).toEqual([{ current: true }]);
+    expect(json.output.forwarder_account_id.value).toMatch(/^\$\{data\.alicloud_account\.[^.]+\.id\}$/);
+    for (const name of Object.values(SLACK_FORWARDER_OUTPUTS).filter((n) => n !== 'forwarder_service_name')) {
+      expect(json.output[name].sensitive, name).toBeUndefined();
+    }
+    expect(Object.keys(forwarder.outputs).sort()).toEqual(['accountId', 'fcVersion', 'functionName', 'region']);
+    expect(forwarder.region).toContain('${TfToken[');
+  });
 });
 
 describe('Construct: SlackForwarder options (FC 3.0)', () => {
@@ -175,8 +192,9 @@ describe('Construct: SlackForwarder options (FC 3.0)', () => {
     expect(checkStack(json).issues).toEqual([]);
     expect(json.resource.alicloud_fcv3_trigger).toBeUndefined();
     expect(json.resource.random_password).toBeUndefined();
-    expect(json.output).toBeUndefined();
+    expect(Object.keys(json.output).sort()).toEqual(['forwarder_account_id', 'forwarder_fc_version', 'forwarder_function_name', 'forwarder_region']);
     expect(forwarder.callbackUrl).toBeUndefined();
+    expect(forwarder.callbackUrlOutput).toBeUndefined();
   });
 
   it('warns about (but accepts) a literal webhook URL', () => {
@@ -194,11 +212,13 @@ describe('Construct: SlackForwarder options (FC 3.0)', () => {
     const stack = new TerraformStack(app, 'two');
     new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
     const a = new SlackForwarder(stack, 'a', { functionName: 'fwd-a' });
-    const b = new SlackForwarder(stack, 'b', { functionName: 'fwd-b' });
+    const b = new SlackForwarder(stack, 'b', { functionName: 'fwd-b', outputPrefix: 'b_' });
     expect(b.webhookUrlVariable).toBe(a.webhookUrlVariable);
     const json = JSON.parse(Testing.synth(stack)) as Json;
     expect(Object.keys(json.variable)).toEqual(['slack_webhook_url']);
-    expect(Object.keys(json.output).sort()).toEqual(['a_callback_url', 'b_callback_url']);
+    expect(Object.keys(json.output).filter((k) => k.endsWith('_callback_url')).sort()).toEqual(['a_callback_url', 'b_callback_url']);
+    expect(json.output.forwarder_function_name.value).toMatch(/^\$\{alicloud_fcv3_function\.[^.]+\.function_name\}$/);
+    expect(json.output.b_forwarder_function_name.value).not.toBe(json.output.forwarder_function_name.value);
     expect(Object.keys(json.provider.random)).toHaveLength(1);
     expect(checkStack(json).issues).toEqual([]);
   });
@@ -237,6 +257,17 @@ describe('Construct: SlackForwarder (FC 2.0, the original environment)', () => {
     ]);
   });
 
+  it('outputs the FC 2.0 service and function names, the region and the account id', () => {
+    expect(Object.keys(json.output).sort()).toEqual(Object.values(SLACK_FORWARDER_OUTPUTS).sort());
+    expect(json.output.forwarder_fc_version.value).toBe(2);
+    expect(json.output.forwarder_service_name.value).toMatch(/^\$\{alicloud_fc_service\.[^.]+\.name\}$/);
+    expect(json.output.forwarder_function_name.value).toMatch(/^\$\{alicloud_fc_function\.[^.]+\.name\}$/);
+    // the region of the outputs is the one data source the event rule uses too
+    expect(Object.keys(json.data.alicloud_regions)).toHaveLength(1);
+    expect(json.output.forwarder_region.value).toBe(one(json, 'alicloud_cms_event_rule').fc_parameters[0].region);
+    expect(json.output.forwarder_account_id.value).toMatch(/^\$\{data\.alicloud_account\.[^.]+\.id\}$/);
+  });
+
   it('creates no FC 3.0 resources, no HTTP trigger and no token', () => {
     for (const type of ['alicloud_fcv3_function', 'alicloud_fcv3_trigger', 'alicloud_fcv3_async_invoke_config', 'random_password', 'alicloud_event_bridge_service_linked_role']) {
       expect(json.resource[type], type).toBeUndefined();
@@ -254,6 +285,9 @@ describe('Construct: SlackForwarder (FC 2.0, the original environment)', () => {
       ['Rule-ecs', 'ecs', 'cn-beijing'],
       ['Rule-rds', 'rds', 'cn-beijing'],
     ]);
+    // a given region is output as it is, without a regions data source
+    expect(custom.output.forwarder_region.value).toBe('cn-beijing');
+    expect(custom.data.alicloud_regions).toBeUndefined();
   });
 });
 
@@ -280,6 +314,8 @@ describe('Construct: props validation', () => {
     ['an HTTP trigger with FC 2.0', { fcVersion: 2, httpTrigger: true }, 'httpTrigger', 'is not available with fcVersion: 2'],
     ['no event source with FC 2.0', { fcVersion: 2, eventSource: false }, 'eventSource', 'cannot be false with fcVersion: 2'],
     ['async config with FC 2.0', { fcVersion: 2, asyncInvoke: {} }, 'asyncInvoke', 'applies to FC 3.0 only'],
+    ['an output prefix with a dot', { outputPrefix: 'a.b_' }, 'outputPrefix', 'must be empty, or a letter followed by letters, digits, _ and -'],
+    ['an output prefix starting with a digit', { outputPrefix: '1_' }, 'outputPrefix', 'must be empty, or a letter'],
   ];
 
   it.each(cases)('rejects %s with an error naming the prop', (_label, props, prop, message) => {
@@ -294,6 +330,28 @@ describe('Construct: props validation', () => {
     expect(caught).toMatchObject({ name: 'SlackForwarderPropsError', code: 'INVALID_PROPS', prop });
     expect((caught as Error).message).toContain(`SlackForwarder prop "${prop}"`);
     expect((caught as Error).message).toContain(message);
+  });
+
+  it('prefixes the output names with outputPrefix and rejects a prefix another forwarder already uses', () => {
+    // Prepare
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'prefixed');
+    new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
+    new SlackForwarder(stack, 'ops', { outputPrefix: 'ops_', functionName: 'fwd-ops' });
+    // Act
+    let caught: unknown;
+    try {
+      new SlackForwarder(stack, 'dev', { outputPrefix: 'ops_', functionName: 'fwd-dev' });
+    } catch (error) {
+      caught = error;
+    }
+    // Assess
+    expect(caught).toMatchObject({ name: 'SlackForwarderPropsError', code: 'INVALID_PROPS', prop: 'outputPrefix' });
+    expect((caught as Error).message).toBe(
+      'SlackForwarder prop "outputPrefix" "ops_" is already used by another SlackForwarder in stack "prefixed"; give each forwarder its own outputPrefix (e.g. "dev_") so the output names do not collide.',
+    );
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(Object.keys(json.output).sort()).toEqual(['ops_callback_url', 'ops_forwarder_account_id', 'ops_forwarder_fc_version', 'ops_forwarder_function_name', 'ops_forwarder_region']);
   });
 
   it('never echoes a literal webhook URL in an error', () => {
