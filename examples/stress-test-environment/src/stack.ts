@@ -108,9 +108,6 @@ export class StressTestStack extends TerraformStack {
     }
     new TerraformOutput(this, 'fc_version', { value: config.fcVersion, description: 'Function Compute generation (3 or 2).' });
     new TerraformOutput(this, 'account_id', { value: new DataAlicloudAccount(this, 'account', {}).id, description: 'Account id (FC endpoint).' });
-    const alarmIds = this.hosts.instances.flatMap((h) => h.alarms.map((a) => a.id));
-    if (alarmIds.length > 0) {
-      new TerraformOutput(this, 'alarm_rule_ids', { value: alarmIds, description: 'CloudMonitor metric alarm rule ids.' });
-    }
+    // alarm_rule_ids comes from StressHost (STRESS_HOST_OUTPUTS.alarmRuleIds).
   }
 }

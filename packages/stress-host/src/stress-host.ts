@@ -96,6 +96,11 @@ export const STRESS_HOST_OUTPUTS = {
   securityGroupId: 'security_group_id',
   /** Absolute path of the generated SSH private key; only with `ssh: true` and no `sshPublicKey`. */
   sshPrivateKeyPath: 'ssh_private_key_path',
+  /**
+   * The ids of the CloudMonitor alarm rules (`alicloud_cms_alarm`) on every host, server first, a list of strings
+   * (empty without `alarms`). The CLI's `alarms` command lists exactly these rules.
+   */
+  alarmRuleIds: 'alarm_rule_ids',
 } as const;
 
 /**
@@ -725,6 +730,7 @@ export class StressHost extends Construct {
     add('iperf3ServerCount', this.iperf3Servers, 'Number of iperf3 servers (consecutive ports) on the server host');
     add('autoReleaseTime', this.autoReleaseTime, 'Time (UTC) at which ECS releases every host');
     add('securityGroupId', this.securityGroupId, 'Security group of the hosts');
+    add('alarmRuleIds', this.instances.flatMap((h) => h.alarms.map((a) => a.id)), 'CloudMonitor alarm rule ids of every host (empty without alarms)');
     if (this.keyFilePath !== undefined) {
       add('sshPrivateKeyPath', this.keyFilePath, 'Absolute path of the SSH private key (mode 0600, removed on destroy)');
     }

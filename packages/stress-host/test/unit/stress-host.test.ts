@@ -127,6 +127,7 @@ describe('Construct: StressHost, single host with defaults', () => {
     expect(json.output.region.value).toMatch(/^\$\{element\(data\.alicloud_regions\.[^.]+\.ids, 0\)\}$/);
     expect(json.output.iperf3_port.value).toBe(5201);
     expect(json.output.iperf3_server_count.value).toBe(1);
+    expect(json.output.alarm_rule_ids).toEqual({ value: [], description: expect.stringContaining('alarm rule ids') });
   });
 
   it('synthesizes deterministically', () => {
@@ -236,6 +237,22 @@ describe('Construct: StressHost, server + 2 clients cross-zone with SSH and alar
     expect(json.variable.alarm_webhook).toEqual({ type: 'string', sensitive: true });
     expect(text).not.toMatch(/https?:\/\//);
     expect(host.server.alarms).toHaveLength(3);
+  });
+
+  it('outputs every alarm rule id, server first, as alarm_rule_ids', () => {
+    const alarms = resources(json, 'alicloud_cms_alarm');
+    const ids: string[] = json.output.alarm_rule_ids.value;
+    expect(ids).toHaveLength(9);
+    const names = ids.map((ref) => {
+      const match = /^\$\{alicloud_cms_alarm\.([^.]+)\.id\}$/.exec(ref);
+      expect(match, ref).not.toBeNull();
+      return alarms[match![1]!].name as string;
+    });
+    expect(names).toEqual(
+      ['server', 'client-1', 'client-2'].flatMap((h) => ['cpu', 'net-in', 'net-out'].map((k) => `ecs-pulse-hosts-${h}-${k}`)),
+    );
+    expect(json.output.alarm_rule_ids.sensitive).toBeUndefined();
+    expect(host.outputs.alarmRuleIds).toBeDefined();
   });
 
   it('tags every resource whose schema has tags', () => {
