@@ -12,8 +12,8 @@ import { HTTP_TOKEN, SecretScanner, secretWebhookUrl, WEBHOOK_PATH } from './sup
 // so the function must never reject: HTTP requests get a 2xx/4xx/5xx response, bad events are logged and
 // dropped. Set FUZZ_SEED to replay a failure (fast-check prints the seed and the counterexample).
 
-const HTTP_RUNS = Number(process.env.FUZZ_HTTP_RUNS ?? 1500);
-const EVENT_RUNS = Number(process.env.FUZZ_EVENT_RUNS ?? 1500);
+const HTTP_RUNS = Number(process.env.FUZZ_HTTP_RUNS ?? 4000);
+const EVENT_RUNS = Number(process.env.FUZZ_EVENT_RUNS ?? 3000);
 const seed = process.env.FUZZ_SEED === undefined ? {} : { seed: Number(process.env.FUZZ_SEED) };
 
 let sink: SlackSink;
