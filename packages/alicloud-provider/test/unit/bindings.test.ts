@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AlicloudProvider,
   CmsAlarm,
+  CmsAlarmContactGroup,
   CmsEventRule,
   DataAlicloudImages,
   DataAlicloudZones,
@@ -19,6 +20,8 @@ import {
   Vswitch,
 } from '../../src/gen/index.js';
 import { Instance as InstanceFromSubpath } from '../../src/gen/instance.js';
+import { CmsAlarmContactGroup as ContactGroupFromSubpath } from '../../src/gen/cms-alarm-contact-group.js';
+import { checkStack } from '../../src/testing/index.js';
 
 interface SynthJson {
   readonly terraform: { readonly required_providers: Record<string, { source: string; version: string }> };
@@ -161,6 +164,45 @@ describe('Bindings: synthesized Terraform JSON', () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Bindings: alicloud_cms_alarm_contact_group', () => {
+  it('creates a contact group that an alarm names, and the schema checker knows the type', () => {
+    // Prepare
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
+    const group = new CmsAlarmContactGroup(stack, 'group', { alarmContactGroupName: 'ecs-pulse', describe: 'ecs-pulse alarms', enableSubscribed: true });
+    new CmsAlarm(stack, 'cpu', {
+      name: 'cpu-high',
+      contactGroups: [group.alarmContactGroupName],
+      project: 'acs_ecs_dashboard',
+      metric: 'CPUUtilization',
+      escalationsCritical: { statistics: 'Average', comparisonOperator: '>=', threshold: '90', times: 3 },
+    });
+    // Act
+    const json = JSON.parse(Testing.synth(stack)) as SynthJson;
+    // Assess
+    expect(json.resource['alicloud_cms_alarm_contact_group']?.['group']).toEqual({
+      alarm_contact_group_name: 'ecs-pulse',
+      describe: 'ecs-pulse alarms',
+      enable_subscribed: true,
+    });
+    expect(json.resource['alicloud_cms_alarm']?.['cpu']?.['contact_groups']).toEqual(['${alicloud_cms_alarm_contact_group.group.alarm_contact_group_name}']);
+    expect(checkStack(json).issues).toEqual([]);
+    expect(ContactGroupFromSubpath).toBe(CmsAlarmContactGroup);
+    expect(CmsAlarmContactGroup.tfResourceType).toBe('alicloud_cms_alarm_contact_group');
+  });
+
+  it('is checked against its schema: the group name is required', () => {
+    const json = {
+      terraform: { required_providers: { alicloud: { source: 'aliyun/alicloud', version: '~> 1.289' } } },
+      resource: { alicloud_cms_alarm_contact_group: { group: { describe: 'no name', contact: ['x'] } } },
+    };
+    expect(checkStack(json).issues.map((i) => [i.path, i.code])).toEqual([
+      ['resource.alicloud_cms_alarm_contact_group.group.contact', 'UNKNOWN_ARGUMENT'],
+      ['resource.alicloud_cms_alarm_contact_group.group.alarm_contact_group_name', 'MISSING_REQUIRED_ATTRIBUTE'],
+    ]);
   });
 });
 
