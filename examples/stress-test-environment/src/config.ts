@@ -6,7 +6,11 @@ export type EventLevel = 'CRITICAL' | 'WARN' | 'INFO';
 
 /** CloudMonitor metric alarms on the hosts (CPU, network); they call the forwarder's HTTP trigger. */
 export interface AlarmsConfig {
-  /** CloudMonitor contact groups the alarms notify (CloudMonitor requires at least one; the group must exist). @default ['ecs-pulse'] */
+  /**
+   * Existing CloudMonitor contact groups the alarms notify besides the stack's own group (`alarmContactGroup`).
+   * CloudMonitor requires at least one group per alarm, so this must not be empty with `alarmContactGroup.create: false`.
+   * @default []
+   */
   readonly contactGroups: readonly string[];
   /** CPU threshold in percent. @default 80 */
   readonly cpuUtilizationPercent: number;
@@ -16,6 +20,14 @@ export interface AlarmsConfig {
   readonly networkOutBitsPerSecond: number;
   /** Alarm level. @default 'warn' */
   readonly level: 'critical' | 'warn' | 'info';
+}
+
+/** The CloudMonitor alarm contact group the stack creates for its alarms, so no pre-existing group is needed. */
+export interface AlarmContactGroupConfig {
+  /** Create the group (`alicloud_cms_alarm_contact_group`) when the stack has alarms; `false` to notify only `alarms.contactGroups`. @default true */
+  readonly create: boolean;
+  /** Name of the created group (unique in the account; changing it replaces the group). @default - `<stackName>-alarms` */
+  readonly name: string;
 }
 
 /** Which system events reach the forwarder. */
@@ -75,6 +87,8 @@ export interface StackConfig {
   readonly events: EventsConfig;
   /** Metric alarms on the hosts, or `false` for none. FC 3.0 only (FC 2.0 has no HTTP trigger). */
   readonly alarms: AlarmsConfig | false;
+  /** The alarm contact group the stack creates for its alarms. @default { create: true, name: '<stackName>-alarms' } */
+  readonly alarmContactGroup: AlarmContactGroupConfig;
   /** OSS remote state. @default - local state in the stack folder */
   readonly backend?: OssBackendSettings;
   /** Tags on every resource that takes tags. @default {} */
@@ -121,21 +135,23 @@ const DEFAULTS: StackConfig = {
   fcVersion: 3,
   events: { products: ['ECS'], levels: ['CRITICAL', 'WARN', 'INFO'], eventTypes: [] },
   alarms: {
-    contactGroups: ['ecs-pulse'],
+    contactGroups: [],
     cpuUtilizationPercent: 80,
     networkInBitsPerSecond: 100_000_000,
     networkOutBitsPerSecond: 100_000_000,
     level: 'warn',
   },
+  alarmContactGroup: { create: true, name: 'ecs-pulse-alarms' },
   tags: {},
 };
 
 const TOP_KEYS = [
   '$schema', 'stackName', 'region', 'allowedCidrs', 'clients', 'crossZone', 'ssh', 'autoReleaseHours', 'instanceType',
-  'publicBandwidthMbps', 'fcVersion', 'events', 'alarms', 'backend', 'tags',
+  'publicBandwidthMbps', 'fcVersion', 'events', 'alarms', 'alarmContactGroup', 'backend', 'tags',
 ] as const;
 const EVENT_KEYS = ['products', 'levels', 'eventTypes'] as const;
 const ALARM_KEYS = ['contactGroups', 'cpuUtilizationPercent', 'networkInBitsPerSecond', 'networkOutBitsPerSecond', 'level'] as const;
+const CONTACT_GROUP_KEYS = ['create', 'name'] as const;
 const BACKEND_KEYS = ['type', 'bucket', 'prefix', 'key', 'region', 'tablestoreEndpoint', 'tablestoreTable', 'encrypt'] as const;
 const LEVELS: readonly EventLevel[] = ['CRITICAL', 'WARN', 'INFO'];
 
@@ -312,13 +328,29 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>, where = 'c
       const level = a.level === undefined ? base.level : a.level;
       if (level !== 'critical' && level !== 'warn' && level !== 'info') issues.push(`alarms.level: must be critical, warn or info (got ${JSON.stringify(level)})`);
       out.alarms = {
-        contactGroups: (a.contactGroups === undefined ? base.contactGroups : strings(a.contactGroups, 'alarms.contactGroups', issues)) ?? base.contactGroups,
+        contactGroups: (a.contactGroups === undefined ? base.contactGroups : strings(a.contactGroups, 'alarms.contactGroups', issues, { nonEmpty: false })) ?? base.contactGroups,
         cpuUtilizationPercent: (a.cpuUtilizationPercent === undefined ? base.cpuUtilizationPercent : integer(a.cpuUtilizationPercent, 'alarms.cpuUtilizationPercent', 1, 100, issues)) ?? base.cpuUtilizationPercent,
         networkInBitsPerSecond: (a.networkInBitsPerSecond === undefined ? base.networkInBitsPerSecond : integer(a.networkInBitsPerSecond, 'alarms.networkInBitsPerSecond', 1, 1e12, issues)) ?? base.networkInBitsPerSecond,
         networkOutBitsPerSecond: (a.networkOutBitsPerSecond === undefined ? base.networkOutBitsPerSecond : integer(a.networkOutBitsPerSecond, 'alarms.networkOutBitsPerSecond', 1, 1e12, issues)) ?? base.networkOutBitsPerSecond,
         level: level as AlarmsConfig['level'],
       };
     }
+  }
+
+  let groupName = `${out.stackName}-alarms`;
+  let createGroup = true;
+  if (raw.alarmContactGroup !== undefined) {
+    const g = raw.alarmContactGroup;
+    if (!isRecord(g)) issues.push('alarmContactGroup: must be an object like {"create": true, "name": "ops-alarms"}');
+    else {
+      unknownKeys(g, CONTACT_GROUP_KEYS, 'alarmContactGroup.', issues);
+      if (g.create !== undefined) createGroup = bool(g.create, 'alarmContactGroup.create', issues) ?? createGroup;
+      if (g.name !== undefined) groupName = str(g.name, 'alarmContactGroup.name', issues, /^[^,\s](?:[^,]{0,98}[^,\s])?$/, 'a contact group name of up to 100 characters without commas') ?? groupName;
+    }
+  }
+  out.alarmContactGroup = { create: createGroup, name: groupName };
+  if (out.alarms !== false && !createGroup && out.alarms.contactGroups.length === 0) {
+    issues.push('alarms.contactGroups: must name at least one existing contact group when alarmContactGroup.create is false (every CloudMonitor alarm needs one)');
   }
 
   if (raw.backend !== undefined) {

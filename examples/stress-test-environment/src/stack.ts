@@ -1,19 +1,19 @@
 import { AlicloudProvider } from '@ecs-pulse/alicloud-provider/provider';
-import { DataAlicloudAccount } from '@ecs-pulse/alicloud-provider/data-alicloud-account';
+import { CmsAlarmContactGroup } from '@ecs-pulse/alicloud-provider/cms-alarm-contact-group';
 import { SlackForwarder } from '@ecs-pulse/alicloud-fc-slack-forwarder';
 import { StressHost } from '@ecs-pulse/stress-host';
-import { Annotations, OssBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Annotations, OssBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config.js';
 
 export { CONFIG_FILE, StackConfigError, loadStackConfig, resolveConfig } from './config.js';
-export type { AlarmsConfig, ConfigSources, EventLevel, EventsConfig, OssBackendSettings, StackConfig } from './config.js';
+export type { AlarmContactGroupConfig, AlarmsConfig, ConfigSources, EventLevel, EventsConfig, OssBackendSettings, StackConfig } from './config.js';
 
 /**
  * The whole original environment and more: stress/network hosts (`StressHost`), the Slack forwarder
  * (`SlackForwarder`, FC 3.0 by default or the original FC 2.0 service), EventBridge (or CloudMonitor
  * event-rule) delivery of ECS events, and CloudMonitor metric alarms on the hosts that call the
- * forwarder's token-protected HTTP trigger.
+ * forwarder's token-protected HTTP trigger and notify an alarm contact group the stack creates.
  *
  * @example
  * ```ts
@@ -32,6 +32,8 @@ export class StressTestStack extends TerraformStack {
   readonly forwarder: SlackForwarder;
   /** The sensitive variable holding the Slack webhook URL (`TF_VAR_slack_webhook_url`). */
   readonly webhookUrl: TerraformVariable;
+  /** The CloudMonitor alarm contact group of the alarms, when the stack has alarms and `alarmContactGroup.create` is true. */
+  readonly alarmContactGroup?: CmsAlarmContactGroup;
 
   constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
@@ -79,6 +81,17 @@ export class StressTestStack extends TerraformStack {
         'Metric alarms were not created: FC 2.0 mode has no HTTP trigger for CloudMonitor callbacks. Use fcVersion 3 for alarms into Slack, or set "alarms": false to silence this.',
       );
     }
+    // Every CloudMonitor alarm needs a contact group: the stack brings its own, so none has to exist beforehand.
+    // The alarms name it by reference, so Terraform creates the group first and deletes it last.
+    let contactGroups: string[] = alarms === false ? [] : [...alarms.contactGroups];
+    if (alarms !== false && callbackUrl !== undefined && config.alarmContactGroup.create) {
+      const group = new CmsAlarmContactGroup(this, 'alarm-contact-group', {
+        alarmContactGroupName: config.alarmContactGroup.name,
+        describe: `ecs-pulse: CloudMonitor alarms of stack ${id} (posted to Slack by the forwarder)`,
+      });
+      this.alarmContactGroup = group;
+      contactGroups = [group.alarmContactGroupName, ...contactGroups.filter((g) => g !== config.alarmContactGroup.name)];
+    }
     this.hosts = new StressHost(this, 'hosts', {
       allowedCidrs: [...config.allowedCidrs],
       clients: config.clients,
@@ -91,7 +104,7 @@ export class StressTestStack extends TerraformStack {
         callbackUrl !== undefined && {
           alarms: {
             webhook: callbackUrl,
-            contactGroups: [...alarms.contactGroups],
+            contactGroups,
             cpuUtilizationPercent: alarms.cpuUtilizationPercent,
             networkInBitsPerSecond: alarms.networkInBitsPerSecond,
             networkOutBitsPerSecond: alarms.networkOutBitsPerSecond,
@@ -101,13 +114,8 @@ export class StressTestStack extends TerraformStack {
       tags,
     });
 
-    // Outputs the CLI reads (send-test-event, ssh, stress/net run) besides the StressHost ones.
-    new TerraformOutput(this, 'function_name', { value: this.forwarder.functionName, description: 'The forwarder function.' });
-    if (this.forwarder.service) {
-      new TerraformOutput(this, 'service_name', { value: this.forwarder.service.name, description: 'FC 2.0 service of the forwarder.' });
-    }
-    new TerraformOutput(this, 'fc_version', { value: config.fcVersion, description: 'Function Compute generation (3 or 2).' });
-    new TerraformOutput(this, 'account_id', { value: new DataAlicloudAccount(this, 'account', {}).id, description: 'Account id (FC endpoint).' });
-    // alarm_rule_ids comes from StressHost (STRESS_HOST_OUTPUTS.alarmRuleIds).
+    // The outputs the CLI reads come from the constructs: STRESS_HOST_OUTPUTS (hosts, region, alarm_rule_ids)
+    // and SLACK_FORWARDER_OUTPUTS (forwarder_fc_version, forwarder_function_name, forwarder_service_name,
+    // forwarder_region, forwarder_account_id).
   }
 }

@@ -64,12 +64,21 @@ describe('Stack: FC 3.0 (default configuration)', () => {
     expect(alarms.map((a) => a.metric).sort()).toEqual(['CPUUtilization', 'IntranetInRate', 'IntranetOutRate']);
     const [triggerName] = Object.entries(json.resource.alicloud_fcv3_trigger).find(([, t]) => (t as Json).trigger_type === 'http')!;
     const [tokenName] = Object.keys(json.resource.random_password);
+    const [groupName] = Object.keys(json.resource.alicloud_cms_alarm_contact_group);
     for (const alarm of alarms) {
       expect(alarm.webhook).toBe(`\${alicloud_fcv3_trigger.${triggerName}.http_trigger[0].url_internet}?token=\${random_password.${tokenName}.result}`);
-      expect(alarm.contact_groups).toEqual(['ecs-pulse']);
+      expect(alarm.contact_groups).toEqual([`\${alicloud_cms_alarm_contact_group.${groupName}.alarm_contact_group_name}`]);
       expect(alarm.metric_dimensions).toContain('${alicloud_instance.');
     }
     expect(json.output.alarm_rule_ids.value).toHaveLength(3);
+  });
+
+  it('creates the alarm contact group the alarms notify, so none has to exist beforehand', () => {
+    expect(all(json, 'alicloud_cms_alarm_contact_group')).toEqual([
+      { alarm_contact_group_name: 'ecs-pulse-alarms', describe: 'ecs-pulse: CloudMonitor alarms of stack ecs-pulse (posted to Slack by the forwarder)' },
+    ]);
+    expect(config.alarmContactGroup).toEqual({ create: true, name: 'ecs-pulse-alarms' });
+    expect(stack.alarmContactGroup).toBeDefined();
   });
 
   it('opens no ingress from 0.0.0.0/0 and no SSH by default', () => {
@@ -86,11 +95,31 @@ describe('Stack: FC 3.0 (default configuration)', () => {
     expect(warnings(stack)).toEqual([]);
   });
 
-  it('exposes the outputs the CLI reads', () => {
-    expect(Object.keys(json.output)).toEqual(
-      expect.arrayContaining(['server_instance_id', 'server_private_ip', 'region', 'function_name', 'account_id', 'fc_version', 'auto_release_time']),
-    );
-    expect(json.output.fc_version.value).toBe(3);
+  it('exposes the outputs the CLI reads (StressHost and SlackForwarder names), each once', () => {
+    expect(Object.keys(json.output).sort()).toEqual([
+      'alarm_rule_ids',
+      'auto_release_time',
+      'client_instance_ids',
+      'client_private_ips',
+      'client_public_ips',
+      'forwarder_account_id',
+      'forwarder_callback_url',
+      'forwarder_fc_version',
+      'forwarder_function_name',
+      'forwarder_region',
+      'instance_ids',
+      'iperf3_port',
+      'iperf3_server_count',
+      'region',
+      'security_group_id',
+      'server_instance_id',
+      'server_private_ip',
+      'server_public_ip',
+    ]);
+    expect(json.output.forwarder_fc_version.value).toBe(3);
+    expect(json.output.forwarder_region.value).toBe('cn-hangzhou');
+    expect(json.output.forwarder_function_name.value).toMatch(/^\$\{alicloud_fcv3_function\.[^.]+\.function_name\}$/);
+    expect(json.output.forwarder_account_id.value).toMatch(/^\$\{data\.alicloud_account\.[^.]+\.id\}$/);
     expect(json.terraform.backend).toBeUndefined();
     expect(json.provider.alicloud).toEqual([{ region: 'cn-hangzhou' }]);
   });
@@ -115,12 +144,15 @@ describe('Stack: FC 2.0 (the original environment, context fcVersion=2)', () => 
     expect(rule!.event_pattern).toMatchObject({ product: 'ecs' });
     expect(rule!.fc_parameters[0]).toMatchObject({ function_name: expect.stringContaining('alicloud_fc_function.'), region: 'cn-hangzhou' });
     expect(json.resource.alicloud_fcv3_function).toBeUndefined();
-    expect(json.output.service_name).toBeDefined();
+    expect(json.output.forwarder_service_name.value).toMatch(/^\$\{alicloud_fc_service\.[^.]+\.name\}$/);
+    expect(json.output.forwarder_fc_version.value).toBe(2);
   });
 
   it('keeps the host and cost cap, skips metric alarms (no HTTP trigger) with a warning', () => {
     expect(all(json, 'alicloud_instance')).toHaveLength(1);
     expect(json.resource.alicloud_cms_alarm).toBeUndefined();
+    expect(json.resource.alicloud_cms_alarm_contact_group).toBeUndefined();
+    expect(json.output.alarm_rule_ids.value).toEqual([]);
     expect(warnings(stack)).toEqual([expect.stringContaining('FC 2.0 mode has no HTTP trigger')]);
     expectNoSecretLiterals(text);
   });
@@ -157,6 +189,10 @@ describe('Stack: clients, cross-zone, SSH and OSS remote state', () => {
     expect(all(json, 'alicloud_instance')).toHaveLength(3);
     expect(all(json, 'alicloud_cms_alarm')).toHaveLength(9);
     expect(all(json, 'alicloud_cms_alarm').every((a) => a.escalations_critical?.threshold !== undefined)).toBe(true);
+    // the stack's own group first, then the extra existing group
+    const [group] = all(json, 'alicloud_cms_alarm_contact_group');
+    expect(group!.alarm_contact_group_name).toBe('team-perf-alarms');
+    expect(all(json, 'alicloud_cms_alarm').every((a) => a.contact_groups.length === 2 && a.contact_groups[1] === 'ops')).toBe(true);
     const ssh = all(json, 'alicloud_security_group_rule').filter((r) => r.port_range === '22/22');
     expect(ssh.map((r) => r.cidr_ip)).toEqual(['203.0.113.7/32']);
     expect(all(json, 'local_sensitive_file')[0]).toMatchObject({ file_permission: '0600' });
@@ -196,6 +232,7 @@ describe('Config: loading and validation', () => {
         fcVersion: 4,
         events: { levels: ['LOUD'] },
         alarms: { contactGroups: [] },
+        alarmContactGroup: { create: false },
         backend: { bucket: 'Bad_Bucket', tablestoreTable: 'lock' },
       });
     } catch (e) {
@@ -211,11 +248,45 @@ describe('Config: loading and validation', () => {
       'clients: must be a whole number from 0 to 20 (got 40)',
       'fcVersion: must be 3 (Function Compute 3.0) or 2 (the original FC 2.0 service) (got 4)',
       'events.levels[0]: must be one of CRITICAL, WARN, INFO (got "LOUD")',
-      'alarms.contactGroups: must not be empty',
+      'alarms.contactGroups: must name at least one existing contact group when alarmContactGroup.create is false (every CloudMonitor alarm needs one)',
       expect.stringContaining('backend.bucket: must be an OSS bucket name'),
       'backend: tablestoreEndpoint and tablestoreTable go together (state locking needs both)',
     ]);
     expect(e.message).toContain('Invalid ecs-pulse configuration (configuration):');
+  });
+
+  it('alarmContactGroup: a custom name, or existing groups only with create: false', () => {
+    // Prepare + Act: a named group that is also listed in contactGroups is named once
+    const named = resolveConfig({ alarmContactGroup: { name: 'perf oncall' }, alarms: { contactGroups: ['perf oncall', 'ops'] } });
+    const { json: namedJson } = synth(named);
+    // Assess
+    expect(all(namedJson, 'alicloud_cms_alarm_contact_group').map((g) => g.alarm_contact_group_name)).toEqual(['perf oncall']);
+    expect(all(namedJson, 'alicloud_cms_alarm')[0]!.contact_groups).toEqual([expect.stringContaining('alicloud_cms_alarm_contact_group.'), 'ops']);
+
+    const existing = resolveConfig({ alarmContactGroup: { create: false }, alarms: { contactGroups: ['ops'] } });
+    const { json: existingJson, stack } = synth(existing);
+    expect(existingJson.resource.alicloud_cms_alarm_contact_group).toBeUndefined();
+    expect(stack.alarmContactGroup).toBeUndefined();
+    expect(all(existingJson, 'alicloud_cms_alarm').every((a) => JSON.stringify(a.contact_groups) === '["ops"]')).toBe(true);
+    expect(checkStack(existingJson).issues).toEqual([]);
+
+    // alarms off: nothing to notify, no group
+    const { json: off } = synth(resolveConfig({ alarms: false }));
+    expect(off.resource.alicloud_cms_alarm_contact_group).toBeUndefined();
+    expect(off.output.alarm_rule_ids.value).toEqual([]);
+
+    expect(() => resolveConfig({ alarmContactGroup: { create: 'yes', name: 'a,b', contacts: ['x'] } })).toThrow(
+      expect.objectContaining({
+        issues: [
+          'alarmContactGroup.contacts: unknown key (allowed: create, name)',
+          'alarmContactGroup.create: must be true or false (got "yes")',
+          'alarmContactGroup.name: must be a contact group name of up to 100 characters without commas (got "a,b")',
+        ],
+      }),
+    );
+    expect(() => resolveConfig({ alarmContactGroup: 'ops' })).toThrow(
+      expect.objectContaining({ issues: ['alarmContactGroup: must be an object like {"create": true, "name": "ops-alarms"}'] }),
+    );
   });
 
   it('names the file and the environment in the error, and rejects bad env values', () => {
