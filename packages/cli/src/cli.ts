@@ -207,9 +207,9 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
 
   withApp(cli.command('send-test-event [file]', 'Send a payload (default: a bundled sample event) to a Slack webhook or to the deployed function'))
     .option('--webhook <url>', 'render with the parser + notifier and post to this Slack webhook')
-    .option('--fc-version <2|3>', 'FC generation of the deployed function (default 3)')
+    .option('--fc-version <2|3>', 'FC generation of the deployed function (default: stack output, else 3)')
     .option('--function <name>', 'function name (default: stack output; FC 2.0: ECSMonitoringFunction)')
-    .option('--service <name>', 'FC 2.0 service name (default ECSMonitoringService)')
+    .option('--service <name>', 'FC 2.0 service name (default: stack output, else ECSMonitoringService)')
     .option('--qualifier <q>', 'version or alias to invoke')
     .option('--region <region>', 'region id (default: stack output or ALIBABA_CLOUD_REGION_ID)')
     .option('--account-id <id>', 'account id for the FC endpoint (default: stack output or ALIBABA_CLOUD_ACCOUNT_ID)')

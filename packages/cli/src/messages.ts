@@ -121,6 +121,12 @@ export const M = {
   noEvents: () => 'No system events in this window. Widen it with --since (e.g. --since 1d).',
   replaySummary: (n: number, s: Readonly<Record<string, number>>) =>
     `Replayed ${n} event(s) through the forwarder: ${s.alerts ?? 0} alert(s), ${s.delivered ?? 0} delivered, ${s.filtered ?? 0} filtered, ${s.duplicates ?? 0} duplicate(s), ${s.unrouted ?? 0} unrouted, ${s.failed ?? 0} failed.`,
+  forwarderMissing: (why: string) =>
+    `The bundled forwarder function (@ecs-pulse/alicloud-fc-slack-forwarder/function) was not found: ${why}. Build the repository first (npm run build).`,
+  forwarderCrashed: (why: string) => `The forwarder function process ended unexpectedly: ${why}`,
   replayFailed: () => 'The forwarder function rejected the replay (configuration or delivery). Its log lines are above.',
   noAlarms: () => 'No CloudMonitor alarm rules found. Deploy the example stack (it creates CPU and network alarms) or widen --name.',
+  stackHasNoAlarms: () => 'The stack has no CloudMonitor alarm rules (its alarm_rule_ids output is empty: alarms are off). Use --name <text> to look at other rules.',
+  noAlarmRuleIdsOutput: () =>
+    'The stack has no alarm_rule_ids output (deployed with an older ecs-pulse?): listing every acs_ecs_dashboard rule in the region. Redeploy, or narrow with --name <text>.',
 } as const;

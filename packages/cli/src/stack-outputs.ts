@@ -38,14 +38,21 @@ export interface StackInfo {
   readonly keyFile?: string;
   /** SSH login user. @default - none (the CLI uses root) */
   readonly sshUser?: string;
-  /** Forwarder function name. @default - none */
+  /** Function Compute generation of the forwarder (`forwarder_fc_version`). @default - unknown */
+  readonly fcVersion?: 2 | 3;
+  /** Forwarder function name (`forwarder_function_name`). @default - none */
   readonly functionName?: string;
-  /** FC 2.0 service name. @default - none */
+  /** FC 2.0 service name (`forwarder_service_name`). @default - none */
   readonly serviceName?: string;
-  /** Account id (for the FC endpoint). @default - none */
+  /** Region of the forwarder function (`forwarder_region`). @default - none (use `region`) */
+  readonly functionRegion?: string;
+  /** Account id, for the FC endpoint (`forwarder_account_id`). @default - none */
   readonly accountId?: string;
-  /** CloudMonitor alarm rule ids. */
-  readonly alarmRuleIds: readonly string[];
+  /**
+   * CloudMonitor alarm rule ids (`alarm_rule_ids`): an empty list when the stack has that output but no alarms.
+   * @default - undefined when the stack has no alarm rule ids output
+   */
+  readonly alarmRuleIds?: readonly string[];
 }
 
 type Flat = Array<{ readonly key: string; readonly value: unknown }>;
@@ -75,6 +82,21 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/** The first value under a matching key, or undefined when no key matches (an empty list counts as found). */
+function findPresent(flat: Flat, test: (key: string) => boolean): string[] | undefined {
+  for (const { key, value } of flat) if (test(key)) return strings(value);
+  return undefined;
+}
+
+function fcVersionOf(flat: Flat): 2 | 3 | undefined {
+  for (const { key, value } of flat) {
+    if (!key.endsWith('fcversion')) continue;
+    const n = Number(value);
+    if (n === 2 || n === 3) return n;
+  }
+  return undefined;
+}
+
 function find(flat: Flat, test: (key: string) => boolean): string[] {
   for (const { key, value } of flat) {
     if (test(key)) {
@@ -95,9 +117,10 @@ const hasNot =
     test(key) && not.every((p) => !key.includes(p));
 
 /**
- * Read hosts, region, key file and function names from `terraform output -json` of a stack built with
- * `StressHost`/`SlackForwarder`. Output names are matched loosely (`server_instance_id`,
- * `serverInstanceId`, `stress-host_server-instance-id_1A2B3C4D` all work), sensitive outputs are ignored.
+ * Read hosts, region, key file, the forwarder's function and the alarm rule ids from `terraform output -json`
+ * of a stack built with `StressHost` (`STRESS_HOST_OUTPUTS`) and `SlackForwarder` (`SLACK_FORWARDER_OUTPUTS`).
+ * Output names are matched loosely (`server_instance_id`, `serverInstanceId`,
+ * `stress-host_server-instance-id_1A2B3C4D`, an `outputPrefix` all work), sensitive outputs are ignored.
  * @internal
  */
 export function stackInfoFromOutputs(outputs: Record<string, TerraformOutput>): StackInfo {
@@ -125,8 +148,18 @@ export function stackInfoFromOutputs(outputs: Record<string, TerraformOutput>): 
   }));
   const opt = <K extends string>(k: K, v: string | undefined): { [P in K]?: string } =>
     (v === undefined ? {} : { [k]: v }) as { [P in K]?: string };
+  const functionRegion = first((k) => k.endsWith('forwarderregion') || k.endsWith('functionregion'));
+  const fcVersion = fcVersionOf(flat);
+  // StressHost's `alarm_rule_ids` by its documented name first (present even when empty), then any alarm id output.
+  const alarmRuleIds =
+    findPresent(flat, (k) => k.endsWith('alarmruleids')) ??
+    findPresent(flat, (k) => k.includes('alarm') && (k.includes('ids') || k.endsWith('id')));
   return {
-    ...opt('region', first((k) => k.endsWith('region') || k.endsWith('regionid'))),
+    ...opt(
+      'region',
+      first((k) => (k.endsWith('region') || k.endsWith('regionid')) && !k.endsWith('forwarderregion') && !k.endsWith('functionregion')) ??
+        functionRegion,
+    ),
     ...(server === undefined ? {} : { server }),
     ...opt('serverPublicIp', serverPublic),
     clients,
@@ -135,9 +168,11 @@ export function stackInfoFromOutputs(outputs: Record<string, TerraformOutput>): 
       first((k) => ['keyfile', 'privatekeypath', 'keypath', 'pemfile', 'privatekeyfile', 'sshkeyfile'].some((p) => k.includes(p))),
     ),
     ...opt('sshUser', first((k) => ['sshuser', 'loginuser', 'sshusername'].some((p) => k.includes(p)))),
+    ...(fcVersion === undefined ? {} : { fcVersion }),
     ...opt('functionName', first(has('functionname'))),
     ...opt('serviceName', first(has('servicename'))),
+    ...opt('functionRegion', functionRegion),
     ...opt('accountId', first(has('accountid'))),
-    alarmRuleIds: find(flat, (k) => k.includes('alarm') && (k.includes('ids') || k.endsWith('id'))),
+    ...(alarmRuleIds === undefined ? {} : { alarmRuleIds }),
   };
 }

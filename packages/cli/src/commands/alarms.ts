@@ -18,7 +18,7 @@ import { loadStackInfo, type StackRef } from '../stack.js';
 export interface AlarmsOptions extends CommonOptions, StackRef {
   /** Region. @default - stack output, else ALIBABA_CLOUD_REGION_ID */
   readonly region?: string;
-  /** Only rules whose name contains this text. @default - the stack's alarm rule ids, else all ECS rules */
+  /** Only rules whose name contains this text. @default - the stack's `alarm_rule_ids` output; all ECS rules only without a stack that has it */
   readonly name?: string;
   /** Alert history window: `1h`, `1d`, ... @default '1d' */
   readonly since?: string;
@@ -81,7 +81,9 @@ export interface AlarmsResult {
 
 /**
  * The state of the stack's CloudMonitor metric alarms (`DescribeMetricRuleList`) and their recent
- * alert history (`DescribeAlertLogList`), both paginated to the end.
+ * alert history (`DescribeAlertLogList`), both paginated to the end. The rules are the stack's
+ * `alarm_rule_ids` output (StressHost); a stack whose list is empty has no alarms, so nothing is read.
+ * Only without such an output (no deployed stack, or an older one) are all `acs_ecs_dashboard` rules listed.
  *
  * @example
  * ```ts
@@ -102,7 +104,15 @@ export async function alarms(options: AlarmsOptions = {}): Promise<AlarmsResult>
     }
   }
   const region = resolveRegion(options.region, info?.region, io.env);
-  const ruleIds = options.name === undefined ? (info?.alarmRuleIds ?? []) : [];
+  const ruleIds = options.name === undefined ? info?.alarmRuleIds : undefined;
+  if (ruleIds !== undefined && ruleIds.length === 0) {
+    // The stack says it has no alarms: listing every ECS rule of the account would show someone else's.
+    const result = { region, rules: [], history: [] };
+    if (io.json) io.out(JSON.stringify(result, null, 2));
+    else io.out(io.paint.dim(M.stackHasNoAlarms()));
+    return result;
+  }
+  if (ruleIds === undefined && options.name === undefined && info !== undefined && !io.json) io.err(io.paint.dim(M.noAlarmRuleIdsOutput()));
   const { client, models } = await cmsClient(await clientSettings('cms', region, io.env));
   const progress = io.progress(`CloudMonitor: reading alarm rules in ${region}`);
   const rules: AlarmRule[] = [];
@@ -116,7 +126,7 @@ export async function alarms(options: AlarmsOptions = {}): Promise<AlarmsResult>
             new models.DescribeMetricRuleListRequest({
               page,
               pageSize: 100,
-              ...(ruleIds.length ? { ruleIds: ruleIds.join(',') } : options.name ? { ruleName: options.name } : { namespace: 'acs_ecs_dashboard' }),
+              ...(ruleIds ? { ruleIds: ruleIds.join(',') } : options.name ? { ruleName: options.name } : { namespace: 'acs_ecs_dashboard' }),
             }),
           ),
         io.env,
@@ -153,7 +163,7 @@ export async function alarms(options: AlarmsOptions = {}): Promise<AlarmsResult>
         io.env,
       );
       const items = res.body?.alertLogList ?? [];
-      const keep = new Set(rules.map((r) => r.ruleId));
+      const keep = new Set(ruleIds ?? rules.map((r) => r.ruleId));
       for (const l of items) {
         if (keep.size > 0 && l.ruleId && !keep.has(l.ruleId)) continue;
         history.push({

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { pickStack, readManifest, resolveApp, synthApp, type CdktfApp } from '../app.js';
 import { CliError, ExitCode } from '../errors.js';
+import { ForwarderProcess, resolveForwarderBundle, type ForwarderReply } from '../forwarder-function.js';
 import { colorEnabled, resolveIo, type CommonOptions, type Io } from '../io.js';
 import { redact, registerSecret } from '../redact.js';
 
@@ -113,7 +113,6 @@ interface ManifestStep {
 const EXAMPLE = path.join('examples', 'stress-test-environment');
 const VIAS: readonly DemoVia[] = ['fc3-event', 'fc2-event', 'http'];
 const OUTCOMES: readonly DemoOutcome[] = ['delivered', 'duplicate', 'rejected', 'dropped', 'failed'];
-const INVOKE_TIMEOUT_MS = 20_000;
 
 const T = {
   title: 'ecs-pulse demo: the whole alert path, offline (no cloud account, no Slack workspace)',
@@ -128,9 +127,6 @@ const T = {
   fnStart: () => 'Loading the bundled forwarder function (cold start in a child process)',
   fnOk: (file: string) => `Function loaded: ${file}`,
   badSamples: (dir: string, why: string) => `The demo samples in ${dir} are unusable: ${why}. Reinstall @ecs-pulse/cli or pass --samples <dir>.`,
-  fnCrashed: (why: string) => `The forwarder function process ended unexpectedly: ${why}`,
-  fnMissing: (why: string) =>
-    `The bundled forwarder function (@ecs-pulse/alicloud-fc-slack-forwarder/function) was not found: ${why}. Build the repository first (npm run build).`,
   failed: (list: readonly string[]) =>
     `The demo did not behave as expected:\n${list.map((l) => `  - ${l}`).join('\n')}\nRun with --json for the details of every step.`,
 };
@@ -236,141 +232,7 @@ async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult>
   }
 }
 
-// --- step 3: the function in a child process -------------------------------------------------------
-
-/**
- * The child: loads the bundle once (a cold start, with the environment of a deployed function), then
- * invokes a handler per message exactly as the FC Node.js runtimes do: the payload as a Buffer and an
- * FC-shaped context. The function's own log lines (console) are captured, not printed.
- */
-const RUNNER = String.raw`
-'use strict';
-const logs = [];
-for (const m of ['log', 'info', 'warn', 'error', 'debug']) console[m] = (...a) => { logs.push(a.map(String).join(' ')); };
-let fn;
-try { fn = require(process.argv[1]); } catch (e) { process.send({ type: 'load-error', message: String(e && e.message || e) }); process.exit(1); }
-let n = 0;
-function context(via) {
-  n++;
-  const started = Date.now();
-  const requestId = '1-' + started.toString(16) + '-demo' + String(n).padStart(8, '0');
-  const base = {
-    requestId,
-    credentials: { accessKeyId: 'STS.DEMOACCESSKEYID', accessKeySecret: 'demo-access-key-secret', securityToken: 'demo-security-token' },
-    region: 'cn-hangzhou',
-    accountId: '1234567890123456',
-  };
-  if (via === 'fc2-event') return { ...base, function: { name: 'ECSMonitoringFunction', handler: 'index.legacyHandler', memory: 128, timeout: 30 }, service: { name: 'ECSMonitoringService', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' } };
-  return { ...base, function: { name: 'ecs-pulse-slack-forwarder', handler: 'index.handler', memory: 128, timeout: 30 }, getRemainingTimeInMS: () => 30000 - (Date.now() - started) };
-}
-process.on('message', async (msg) => {
-  if (msg.type === 'exit') { process.disconnect(); return; }
-  logs.length = 0;
-  const event = Buffer.from(msg.payload, 'base64');
-  const ctx = context(msg.via);
-  const started = Date.now();
-  const reply = (body) => process.send({ type: 'result', id: msg.id, ms: Date.now() - started, logs: logs.slice(), ...body });
-  try {
-    const result = msg.via === 'fc2-event'
-      ? await new Promise((resolve, reject) => fn.legacyHandler(event, ctx, (error, value) => (error ? reject(error) : resolve(value))))
-      : await fn.handler(event, ctx);
-    reply({ ok: true, result });
-  } catch (e) {
-    reply({ ok: false, error: { name: e && e.name, code: e && e.code, message: String(e && e.message || e) } });
-  }
-});
-process.send({ type: 'ready', logs: logs.slice() });
-`;
-
-interface InvokeReply {
-  readonly ok: boolean;
-  readonly result?: unknown;
-  readonly error?: { readonly name?: string; readonly code?: string; readonly message: string };
-  readonly logs: readonly string[];
-  readonly ms: number;
-}
-
-class FunctionProcess {
-  private readonly child: ChildProcess;
-  private stderr = '';
-  private waiting: { resolve: (r: InvokeReply) => void; reject: (e: Error) => void; id: number } | undefined;
-  private nextId = 1;
-  private exited: string | undefined;
-
-  private constructor(child: ChildProcess) {
-    this.child = child;
-    child.stderr?.on('data', (c: Buffer) => {
-      this.stderr = (this.stderr + c.toString('utf8')).slice(-4000);
-    });
-    child.on('exit', (code, signal) => {
-      this.exited = `exit code ${code ?? '-'}${signal ? `, signal ${signal}` : ''}${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
-      this.waiting?.reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(this.exited)));
-      this.waiting = undefined;
-    });
-    child.on('message', (msg: { type?: string; id?: number } & InvokeReply) => {
-      if (msg.type === 'result' && this.waiting && msg.id === this.waiting.id) {
-        const w = this.waiting;
-        this.waiting = undefined;
-        w.resolve(msg);
-      }
-    });
-  }
-
-  static start(bundle: string, env: Record<string, string>): Promise<{ fn: FunctionProcess; logs: readonly string[] }> {
-    const child = spawn(process.execPath, ['-e', RUNNER, bundle], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const fn = new FunctionProcess(child);
-    return new Promise((resolve, reject) => {
-      const onMessage = (msg: { type?: string; message?: string; logs?: string[] }): void => {
-        if (msg.type === 'ready') {
-          child.off('message', onMessage);
-          resolve({ fn, logs: msg.logs ?? [] });
-        } else if (msg.type === 'load-error') reject(new CliError('SUBPROCESS_FAILED', T.fnMissing(msg.message ?? 'load failed')));
-      };
-      child.on('message', onMessage);
-      child.once('exit', () => reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(fn.exited ?? 'exited before it was ready'))));
-      child.once('error', (error) => reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(error.message), { cause: error })));
-    });
-  }
-
-  invoke(via: DemoVia, payload: Buffer): Promise<InvokeReply> {
-    if (this.exited !== undefined) return Promise.reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(this.exited)));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting = undefined;
-        reject(new CliError('SUBPROCESS_FAILED', T.fnCrashed(`no answer within ${INVOKE_TIMEOUT_MS / 1000} s`)));
-      }, INVOKE_TIMEOUT_MS);
-      this.waiting = {
-        id,
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.child.send({ type: 'invoke', id, via: via === 'http' ? 'fc3-event' : via, payload: payload.toString('base64') });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited !== undefined) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, 2000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (this.child.connected) this.child.send({ type: 'exit' });
-      else this.child.kill();
-    });
-  }
-}
+// --- step 3: the function in a child process (../forwarder-function.ts) -----------------------------
 
 // --- samples -----------------------------------------------------------------------------------------
 
@@ -435,7 +297,7 @@ interface Summary {
   readonly filtered?: number;
 }
 
-function classify(via: DemoVia, reply: InvokeReply): { outcome: DemoOutcome; statusCode?: number; errorCode?: string } {
+function classify(via: DemoVia, reply: ForwarderReply): { outcome: DemoOutcome; statusCode?: number; errorCode?: string } {
   if (!reply.ok) return { outcome: 'failed', errorCode: reply.error?.code ?? reply.error?.name ?? 'ERROR' };
   const byCounts = (s: Summary | undefined): DemoOutcome =>
     (s?.delivered ?? 0) > 0 ? 'delivered' : (s?.duplicates ?? 0) > 0 ? 'duplicate' : 'dropped';
@@ -508,7 +370,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   registerSecret(token);
   registerSecret(wrongToken);
 
-  let fn: FunctionProcess | undefined;
+  let fn: ForwarderProcess | undefined;
   const results: DemoStep[] = [];
   const firstMessage = sink.messages.length;
   try {
@@ -516,14 +378,14 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     const fnProgress = io.progress(T.fnStart());
     let bundle: string;
     try {
-      bundle = createRequire(import.meta.url).resolve('@ecs-pulse/alicloud-fc-slack-forwarder/function');
-    } catch (cause) {
+      bundle = resolveForwarderBundle();
+    } catch (error) {
       fnProgress.fail();
-      throw new CliError('SUBPROCESS_FAILED', T.fnMissing(cause instanceof Error ? cause.message : String(cause)), { cause });
+      throw error;
     }
     const env: Record<string, string> = { SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: token, TZ: 'UTC', NODE_ENV: 'production' };
     try {
-      fn = (await FunctionProcess.start(bundle, env)).fn;
+      fn = (await ForwarderProcess.start(bundle, env)).fn;
     } catch (error) {
       fnProgress.fail();
       throw error;
@@ -539,7 +401,8 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
       const tokenFor = step.token === 'wrong' ? wrongToken : step.token === 'none' ? undefined : token;
       const payload = step.via === 'http' ? httpEnvelope(Buffer.from(body.toString('utf8').trim(), 'utf8'), step.contentType, tokenFor, n) : body;
       const before = sink.messages.length;
-      const reply = await fn.invoke(step.via, payload);
+      // The HTTP trigger hands the request envelope to the FC 3.0 handler.
+      const reply = await fn.invoke(step.via === 'fc2-event' ? 'fc2-event' : 'fc3-event', payload);
       const { outcome, statusCode, errorCode } = classify(step.via, reply);
       const fresh = sink.messages.slice(before);
       const result: DemoStep = {

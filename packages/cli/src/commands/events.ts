@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Alert } from '@ecs-pulse/cloudmonitor-event-parser';
 import { callApi } from '../cloud/call.js';
 import { cmsClient } from '../cloud/clients.js';
 import { clientSettings, resolveRegion } from '../cloud/config.js';
 import { CliError } from '../errors.js';
+import { ForwarderProcess, resolveForwarderBundle } from '../forwarder-function.js';
 import { parseSince, table } from '../format.js';
 import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { M } from '../messages.js';
@@ -276,9 +276,13 @@ export async function eventsReplay(options: EventsReplayOptions = {}): Promise<E
   }
 }
 
+/** How long one replay may take: the function's own deadline for its Slack sends, plus the cold start. */
+const REPLAY_TIMEOUT_MS = 300_000;
+
 /**
- * Load the bundled forwarder function fresh (a cold start reading its configuration from the
- * environment), invoke it with the payload as FC 3.0 does (Buffer, context), restore the environment.
+ * Load the bundled forwarder function fresh (a cold start, in a child process, reading its configuration
+ * from this process's environment with `SLACK_WEBHOOK_URL` and `ECS_PULSE_CONFIG` replaced) and invoke it
+ * with the payload as FC 3.0 does (Buffer, context). Its log lines go to stderr.
  * @internal
  */
 async function invokeForwarder(
@@ -287,38 +291,34 @@ async function invokeForwarder(
   payload: unknown,
   io: Io,
 ): Promise<Record<string, number>> {
-  const require = createRequire(import.meta.url);
-  const id = require.resolve('@ecs-pulse/alicloud-fc-slack-forwarder/function');
-  const saved = { SLACK_WEBHOOK_URL: process.env.SLACK_WEBHOOK_URL, ECS_PULSE_CONFIG: process.env.ECS_PULSE_CONFIG };
-  const log = console.log;
-  const error = console.error;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ECS_PULSE_CONFIG') env[k] = v;
+  env.SLACK_WEBHOOK_URL = webhookUrl;
+  if (configJson !== undefined) env.ECS_PULSE_CONFIG = configJson;
   // The function logs one JSON line per record; keep them off stdout (they are redacted by the function).
-  console.log = (...a: unknown[]) => void io.stderr.write(`${io.paint.dim(a.map(String).join(' '))}\n`);
-  console.error = console.log;
+  const printLogs = (lines: readonly string[]): void => {
+    for (const line of lines) io.stderr.write(`${io.paint.dim(line)}\n`);
+  };
+  let fn: ForwarderProcess | undefined;
   try {
-    process.env.SLACK_WEBHOOK_URL = webhookUrl;
-    if (configJson === undefined) delete process.env.ECS_PULSE_CONFIG;
-    else process.env.ECS_PULSE_CONFIG = configJson;
-    delete require.cache[id];
-    const fn = require(id) as {
-      handler: (event: Buffer, context: object) => Promise<{ ok?: boolean; summary?: Record<string, number> }>;
-    };
-    const started = Date.now();
-    const result = await fn.handler(Buffer.from(JSON.stringify(payload)), {
-      requestId: `ecs-pulse-replay-${started}`,
+    const started = await ForwarderProcess.start(resolveForwarderBundle(), env, { invokeTimeoutMs: REPLAY_TIMEOUT_MS + 30_000 });
+    fn = started.fn;
+    printLogs(started.logs);
+    const reply = await fn.invoke('fc3-event', Buffer.from(JSON.stringify(payload)), {
+      requestId: `ecs-pulse-replay-${Date.now()}`,
       region: 'local',
-      getRemainingTimeInMS: () => Math.max(0, 300_000 - (Date.now() - started)),
+      timeoutMs: REPLAY_TIMEOUT_MS,
     });
-    return result.summary ?? {};
+    printLogs(reply.logs);
+    if (!reply.ok) {
+      const error = new Error(reply.error?.message ?? 'the handler failed');
+      error.name = reply.error?.name ?? 'Error';
+      throw error;
+    }
+    return (reply.result as { summary?: Record<string, number> } | undefined)?.summary ?? {};
   } catch (cause) {
     throw new CliError('SLACK_FAILED', M.replayFailed(), { cause });
   } finally {
-    console.log = log;
-    console.error = error;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    delete require.cache[id];
+    await fn?.stop();
   }
 }

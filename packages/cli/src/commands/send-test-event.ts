@@ -10,6 +10,7 @@ import { M } from '../messages.js';
 import { registerSecret } from '../redact.js';
 import { SAMPLE_EVENT } from '../samples.js';
 import { loadStackInfo, type StackRef } from '../stack.js';
+import type { StackInfo } from '../stack-outputs.js';
 
 /**
  * Options of {@link sendTestEvent}.
@@ -24,15 +25,15 @@ export interface SendTestEventOptions extends CommonOptions, StackRef {
   readonly file?: string;
   /** Render with the parser + notifier and post to this Slack webhook instead of invoking the function. @default - invoke the function */
   readonly webhook?: string;
-  /** FC generation of the deployed forwarder. @default 3 */
+  /** FC generation of the deployed forwarder. @default - the stack output `forwarder_fc_version`, else 3 */
   readonly fcVersion?: 2 | 3;
-  /** Function name. @default - the stack output, else `ECSMonitoringFunction` (FC 2.0) */
+  /** Function name. @default - the stack output `forwarder_function_name`, else `ECSMonitoringFunction` (FC 2.0) */
   readonly functionName?: string;
-  /** FC 2.0 service name. @default 'ECSMonitoringService' */
+  /** FC 2.0 service name. @default - the stack output `forwarder_service_name`, else 'ECSMonitoringService' */
   readonly serviceName?: string;
   /** Version or alias to invoke. @default - LATEST */
   readonly qualifier?: string;
-  /** Region. @default - stack output, else ALIBABA_CLOUD_REGION_ID */
+  /** Region. @default - stack output (`forwarder_region`, else `region`), else ALIBABA_CLOUD_REGION_ID */
   readonly region?: string;
   /** Account id for the FC endpoint `<account>.<region>.fc.aliyuncs.com`. @default - stack output or ALIBABA_CLOUD_ACCOUNT_ID */
   readonly accountId?: string;
@@ -58,6 +59,42 @@ export interface SendTestEventResult {
   readonly response?: string;
   /** Function name invoked (FC mode). */
   readonly functionName?: string;
+  /** FC 2.0 service of the function invoked (FC 2.0 mode). */
+  readonly serviceName?: string;
+  /** Region of the function invoked (FC mode). */
+  readonly region?: string;
+}
+
+/**
+ * The deployed function to invoke: options first, then the forwarder's stack outputs
+ * (`SLACK_FORWARDER_OUTPUTS`), then the environment and the original FC 2.0 names.
+ * @internal
+ */
+export interface FunctionTarget {
+  readonly fcVersion: 2 | 3;
+  readonly functionName: string | undefined;
+  /** FC 2.0 only. */
+  readonly serviceName: string | undefined;
+  readonly region: string | undefined;
+  readonly accountId: string | undefined;
+}
+
+/**
+ * Resolve {@link FunctionTarget} from the options, the stack outputs and the environment. The stack's
+ * function and service names are used only when the stack's FC generation matches the chosen one.
+ * @internal
+ */
+export function resolveFunctionTarget(options: SendTestEventOptions, info: StackInfo | undefined, env: NodeJS.ProcessEnv): FunctionTarget {
+  const fcVersion = options.fcVersion ?? info?.fcVersion ?? 3;
+  const sameGeneration = info?.fcVersion === undefined || info.fcVersion === fcVersion;
+  const fromStack = sameGeneration ? info : undefined;
+  return {
+    fcVersion,
+    functionName: options.functionName ?? fromStack?.functionName ?? (fcVersion === 2 ? 'ECSMonitoringFunction' : undefined),
+    serviceName: fcVersion === 2 ? (options.serviceName ?? fromStack?.serviceName ?? 'ECSMonitoringService') : undefined,
+    region: options.region ?? info?.functionRegion ?? info?.region ?? (env.ALIBABA_CLOUD_REGION_ID || env.ALICLOUD_REGION || undefined),
+    accountId: options.accountId ?? info?.accountId ?? (env.ALIBABA_CLOUD_ACCOUNT_ID || undefined),
+  };
 }
 
 /**
@@ -109,21 +146,29 @@ export async function sendTestEvent(options: SendTestEventOptions = {}): Promise
     return { target: 'webhook', bytes: payload.length, alerts: alerts.length };
   }
 
-  const fcVersion = options.fcVersion ?? 3;
-  const needStack = options.functionName === undefined || options.region === undefined;
-  let info;
+  // The deployed stack's outputs fill in whatever the options leave open; without a stack, the defaults
+  // (FC 2.0 names, ALIBABA_CLOUD_REGION_ID / _ACCOUNT_ID) may still be enough.
+  const override = endpointOverride('fc', io.env);
+  const needStack =
+    options.functionName === undefined ||
+    options.region === undefined ||
+    (options.accountId === undefined && !io.env.ALIBABA_CLOUD_ACCOUNT_ID && override === undefined);
+  let info: StackInfo | undefined;
+  let stackError: unknown;
   if (needStack) {
     try {
       info = await loadStackInfo(options, io);
     } catch (e) {
-      if (!(fcVersion === 2 && (options.region ?? io.env.ALIBABA_CLOUD_REGION_ID))) throw e;
+      stackError = e;
     }
   }
-  const region = resolveRegion(options.region, info?.region, io.env);
-  const functionName = options.functionName ?? info?.functionName ?? (fcVersion === 2 ? 'ECSMonitoringFunction' : undefined);
+  const target = resolveFunctionTarget(options, info, io.env);
+  const { fcVersion, functionName } = target;
+  if (stackError !== undefined && (target.region === undefined || functionName === undefined)) throw stackError;
+  const region = resolveRegion(target.region, undefined, io.env);
   if (functionName === undefined) throw new CliError('USAGE', M.noFunction());
-  const accountId = options.accountId ?? info?.accountId ?? io.env.ALIBABA_CLOUD_ACCOUNT_ID;
-  if (endpointOverride('fc', io.env) === undefined && accountId === undefined) throw new CliError('USAGE', M.noAccountId());
+  const accountId = target.accountId;
+  if (override === undefined && accountId === undefined) throw new CliError('USAGE', M.noAccountId());
   const settings = await clientSettings('fc', region, io.env, accountId ? `${accountId}.${region}.fc.aliyuncs.com` : undefined);
   const progress = io.progress(`invoking ${functionName} (FC ${fcVersion}.0) in ${region}`);
   let statusCode: number | undefined;
@@ -154,7 +199,7 @@ export async function sendTestEvent(options: SendTestEventOptions = {}): Promise
       const Config = (openapi as unknown as { Config: typeof import('@alicloud/openapi-client').Config }).Config
         ?? cjsDefault<{ Config: typeof import('@alicloud/openapi-client').Config }>(openapi).Config;
       const client = new Client(new Config({ ...settings }));
-      const service = options.serviceName ?? info?.serviceName ?? 'ECSMonitoringService';
+      const service = target.serviceName ?? 'ECSMonitoringService';
       const res = await callApi(
         { product: 'FC 2.0', action: 'InvokeFunction', region },
         () => client.invokeFunction(service, functionName, new m.InvokeFunctionRequest({ body: payload, ...(options.qualifier ? { qualifier: options.qualifier } : {}) })),
@@ -173,8 +218,17 @@ export async function sendTestEvent(options: SendTestEventOptions = {}): Promise
     throw new CliError('REMOTE_COMMAND_FAILED', M.functionFailed(functionName, errorType, response));
   }
   progress.succeed(`${functionName} answered ${statusCode ?? '?'}`);
-  const target = fcVersion === 3 ? 'fc3' : 'fc2';
-  if (io.json) io.out(JSON.stringify({ target, functionName, bytes: payload.length, statusCode, response }));
+  const kind = fcVersion === 3 ? 'fc3' : 'fc2';
+  const serviceName = target.serviceName;
+  if (io.json) io.out(JSON.stringify({ target: kind, functionName, ...(serviceName !== undefined && { serviceName }), region, bytes: payload.length, statusCode, response }));
   else io.out(M.sentToFunction(functionName, statusCode, response));
-  return { target, bytes: payload.length, functionName, response, ...(statusCode === undefined ? {} : { statusCode }) };
+  return {
+    target: kind,
+    bytes: payload.length,
+    functionName,
+    ...(serviceName !== undefined && { serviceName }),
+    region,
+    response,
+    ...(statusCode === undefined ? {} : { statusCode }),
+  };
 }

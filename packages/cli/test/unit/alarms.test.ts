@@ -1,6 +1,7 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { alarms } from '../../src/commands/alarms.js';
 import { cloudEnv } from '../helpers/cloud-env.js';
+import { deployedStack } from '../helpers/deployed-stack.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { testIo } from '../helpers/io.js';
 import { expectParams, OpenApiDouble } from '../helpers/openapi-double.js';
@@ -67,5 +68,51 @@ describe('Command: alarms', () => {
     await expect(alarms({ ...testIo(cloudEnv(double.url), dir), region: 'xx-nowhere-1', name: 'ecs-pulse' })).rejects.toThrow(
       expect.objectContaining({ code: 'INVALID_REGION' }),
     );
+  });
+
+  it("lists exactly the stack's alarm_rule_ids rules (RuleIds, no namespace scan) and only their history", async () => {
+    // Prepare
+    const stack = await deployedStack({ region: 'cn-hangzhou', alarm_rule_ids: ['r-cpu', 'r-net'] });
+    double.on('2019-01-01', 'DescribeMetricRuleList', (call) => {
+      expectParams(call, { RuleIds: 'r-cpu,r-net' });
+      if (call.query.Namespace !== undefined || call.query.RuleName !== undefined) throw new Error('the stack rules must be asked for by id only');
+      return {
+        json: {
+          RequestId: 'R-MRL', Success: true, Code: 200, Total: '1',
+          Alarms: { Alarm: [{ RuleId: 'r-cpu', RuleName: 'ecs-pulse-hosts-server-cpu', MetricName: 'CPUUtilization', Namespace: 'acs_ecs_dashboard', AlertState: 'OK', EnableState: true, Webhook: 'https://x.fcapp.run/?token=T' }] },
+        },
+      };
+    });
+    const io = testIo(cloudEnv(double.url, stack.env), stack.root);
+    // Act
+    const r = await alarms({ ...io, app: stack.app, now: () => NOW });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    expect(r.region).toBe('cn-hangzhou');
+    expect(r.rules.map((x) => x.ruleId)).toEqual(['r-cpu']);
+    expect(r.history.map((h) => h.ruleId)).toEqual(['r-cpu']); // r-other is someone else's
+    expect(io.stderr.text()).not.toContain('no alarm_rule_ids output');
+  });
+
+  it('reads nothing when the stack says it has no alarms (empty alarm_rule_ids)', async () => {
+    const stack = await deployedStack({ region: 'cn-hangzhou', alarm_rule_ids: [] });
+    const io = testIo(cloudEnv(double.url, stack.env), stack.root);
+    const r = await alarms({ ...io, app: stack.app, now: () => NOW });
+    expect(r).toEqual({ region: 'cn-hangzhou', rules: [], history: [] });
+    expect(double.calls).toEqual([]);
+    expect(io.stdout.text()).toContain('The stack has no CloudMonitor alarm rules (its alarm_rule_ids output is empty: alarms are off).');
+  });
+
+  it('falls back to every acs_ecs_dashboard rule only for a stack without the output, and says so', async () => {
+    const stack = await deployedStack({ region: 'cn-hangzhou', server_instance_id: 'i-1' });
+    double.on('2019-01-01', 'DescribeMetricRuleList', (call) => {
+      expectParams(call, { Namespace: 'acs_ecs_dashboard' });
+      return { json: { RequestId: 'R', Success: true, Code: 200, Total: '0', Alarms: { Alarm: [] } } };
+    });
+    const io = testIo(cloudEnv(double.url, stack.env), stack.root);
+    const r = await alarms({ ...io, app: stack.app, now: () => NOW });
+    expect(double.rejected).toEqual([]);
+    expect(r.rules).toEqual([]);
+    expect(io.stderr.text()).toContain('The stack has no alarm_rule_ids output (deployed with an older ecs-pulse?)');
   });
 });

@@ -154,4 +154,23 @@ describe('Command: events replay', () => {
       await sink.close();
     }
   });
+
+  it('fails with SLACK_FAILED when the function rejects its configuration, with its log lines on stderr', async () => {
+    // Prepare: a config the function's own loader refuses (it fails closed)
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ routing: 'sometimes' }));
+    const sink = await startSlackSink();
+    const io = testIo(cloudEnv(double.url), dir);
+    try {
+      // Act
+      const error = await eventsReplay({ ...io, events: eventHistory(1), webhook: sink.url, config: 'bad.json' }).catch((e: unknown) => e);
+      // Assess
+      expect(error).toMatchObject({ code: 'SLACK_FAILED', message: expect.stringContaining('The forwarder function rejected the replay (configuration or delivery).') });
+      expect(io.stderr.text()).toContain('"msg":"config-invalid"');
+      expect(io.stdout.text()).toBe('');
+      expect(sink.messages).toEqual([]);
+      expect(double.calls).toEqual([]); // the events were given, CloudMonitor was not asked
+    } finally {
+      await sink.close();
+    }
+  });
 });

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sendTestEvent } from '../../src/commands/send-test-event.js';
+import { resolveFunctionTarget, sendTestEvent } from '../../src/commands/send-test-event.js';
 import { cloudEnv } from '../helpers/cloud-env.js';
+import { deployedStack } from '../helpers/deployed-stack.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { testIo } from '../helpers/io.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
@@ -105,5 +106,82 @@ describe('Command: send-test-event', () => {
     await expect(sendTestEvent({ ...testIo(env, dir), functionName: 'f', region: 'cn-hangzhou' })).rejects.toThrow(
       expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('--account-id') }),
     );
+  });
+
+  it('invokes the deployed FC 3.0 function named by the forwarder outputs, in the forwarder region', async () => {
+    // Prepare: a deployed stack with the SlackForwarder and StressHost outputs
+    const stack = await deployedStack({
+      region: 'cn-hangzhou',
+      forwarder_fc_version: 3,
+      forwarder_function_name: 'acme-alerts',
+      forwarder_region: 'cn-shanghai',
+      forwarder_account_id: '1234567890123456',
+    });
+    double.on('2023-03-30', 'InvokeFunction', (call) => {
+      if (call.path !== '/2023-03-30/functions/acme-alerts/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: '{"ok":true}' };
+    });
+    const io = testIo(cloudEnv(double.url, stack.env), stack.root);
+    // Act
+    const r = await sendTestEvent({ ...io, app: stack.app, json: true });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    expect(double.callsOf('InvokeFunction')).toHaveLength(1);
+    expect(r).toMatchObject({ target: 'fc3', functionName: 'acme-alerts', region: 'cn-shanghai', statusCode: 200 });
+    expect(JSON.parse(io.stdout.text())).toMatchObject({ target: 'fc3', functionName: 'acme-alerts', region: 'cn-shanghai' });
+  });
+
+  it('invokes the FC 2.0 service/function of the outputs without --fc-version', async () => {
+    const stack = await deployedStack({ forwarder_fc_version: 2, forwarder_service_name: 'OpsService', forwarder_function_name: 'OpsFunction', forwarder_region: 'cn-beijing' });
+    double.on('2021-04-06', 'InvokeFunction', (call) => {
+      if (call.path !== '/2021-04-06/services/OpsService/functions/OpsFunction/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: 'ok' };
+    });
+    const r = await sendTestEvent({ ...testIo(cloudEnv(double.url, stack.env), stack.root), app: stack.app });
+    expect(double.rejected).toEqual([]);
+    expect(r).toMatchObject({ target: 'fc2', serviceName: 'OpsService', functionName: 'OpsFunction', region: 'cn-beijing', response: 'ok' });
+  });
+
+  it('fails with the stack error when neither the options nor a deployed stack name the FC 3.0 function', async () => {
+    await expect(sendTestEvent({ ...testIo(cloudEnv(double.url), dir), app: dir, region: 'cn-hangzhou' })).rejects.toThrow(
+      expect.objectContaining({ code: 'APP_NOT_FOUND' }),
+    );
+    expect(double.calls).toEqual([]);
+  });
+});
+
+describe('Function: resolveFunctionTarget', () => {
+  const fc3Stack = { clients: [], fcVersion: 3 as const, functionName: 'acme-alerts', functionRegion: 'cn-shanghai', region: 'cn-hangzhou', accountId: '1234567890123456' };
+  const fc2Stack = { clients: [], fcVersion: 2 as const, functionName: 'OpsFunction', serviceName: 'OpsService', region: 'cn-beijing' };
+
+  it('takes the function, region and account id from the stack outputs when the options leave them open', () => {
+    expect(resolveFunctionTarget({}, fc3Stack, {})).toEqual({
+      fcVersion: 3,
+      functionName: 'acme-alerts',
+      serviceName: undefined,
+      region: 'cn-shanghai',
+      accountId: '1234567890123456',
+    });
+    expect(resolveFunctionTarget({}, fc2Stack, {})).toEqual({ fcVersion: 2, functionName: 'OpsFunction', serviceName: 'OpsService', region: 'cn-beijing', accountId: undefined });
+  });
+
+  it('lets options win, then the stack, then the environment', () => {
+    expect(resolveFunctionTarget({ functionName: 'other', region: 'cn-qingdao', accountId: '999' }, fc3Stack, { ALIBABA_CLOUD_ACCOUNT_ID: '111' })).toMatchObject({
+      functionName: 'other',
+      region: 'cn-qingdao',
+      accountId: '999',
+    });
+    expect(resolveFunctionTarget({}, undefined, { ALIBABA_CLOUD_ACCOUNT_ID: '111', ALIBABA_CLOUD_REGION_ID: 'cn-zhangjiakou' })).toEqual({
+      fcVersion: 3,
+      functionName: undefined,
+      serviceName: undefined,
+      region: 'cn-zhangjiakou',
+      accountId: '111',
+    });
+  });
+
+  it("ignores the stack's names when --fc-version asks for the other generation", () => {
+    expect(resolveFunctionTarget({ fcVersion: 2 }, fc3Stack, {})).toMatchObject({ fcVersion: 2, functionName: 'ECSMonitoringFunction', serviceName: 'ECSMonitoringService', region: 'cn-shanghai' });
+    expect(resolveFunctionTarget({ fcVersion: 3 }, fc2Stack, {}).functionName).toBeUndefined();
   });
 });
