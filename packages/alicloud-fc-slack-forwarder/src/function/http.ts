@@ -3,35 +3,134 @@ import type { HttpResponse } from './types.js';
 /** The largest HTTP body the function accepts (413 above it). CloudMonitor callbacks are a few KiB. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** The FC 3.0 HTTP-trigger request, as built-in runtimes receive it (a JSON Buffer). */
+/**
+ * The FC 3.0 HTTP-trigger request, as built-in runtimes receive it (a JSON Buffer). Every field is `unknown`
+ * because the function is also invoked with payloads it did not build (`InvokeFunction`, event triggers):
+ * {@link readHttpRequest} checks the types before anything is read.
+ */
 export interface HttpTriggerEvent {
-  readonly version?: string;
-  readonly rawPath?: string;
-  readonly body?: string;
-  readonly isBase64Encoded?: boolean;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly queryParameters?: Readonly<Record<string, string>>;
-  readonly requestContext: {
-    readonly requestId?: string;
-    readonly http: { readonly method?: string; readonly path?: string; readonly sourceIp?: string };
-  };
+  readonly version?: unknown;
+  readonly rawPath?: unknown;
+  readonly body?: unknown;
+  readonly isBase64Encoded?: unknown;
+  readonly headers?: unknown;
+  readonly queryParameters?: unknown;
+  readonly requestContext?: unknown;
 }
 
+/** Top-level keys only an HTTP-trigger envelope has (events have `data`/`content`, never these). */
+const ENVELOPE_KEYS = ['rawPath', 'isBase64Encoded', 'queryParameters'] as const;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 /**
- * True when a decoded invocation payload is an FC 3.0 HTTP-trigger request envelope
- * (`{ version, rawPath, headers, queryParameters, body, isBase64Encoded, requestContext: { http } }`).
+ * True when a decoded invocation payload has the shape of an FC 3.0 HTTP-trigger request envelope
+ * (`{ version, rawPath, headers, queryParameters, body, isBase64Encoded, requestContext: { http } }`): a
+ * `requestContext` object, or one of the keys only an envelope has (`rawPath`, `isBase64Encoded`,
+ * `queryParameters`, or `headers` together with `body`). Such a payload must take the HTTP path, with its
+ * token check, even when `requestContext.http` is missing: the parser would otherwise unwrap it as an event
+ * and its body would be posted unauthenticated.
  *
  * @example
  * ```ts
  * isHttpTriggerEvent({ version: 'v1', requestContext: { http: { method: 'POST' } } }); // true
+ * isHttpTriggerEvent({ requestContext: {}, headers: {}, body: '{}' }); // true (forged, refused later)
+ * isHttpTriggerEvent({ specversion: '1.0', source: 'acs.ecs', data: {} }); // false
  * ```
  */
 export function isHttpTriggerEvent(value: unknown): value is HttpTriggerEvent {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const ctx = (value as { requestContext?: unknown }).requestContext;
-  if (typeof ctx !== 'object' || ctx === null) return false;
-  const http = (ctx as { http?: unknown }).http;
-  return typeof http === 'object' && http !== null && ('rawPath' in value || 'headers' in value || 'version' in value);
+  if (!isRecord(value)) return false;
+  if (has(value, 'requestContext') && typeof value.requestContext === 'object' && value.requestContext !== null) return true;
+  if (ENVELOPE_KEYS.some((key) => has(value, key))) return true;
+  return has(value, 'headers') && has(value, 'body');
+}
+
+/** An HTTP-trigger request whose fields have been type-checked. */
+export interface HttpRequestView {
+  readonly headers: Record<string, string>;
+  readonly query: Record<string, string>;
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+  readonly sourceIp?: string;
+}
+
+/**
+ * The request method in upper case, or `undefined` when `requestContext.http.method` is absent or not a
+ * string (such a request is answered 405).
+ *
+ * @example
+ * ```ts
+ * httpMethod({ requestContext: { http: { method: 'post' } } }); // 'POST'
+ * httpMethod({ requestContext: { http: { method: { toString: 0 } } } }); // undefined
+ * ```
+ */
+export function httpMethod(event: HttpTriggerEvent): string | undefined {
+  const ctx = event.requestContext;
+  const http = isRecord(ctx) ? ctx.http : undefined;
+  const method = isRecord(http) ? http.method : undefined;
+  return typeof method === 'string' ? method.toUpperCase() : undefined;
+}
+
+function stringMap(value: unknown, field: string, problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === undefined || value === null) return out;
+  if (!isRecord(value)) {
+    problems.push(`${field}: must be an object`);
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v.join(',');
+    else {
+      // The name is not echoed: it comes from the request.
+      problems.push(`${field}: every value must be a string or an array of strings`);
+      return out;
+    }
+  }
+  return out;
+}
+
+/**
+ * Type-checks an HTTP-trigger envelope and returns what the function reads from it: lower-cased headers, the
+ * query parameters (repeated values joined with commas, as FC does), the body text and its base64 flag. A
+ * field of the wrong type (a header value that is an object, a body that is not a string, a non-boolean
+ * `isBase64Encoded`...) is reported in `problems` by field name, never by value.
+ *
+ * @example
+ * ```ts
+ * const read = readHttpRequest({ headers: { 'Content-Type': 'text/plain' }, body: 'hi', requestContext: { http: { method: 'POST' } } });
+ * if ('problems' in read) console.log(read.problems); else console.log(read.request.headers['content-type']);
+ * ```
+ */
+export function readHttpRequest(event: HttpTriggerEvent): { readonly request: HttpRequestView } | { readonly problems: readonly string[] } {
+  const problems: string[] = [];
+  let sourceIp: string | undefined;
+  const ctx = event.requestContext;
+  if (ctx !== undefined && !isRecord(ctx)) problems.push('requestContext: must be an object');
+  const http = isRecord(ctx) ? ctx.http : undefined;
+  if (http !== undefined && !isRecord(http)) problems.push('requestContext.http: must be an object');
+  if (isRecord(http)) {
+    for (const key of ['path', 'sourceIp'] as const) {
+      if (http[key] !== undefined && typeof http[key] !== 'string') problems.push(`requestContext.http.${key}: must be a string`);
+    }
+    if (typeof http.sourceIp === 'string') sourceIp = http.sourceIp;
+  }
+  if (event.rawPath !== undefined && typeof event.rawPath !== 'string') problems.push('rawPath: must be a string');
+  const headers = normalizeHeaders(stringMap(event.headers, 'headers', problems));
+  const query = stringMap(event.queryParameters, 'queryParameters', problems);
+  if (event.isBase64Encoded !== undefined && typeof event.isBase64Encoded !== 'boolean') problems.push('isBase64Encoded: must be true or false');
+  if (event.body !== undefined && event.body !== null && typeof event.body !== 'string') problems.push('body: must be a string');
+  if (problems.length > 0) return { problems };
+  return {
+    request: {
+      headers,
+      query,
+      body: typeof event.body === 'string' ? event.body : '',
+      isBase64Encoded: event.isBase64Encoded === true,
+      ...(sourceIp !== undefined ? { sourceIp } : {}),
+    },
+  };
 }
 
 /** Lower-cases header names; non-string values are dropped. */

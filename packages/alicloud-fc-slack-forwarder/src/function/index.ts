@@ -13,17 +13,20 @@
  *
  * @packageDocumentation
  */
-import { safeParse } from '@ecs-pulse/cloudmonitor-event-parser';
+import { detectFamily, safeParse } from '@ecs-pulse/cloudmonitor-event-parser';
 import { ForwarderConfigError } from '../errors.js';
 import { loadConfig, type ConfigResult } from './config.js';
 import { LruSet } from './dedupe.js';
 import { forwardAlerts, sendBudgetMs, type ForwardableAlert } from './forward.js';
-import { MAX_BODY_BYTES, isHttpTriggerEvent, jsonResponse, normalizeHeaders, normalizeQuery, type HttpTriggerEvent } from './http.js';
+import { MAX_BODY_BYTES, httpMethod, isHttpTriggerEvent, jsonResponse, readHttpRequest, type HttpTriggerEvent } from './http.js';
 import { createLogger, errorForLog, rawForLog, type LogRecord } from './log.js';
 import { presentedToken, tokenMatches } from './token.js';
 import type { EventResult, FcCallback, FcContext, HttpResponse, InvocationSummary } from './types.js';
 
 export type { EventResult, FcCallback, FcContext, FcCredentials, HttpResponse, InvocationSummary } from './types.js';
+
+/** The `dropped` code of an HTTP-trigger envelope that reached the event path. */
+const ENVELOPE_ON_EVENT_PATH = 'HTTP_ENVELOPE_ON_EVENT_PATH';
 
 /** Time an HTTP request may spend on Slack: CloudMonitor waits 5 s for a callback response, then retries. */
 const HTTP_BUDGET_MS = 4000;
@@ -85,6 +88,20 @@ async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | 
 
   const bytes = toBuffer(raw);
   const input = decoded !== undefined ? decoded : bytes;
+  // An HTTP-trigger envelope here did not come through the HTTP path (FC 2.0, or one encoded twice): the parser
+  // would unwrap it and its body would be posted without the token check. Refuse it.
+  if (isHttpTriggerEvent(decoded) || detectFamily(input === undefined || input === null ? '' : input) === 'http-trigger') {
+    log({
+      level: 'error',
+      msg: 'input-dropped',
+      requestId,
+      errorCode: ENVELOPE_ON_EVENT_PATH,
+      error: 'The event is an FC 3.0 HTTP-trigger envelope that did not arrive as an HTTP request; it was not forwarded (HTTP requests need the token).',
+      ...(bytes ? rawForLog(bytes, config.secrets) : { raw: typeof raw }),
+    });
+    invocation({ outcome: 'dropped', errorCode: ENVELOPE_ON_EVENT_PATH, ...EMPTY }, 'error');
+    return { ok: false, summary: EMPTY, dropped: ENVELOPE_ON_EVENT_PATH };
+  }
   const parsed = safeParse(input === undefined || input === null ? '' : (input as object));
   if (!parsed.success) {
     const error = parsed.error;
@@ -121,9 +138,9 @@ async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | 
 async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefined, startedAt: number): Promise<HttpResponse> {
   const { log } = runtime;
   const requestId = requestIdOf(context);
-  const method = String(request.requestContext.http.method ?? '').toUpperCase();
+  const method = httpMethod(request);
   const respond = (response: HttpResponse, fields: Record<string, unknown> = {}, level: LogRecord['level'] = 'info'): HttpResponse => {
-    log({ level, msg: 'invocation', requestId, handler: 'handler', kind: 'http', method, statusCode: response.statusCode, ...fields, ms: Date.now() - startedAt });
+    log({ level, msg: 'invocation', requestId, handler: 'handler', kind: 'http', method: method ?? null, statusCode: response.statusCode, ...fields, ms: Date.now() - startedAt });
     return response;
   };
 
@@ -138,23 +155,30 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
   if (method !== 'POST') {
     return respond(jsonResponse(405, { error: 'method_not_allowed', message: 'Use POST.' }, { allow: 'POST' }), { outcome: 'rejected', ...EMPTY }, 'warn');
   }
+  const read = readHttpRequest(request);
+  if ('problems' in read) {
+    return respond(
+      jsonResponse(400, { error: 'invalid_request', message: `The HTTP-trigger event is malformed: ${read.problems.join('; ')}.` }),
+      { outcome: 'bad-request', errorCode: 'INVALID_REQUEST', problems: read.problems, ...EMPTY },
+      'warn',
+    );
+  }
+  const { headers, query } = read.request;
   if (config.httpToken === undefined) {
     log({ level: 'error', msg: 'config-invalid', requestId, issues: [config.httpTokenProblem ?? 'ECS_PULSE_HTTP_TOKEN is not set'] });
     return respond(jsonResponse(500, { error: 'not_configured', message: 'HTTP token not configured; see the function logs.' }), { outcome: 'not-configured', ...EMPTY }, 'error');
   }
-  const headers = normalizeHeaders(request.headers);
-  const query = normalizeQuery(request.queryParameters);
   if (!tokenMatches(presentedToken(headers, query), config.httpToken)) {
     return respond(
       jsonResponse(401, { error: 'unauthorized', message: 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").' }),
-      { outcome: 'unauthorized', sourceIp: request.requestContext.http.sourceIp, ...EMPTY },
+      { outcome: 'unauthorized', ...(read.request.sourceIp !== undefined ? { sourceIp: read.request.sourceIp } : {}), ...EMPTY },
       'warn',
     );
   }
 
-  const bodyText = typeof request.body === 'string' ? request.body : '';
+  const bodyText = read.request.body;
   let body: Buffer;
-  if (request.isBase64Encoded === true) {
+  if (read.request.isBase64Encoded) {
     const compact = bodyText.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) {
       return respond(jsonResponse(400, { error: 'INVALID_BASE64', message: 'The body is flagged isBase64Encoded but is not base64.' }), { outcome: 'bad-request', errorCode: 'INVALID_BASE64', ...EMPTY }, 'warn');
@@ -204,7 +228,10 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
 /**
  * The FC 3.0 handler (runtime nodejs20, handler `index.handler`). FC passes the invocation payload as a
  * Buffer: an EventBridge event (or a batch array), a CloudMonitor event, or — for HTTP triggers — the FC 3.0
- * request envelope. HTTP requests resolve with `{ statusCode, headers, body }`; events resolve with an
+ * request envelope. Anything shaped like an envelope (a `requestContext` object, or `rawPath`,
+ * `isBase64Encoded`, `queryParameters`, `headers` with `body`) takes the HTTP path with its token check, and
+ * an envelope that reaches the event path another way is dropped, so an envelope's body is never posted
+ * unauthenticated. HTTP requests resolve with `{ statusCode, headers, body }`; events resolve with an
  * {@link EventResult}. Bad event input is logged (size-capped, redacted) and dropped; a Slack delivery
  * failure of an event rejects, so FC's async retry and the on-failure destination take over.
  *

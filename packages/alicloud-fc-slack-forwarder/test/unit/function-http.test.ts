@@ -198,3 +198,119 @@ describe('Behaviour: Slack failures (HTTP)', () => {
     expect(sink.requests.map((r) => r.status)).toEqual([429, 200]);
   });
 });
+
+describe('Behaviour: envelope-shaped input never bypasses the token check', () => {
+  // A payload shaped like an FC 3.0 HTTP-trigger request but without requestContext.http used to take the
+  // event path, where the parser unwrapped it and posted its body with no token check.
+  const event = (): string => fixture('cms-event-ecs-instance-statechange-stopped.json');
+  const forged = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+    requestContext: {},
+    headers: { 'content-type': 'application/json' },
+    body: event(),
+    isBase64Encoded: false,
+    ...over,
+  });
+
+  it.each([
+    ['requestContext without http', forged()],
+    ['requestContext.http that is not an object', forged({ requestContext: { http: 'POST' } })],
+    ['a base64 body and no headers', { requestContext: {}, isBase64Encoded: true, body: Buffer.from(event()).toString('base64') }],
+    ['rawPath and body without requestContext', { rawPath: '/', body: event() }],
+    ['headers and body without requestContext', { headers: { 'content-type': 'application/json' }, body: event() }],
+  ])('takes the HTTP path for %s: refused, nothing posted', async (_label, envelope) => {
+    const result = (await fn.handler(Buffer.from(JSON.stringify(envelope)), fc3Context())) as Response;
+    expect(result.statusCode).toBe(405);
+    expect(JSON.parse(result.body)).toEqual({ error: 'method_not_allowed', message: 'Use POST.' });
+    expect(sink.requests).toHaveLength(0);
+    expect(logs.byMsg('invocation')[0]).toMatchObject({ kind: 'http', statusCode: 405, outcome: 'rejected' });
+  });
+
+  it('still checks the token of a forged envelope that names the method', async () => {
+    const envelope = forged({ requestContext: { http: { method: 'POST' } } });
+    const result = (await fn.handler(Buffer.from(JSON.stringify(envelope)), fc3Context())) as Response;
+    expect(result.statusCode).toBe(401);
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('drops an envelope that reaches the event path encoded twice (a JSON string), posting nothing', async () => {
+    const twice = Buffer.from(JSON.stringify(JSON.stringify(forged())));
+    const result = await fn.handler(twice, fc3Context());
+    expect(result).toEqual({ ok: false, summary: { alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 }, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
+    expect(sink.requests).toHaveLength(0);
+    const [dropped] = logs.byMsg('input-dropped');
+    expect(dropped).toMatchObject({ level: 'error', errorCode: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
+    expect(String(dropped!.error)).toContain('HTTP-trigger envelope');
+  });
+
+  it('drops an envelope given to the FC 2.0 handler (no HTTP path there), posting nothing', async () => {
+    const outcome = await new Promise<{ error: Error | null; result?: unknown }>((resolve) => {
+      fn.legacyHandler(Buffer.from(JSON.stringify(forged())), fc3Context(), (error, result) => resolve({ error, result }));
+    });
+    expect(outcome.error).toBeNull();
+    expect(outcome.result).toMatchObject({ ok: false, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('still forwards EventBridge and CloudMonitor events on the event path', async () => {
+    const result = await fn.handler(Buffer.from(event()), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { delivered: 1 } });
+    expect(sink.messages).toHaveLength(1);
+  });
+});
+
+describe('Behaviour: envelope fields of the wrong type', () => {
+  const body = (): string => metricCallbackBodies()[0]!.body;
+  const envelope = (mutate: (e: Record<string, any>) => void): Buffer => {
+    const e = JSON.parse(httpEvent({ body: body(), token: TOKEN }).toString()) as Record<string, any>;
+    mutate(e);
+    return Buffer.from(JSON.stringify(e));
+  };
+
+  it.each([
+    ['an object with a non-callable toString', { toString: 0 }],
+    ['a number', 42],
+    ['an array', ['POST']],
+    ['null', null],
+  ])('answers 405 (not 500) for a method that is %s', async (_label, method) => {
+    const response = await call(envelope((e) => (e.requestContext.http.method = method)));
+    expect(response.statusCode).toBe(405);
+    expect(response.json).toEqual({ error: 'method_not_allowed', message: 'Use POST.' });
+    expect(logs.byMsg('internal-error')).toHaveLength(0);
+    expect(logs.byMsg('invocation')[0]).toMatchObject({ statusCode: 405, method: null });
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['path is not a string', (e: Record<string, any>) => (e.requestContext.http.path = { toString: 0 }), 'requestContext.http.path'],
+    ['rawPath is not a string', (e: Record<string, any>) => (e.rawPath = 7), 'rawPath'],
+    ['a header value is an object', (e: Record<string, any>) => (e.headers['Content-Type'] = { toString: 0 }), 'headers'],
+    ['headers is an array', (e: Record<string, any>) => (e.headers = ['x']), 'headers'],
+    ['a query value is a number', (e: Record<string, any>) => (e.queryParameters.page = 2), 'queryParameters'],
+    ['queryParameters is a string', (e: Record<string, any>) => (e.queryParameters = `token=${TOKEN}`), 'queryParameters'],
+    ['isBase64Encoded is a string', (e: Record<string, any>) => (e.isBase64Encoded = 'true'), 'isBase64Encoded'],
+    ['body is an object', (e: Record<string, any>) => (e.body = { alertName: 'x' }), 'body'],
+    ['sourceIp is an object', (e: Record<string, any>) => (e.requestContext.http.sourceIp = { toString: 0 }), 'requestContext.http.sourceIp'],
+  ])('answers 400 invalid_request when %s', async (_label, mutate, field) => {
+    const response = await call(envelope(mutate));
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error).toBe('invalid_request');
+    expect(String(response.json.message)).toContain(field);
+    expect(String(response.json.message)).not.toContain(TOKEN);
+    expect(logs.byMsg('internal-error')).toHaveLength(0);
+    expect(logs.byMsg('invocation')[0]).toMatchObject({ statusCode: 400, outcome: 'bad-request', errorCode: 'INVALID_REQUEST' });
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('accepts null body and headers given as arrays of strings', async () => {
+    const response = await call(
+      envelope((e) => {
+        e.headers['X-Forwarded-For'] = ['1.2.3.4', '5.6.7.8'];
+        e.queryParameters.extra = ['a', 'b'];
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    const empty = await call(envelope((e) => (e.body = null)));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json.error).toBe('EMPTY_INPUT');
+  });
+});
