@@ -10,20 +10,89 @@ const PATTERNS: readonly RegExp[] = [
   /(x-ecs-pulse-token(?:"\s*:\s*"|\\"\s*:\s*\\"|:\s*))[^"\s\\,]+/gi,
 ];
 
+/** Derived forms (encoded copies, the URL path) shorter than this are not redacted: they would hit ordinary text. */
+const MIN_FORM_LENGTH = 8;
+/** Extra input redacted beyond {@link RAW_LOG_LIMIT}, so a secret cut by the cap is still recognised. */
+const RAW_LOG_LOOKAHEAD = 1024;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** A percent-encoded form as a pattern that accepts either case of the hex digits (`%2F` and `%2f`). */
+const percentPattern = (encoded: string): string =>
+  escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a: string, b: string) => `%${/[A-F]/.test(a) ? `[${a}${a.toLowerCase()}]` : a}${/[A-F]/.test(b) ? `[${b}${b.toLowerCase()}]` : b}`);
+
 /**
- * Removes secrets from a string: every configured secret value (webhook URLs, the HTTP token), anything that
- * looks like a Slack webhook URL, and the values of `token` parameters and `x-ecs-pulse-token` headers.
+ * The base64 forms of `value`: the whole value (padded and unpadded), and the characters that encode only
+ * `value` when it sits at any of the three byte offsets inside a larger base64 blob; each in the standard and
+ * the URL-safe alphabet.
+ */
+function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const full = bytes.toString('base64');
+  const forms = [full, full.replace(/=+$/, '')];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').replace(/=+$/, '');
+    // Leading characters that also encode the unknown preceding bytes, and a trailing one that also encodes the
+    // unknown following byte, are left out.
+    const lead = shift === 0 ? 0 : shift + 1;
+    const tail = (shift + bytes.length) % 3 === 0 ? encoded.length : encoded.length - 1;
+    forms.push(encoded.slice(lead, tail));
+  }
+  return forms.flatMap((form) => [form, form.replace(/\+/g, '-').replace(/\//g, '_')]);
+}
+
+/** Every form of one secret that is redacted, as regular-expression sources. */
+function secretPatterns(secret: string): string[] {
+  const patterns = new Set<string>();
+  if (secret.length < 4) return [];
+  const values = [secret];
+  // The webhook path alone is as secret as the whole URL.
+  try {
+    const url = new URL(secret);
+    const path = `${url.pathname}${url.search}`;
+    if (path.length > 1) values.push(path, path.slice(1));
+  } catch {
+    /* not a URL: a token */
+  }
+  patterns.add(escapeRegExp(secret));
+  for (const value of values) {
+    const derived = [value, ...base64Forms(value)].filter((form) => form.length >= MIN_FORM_LENGTH).map(escapeRegExp);
+    const urlEncoded = [encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)];
+    for (const form of urlEncoded) if (form.length >= MIN_FORM_LENGTH) derived.push(percentPattern(form));
+    for (const pattern of derived) patterns.add(pattern);
+  }
+  return [...patterns];
+}
+
+const compiled = new WeakMap<readonly string[], RegExp | null>();
+
+/** One alternation of every form of every secret, longest first (so the longest form at a position wins). */
+function secretsRegExp(secrets: readonly string[]): RegExp | null {
+  let re = compiled.get(secrets);
+  if (re === undefined) {
+    const sources = [...new Set(secrets.flatMap(secretPatterns))].sort((a, b) => b.length - a.length);
+    re = sources.length === 0 ? null : new RegExp(sources.join('|'), 'g');
+    compiled.set(secrets, re);
+  }
+  return re;
+}
+
+/**
+ * Removes secrets from a string: every configured secret value (webhook URLs, the HTTP token) in plain,
+ * URL-encoded (`encodeURIComponent` or form encoding, either hex case) and base64 form (standard or URL-safe,
+ * whole or at any offset of a larger base64 blob), the path of a webhook URL alone in those forms, anything
+ * that looks like a Slack webhook URL, and the values of `token` parameters and `x-ecs-pulse-token` headers.
  *
  * @example
  * ```ts
  * redact('posting to https://hooks.slack.com/services/T/B/X', []); // 'posting to [REDACTED]'
+ * redact(`body=${encodeURIComponent(webhookUrl)}`, [webhookUrl]); // 'body=[REDACTED]'
  * ```
  */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
+  const re = secretsRegExp(secrets);
+  if (re !== null) out = out.replace(re, REDACTED);
   for (const pattern of PATTERNS) {
     out = out.replace(pattern, (match: string, prefix?: string) => (typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED));
   }
@@ -66,9 +135,11 @@ export function createLogger(secrets: () => readonly string[]): (record: LogReco
  * ```
  */
 export function rawForLog(raw: Buffer | string, secrets: readonly string[]): { rawBytes: number; raw: string; rawTruncated: boolean } {
-  const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
-  const text = (typeof raw === 'string' ? Buffer.from(raw) : raw).subarray(0, RAW_LOG_LIMIT).toString('utf8');
-  return { rawBytes: bytes, raw: redact(text, secrets), rawTruncated: bytes > RAW_LOG_LIMIT };
+  const buffer = typeof raw === 'string' ? Buffer.from(raw) : raw;
+  // Redact a little more than is kept, then cut: a secret that straddles the cap is still recognised whole.
+  const redacted = redact(buffer.subarray(0, RAW_LOG_LIMIT + RAW_LOG_LOOKAHEAD).toString('utf8'), secrets);
+  const text = Buffer.from(redacted, 'utf8').subarray(0, RAW_LOG_LIMIT).toString('utf8');
+  return { rawBytes: buffer.length, raw: text, rawTruncated: buffer.length > RAW_LOG_LIMIT };
 }
 
 /**

@@ -153,6 +153,37 @@ describe('Behaviour: bad event input and secrets', () => {
     expect(sink.requests).toHaveLength(0);
   });
 
+  it('redacts URL-encoded and base64 copies of the webhook URL, its path and the token in a dropped body', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const path = new URL(sink.url).pathname;
+    const copies = {
+      urlEncoded: encodeURIComponent(sink.url),
+      base64: Buffer.from(sink.url).toString('base64'),
+      pathEncoded: encodeURIComponent(path),
+      pathBase64: Buffer.from(path).toString('base64'),
+      tokenEncoded: encodeURIComponent(TOKEN),
+      tokenBase64: Buffer.from(TOKEN).toString('base64'),
+      tokenBase64Url: Buffer.from(TOKEN).toString('base64url'),
+    };
+    const result = await fn.handler(Buffer.from(JSON.stringify({ hello: 'world', ...copies })), fc3Context());
+    expect(result).toMatchObject({ ok: false, dropped: 'UNKNOWN_FORMAT' });
+    const [line] = logs.byMsg('input-dropped');
+    expect(line!.raw).toBe(`{"hello":"world",${Object.keys(copies).map((k) => `"${k}":"[REDACTED]"`).join(',')}}`);
+    const text = logs.text();
+    for (const copy of [...Object.values(copies), path, TOKEN]) expect(text).not.toContain(copy);
+  });
+
+  it('redacts a secret that straddles the size cap of the logged raw input', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const lead = `{"pad":"${'p'.repeat(2048 - 9 - 10)}`;
+    const body = `${lead}${TOKEN}","more":"${'q'.repeat(100)}"}`;
+    await fn.handler(Buffer.from(body), fc3Context());
+    const [line] = logs.byMsg('input-dropped');
+    expect(line).toMatchObject({ rawTruncated: true, rawBytes: Buffer.byteLength(body) });
+    expect(line!.raw as string).not.toContain(TOKEN.slice(0, 10));
+    expect((line!.raw as string).startsWith(lead)).toBe(true);
+  });
+
   it('drops an empty event and a JSON value that is no event', async () => {
     const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
     expect(await fn.handler(Buffer.alloc(0), fc3Context())).toMatchObject({ ok: false, dropped: 'EMPTY_INPUT' });

@@ -215,6 +215,47 @@ describe('Method: redact / rawForLog', () => {
     expect(out).toContain('token=[REDACTED]&x=1');
   });
 
+  it('removes the URL-encoded and base64 forms of every secret and of the webhook path alone', () => {
+    const token = 'Zx9Tq4Lm2Wv7Np1Rb8Kc3Hd6';
+    const path = new URL(HOOK).pathname;
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    const b64url = (s: string): string => Buffer.from(s).toString('base64url');
+    const forms = [
+      encodeURIComponent(HOOK),
+      encodeURIComponent(HOOK).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+      new URLSearchParams({ u: HOOK }).toString().slice(2),
+      b64(HOOK),
+      b64url(HOOK),
+      path,
+      path.slice(1),
+      encodeURIComponent(path),
+      b64(path),
+      b64(path.slice(1)),
+      encodeURIComponent(token),
+      b64(token),
+      b64url(token),
+    ];
+    for (const form of forms) {
+      const out = redact(`before ${form} after`, [HOOK, token]);
+      expect(out, form).toBe('before [REDACTED] after');
+    }
+  });
+
+  it('removes a base64 secret embedded at any offset of a larger base64 blob', () => {
+    const token = 'Zx9Tq4Lm2Wv7Np1Rb8Kc3Hd6';
+    for (const prefix of ['', 'a', 'ab', 'abc', 'abcd']) {
+      const blob = Buffer.from(`${prefix}token=${token}&x=1`).toString('base64');
+      const out = redact(blob, [token]);
+      expect(out, prefix).toContain('[REDACTED]');
+      // What is left decodes to no more than a few bits of the token.
+      for (const piece of out.split('[REDACTED]')) expect(Buffer.from(piece, 'base64').toString('latin1')).not.toContain(token.slice(0, 4));
+    }
+  });
+
+  it('leaves text alone that merely shares a short piece with a secret', () => {
+    expect(redact('the word services and T0000 appear', [HOOK])).toBe('the word services and T0000 appear');
+  });
+
   it('caps the raw input and reports its full size', () => {
     const view = rawForLog(Buffer.from('y'.repeat(RAW_LOG_LIMIT + 10)), []);
     expect(view).toEqual({ rawBytes: RAW_LOG_LIMIT + 10, raw: 'y'.repeat(RAW_LOG_LIMIT), rawTruncated: true });
