@@ -29,6 +29,15 @@ export interface SlackWebhookOptions {
    */
   readonly maxAttempts?: number;
   /**
+   * Maximum number of HTTP attempts while Slack answers 429: a 429 is waited out (`Retry-After`) and retried
+   * until this many attempts were made, or the next one would start past `deadlineMs`, whatever `maxAttempts`
+   * says. `maxAttempts` then counts only the attempts that failed otherwise (5xx, timeouts, connection
+   * errors), and no send makes more than the larger of the two. For a caller with a known time budget that
+   * should ride out rate limiting without retrying an outage for longer.
+   * @default - the value of `maxAttempts` (a 429 counts like any other failure)
+   */
+  readonly maxRateLimitedAttempts?: number;
+  /**
    * First backoff delay in ms; attempt n waits `min(backoffMaxMs, backoffBaseMs × 2^(n-1))`, with "equal
    * jitter" (a random value between half and all of it).
    * @default 500
@@ -139,24 +148,25 @@ function parseUrl(input: unknown): URL {
   return url;
 }
 
-function validateOptions(options: SlackWebhookOptions): Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random'>> {
+type ResolvedOptions = Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random' | 'maxRateLimitedAttempts'>> & { readonly maxRateLimitedAttempts?: number };
+
+function validateOptions(options: SlackWebhookOptions): ResolvedOptions {
   const issues: string[] = [];
-  const known = new Set([...Object.keys(OPTION_DEFAULTS), 'now', 'sleep', 'random']);
+  const known = new Set([...Object.keys(OPTION_DEFAULTS), 'maxRateLimitedAttempts', 'now', 'sleep', 'random']);
   for (const key of Object.keys(options)) if (!known.has(key)) issues.push(`${key}: unknown option`);
   const o = options as Record<string, unknown>;
   for (const key of ['timeoutMs', 'deadlineMs', 'backoffBaseMs', 'backoffMaxMs'] as const) {
     const v = o[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) issues.push(`${key}: must be a non-negative number of ms`);
   }
-  if (o.maxAttempts !== undefined && (typeof o.maxAttempts !== 'number' || !Number.isInteger(o.maxAttempts) || o.maxAttempts < 1)) {
-    issues.push('maxAttempts: must be an integer ≥ 1');
+  for (const key of ['maxAttempts', 'maxRateLimitedAttempts'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) issues.push(`${key}: must be an integer ≥ 1`);
   }
   if (o.keepAlive !== undefined && typeof o.keepAlive !== 'boolean') issues.push('keepAlive: must be a boolean');
   for (const key of ['now', 'sleep', 'random'] as const) if (o[key] !== undefined && typeof o[key] !== 'function') issues.push(`${key}: must be a function`);
   if (issues.length) throw new SlackNotifierError('INVALID_OPTIONS', `Invalid SlackWebhook options:\n- ${issues.join('\n- ')}`);
-  return { ...OPTION_DEFAULTS, ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SlackWebhookOptions) } as Required<
-    Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random'>
-  >;
+  return { ...OPTION_DEFAULTS, ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SlackWebhookOptions) } as ResolvedOptions;
 }
 
 /** Parses `Retry-After` (seconds, or an HTTP date) into ms; undefined when absent or malformed. */
@@ -201,7 +211,7 @@ function slackCode(status: number, body: string): SlackWebhookErrorCode {
 export class SlackWebhook implements SlackTransport {
   readonly #url: URL;
   readonly #agent: http.Agent;
-  readonly #options: Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'random'>>;
+  readonly #options: ResolvedOptions;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
@@ -279,9 +289,8 @@ export class SlackWebhook implements SlackTransport {
         detail = `connection failed (${(outcome.error as NodeJS.ErrnoException).code ?? outcome.error.message})`;
       }
 
-      if (attempt >= this.#options.maxAttempts) {
-        throw this.#error(code, status, attempt, true, `${detail}; gave up after maxAttempts=${this.#options.maxAttempts}`, cause);
-      }
+      const bound = this.#giveUp(status === 429, attempt, rateLimited);
+      if (bound !== undefined) throw this.#error(code, status, attempt, true, `${detail}; gave up after ${bound}`, cause);
       if (this.#now() + waitMs >= deadline) {
         throw this.#error(
           'DEADLINE_EXCEEDED',
@@ -354,6 +363,16 @@ export class SlackWebhook implements SlackTransport {
     } catch (error) {
       throw new SlackNotifierError('INVALID_MESSAGE', 'send() could not serialize the message to JSON (circular or BigInt value?).', { cause: error });
     }
+  }
+
+  /** The bound (`name=value`) a failed attempt has reached, or `undefined` when it may be retried. */
+  #giveUp(wasRateLimited: boolean, attempt: number, rateLimited: number): string | undefined {
+    const { maxAttempts, maxRateLimitedAttempts } = this.#options;
+    if (maxRateLimitedAttempts === undefined) return attempt >= maxAttempts ? `maxAttempts=${maxAttempts}` : undefined;
+    if (wasRateLimited) return attempt >= maxRateLimitedAttempts ? `maxRateLimitedAttempts=${maxRateLimitedAttempts}` : undefined;
+    if (attempt - rateLimited >= maxAttempts) return `maxAttempts=${maxAttempts}`;
+    if (attempt >= Math.max(maxAttempts, maxRateLimitedAttempts)) return `maxRateLimitedAttempts=${maxRateLimitedAttempts}`;
+    return undefined;
   }
 
   #backoff(attempt: number): number {

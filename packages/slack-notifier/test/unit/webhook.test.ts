@@ -121,6 +121,47 @@ describe('Class: SlackWebhook — retries', () => {
     expect(error.message).toContain('rate limited (429, Retry-After 0.05s); gave up after maxAttempts=3');
   });
 
+  it('retries 429s up to maxRateLimitedAttempts without spending maxAttempts', async () => {
+    sink.script(...Array.from({ length: 5 }, () => sinkReply.rateLimited(0)));
+    const result = await client({ maxAttempts: 2, maxRateLimitedAttempts: 8 }).send(message);
+    expect(result).toMatchObject({ attempts: 6, rateLimited: 5, status: 200 });
+  });
+
+  it('gives up on 429s after maxRateLimitedAttempts and says which bound it hit', async () => {
+    sink.script(...Array.from({ length: 6 }, () => sinkReply.rateLimited(0)));
+    const error = await failure(client({ maxAttempts: 2, maxRateLimitedAttempts: 4 }).send(message));
+    expect(error).toMatchObject({ code: 'rate_limited', status: 429, attempts: 4, retryable: true });
+    expect(error.message).toContain('rate limited (429, Retry-After 0s); gave up after maxRateLimitedAttempts=4');
+    expect(sink.requests).toHaveLength(4);
+  });
+
+  it('still bounds other failures by maxAttempts, not counting the 429s between them', async () => {
+    sink.script(sinkReply.rateLimited(0), sinkReply.serverError(503), sinkReply.rateLimited(0), sinkReply.serverError(500), sinkReply.serverError(503));
+    const error = await failure(client({ maxAttempts: 2, maxRateLimitedAttempts: 8 }).send(message));
+    expect(error).toMatchObject({ code: 'rollup_error', status: 500, attempts: 4, retryable: true });
+    expect(error.message).toContain('gave up after maxAttempts=2');
+    expect(sink.requests.map((r) => r.status)).toEqual([429, 503, 429, 500]);
+  });
+
+  it('makes no more than max(maxAttempts, maxRateLimitedAttempts) attempts in all', async () => {
+    sink.script(sinkReply.rateLimited(0), sinkReply.rateLimited(0), sinkReply.serverError(503), sinkReply.serverError(503));
+    const error = await failure(client({ maxAttempts: 3, maxRateLimitedAttempts: 3 }).send(message));
+    expect(error).toMatchObject({ code: 'HTTP_503', attempts: 3 });
+    expect(sink.requests).toHaveLength(3);
+  });
+
+  it('rejects a maxRateLimitedAttempts that is not an integer ≥ 1', () => {
+    expect(() => new SlackWebhook(sink.url, { maxRateLimitedAttempts: 0.5 })).toThrow(
+      expect.objectContaining({ name: 'SlackNotifierError', code: 'INVALID_OPTIONS', message: expect.stringContaining('maxRateLimitedAttempts: must be an integer ≥ 1') }),
+    );
+  });
+
+  it('still stops 429 retries at the deadline', async () => {
+    sink.script(...Array.from({ length: 6 }, () => sinkReply.rateLimited(0.3)));
+    const error = await failure(client({ maxAttempts: 1, maxRateLimitedAttempts: 8, deadlineMs: 800 }).send(message));
+    expect(error).toMatchObject({ code: 'DEADLINE_EXCEEDED', status: 429, attempts: 3, retryable: true });
+  });
+
   it('retries 500 and 503 with exponential backoff', async () => {
     sink.script(sinkReply.serverError(500), sinkReply.serverError(503));
     const result = await client({ backoffBaseMs: 100 }).send(message);
