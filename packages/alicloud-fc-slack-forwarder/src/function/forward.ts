@@ -18,6 +18,12 @@ export interface ForwardResult {
 
 /** Fallback budget when the context says nothing about time (FC 3.0 default timeout is 3 s, ours 30 s). */
 const DEFAULT_BUDGET_MS = 10_000;
+/**
+ * Attempts a send may make while Slack answers 429 (each waits out `Retry-After`). Rate limiting is bounded by
+ * the invocation's time budget first; this only caps it. `slack.maxAttempts` still bounds 5xx answers,
+ * timeouts and connection errors, without counting the 429s.
+ */
+export const RATE_LIMITED_MAX_ATTEMPTS = 8;
 /** The smallest time budget a send is started with. */
 const MIN_BUDGET_MS = 250;
 
@@ -57,7 +63,9 @@ interface Bucket {
 /**
  * The forwarding pipeline after parsing: dedupe (within the batch and against what this warm instance
  * already delivered, per route) → filter → route → render one message per route (a digest when several
- * alerts share a route) → send every route in parallel within the time budget. Logs one line per alert and
+ * alerts share a route) → send every route in parallel within the time budget (429s are waited out while the
+ * budget lasts, up to {@link RATE_LIMITED_MAX_ATTEMPTS} attempts; other failures get `slack.maxAttempts`
+ * attempts). Logs one line per alert and
  * route. Never throws: a failed route is returned as `error` and its alerts are not remembered, so a retry
  * re-posts exactly those.
  */
@@ -128,6 +136,7 @@ export async function forwardAlerts(
         if (options.budgetMs < MIN_BUDGET_MS) throw new BudgetExhausted(options.budgetMs, config.safetyMarginMs);
         webhook = new SlackWebhook(route.webhookUrl, {
           maxAttempts: config.maxAttempts,
+          maxRateLimitedAttempts: Math.max(RATE_LIMITED_MAX_ATTEMPTS, config.maxAttempts),
           timeoutMs: Math.min(config.timeoutMs, options.budgetMs),
           deadlineMs: options.budgetMs,
           keepAlive: false,

@@ -239,6 +239,33 @@ describe('Behaviour: Slack failures (events)', () => {
     expect(logs.byMsg('alert')[0]!.ms as number).toBeGreaterThanOrEqual(900);
   });
 
+  it('keeps waiting out 429s past slack.maxAttempts while the invocation has time', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    sink.script(...Array.from({ length: 5 }, () => sinkReply.rateLimited(0)));
+    const result = await fn.handler(Buffer.from(JSON.stringify(cloudEvent('rate-limited-5'))), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { delivered: 1 } });
+    expect(sink.requests.map((r) => r.status)).toEqual([429, 429, 429, 429, 429, 200]);
+    expect(logs.byMsg('alert')[0]).toMatchObject({ outcome: 'delivered', attempts: 6 });
+  });
+
+  it('gives up on 429s after 8 attempts even with time left, retryable so FC retries', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    sink.script(...Array.from({ length: 12 }, () => sinkReply.rateLimited(0)));
+    const error = await fn.handler(Buffer.from(JSON.stringify(cloudEvent('rate-limited-12'))), fc3Context()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'DeliveryError', code: 'DELIVERY_FAILED', retryable: true, failures: [{ code: 'rate_limited', status: 429, retryable: true }] });
+    expect(sink.requests).toHaveLength(8);
+    expect(logs.byMsg('alert')[0]).toMatchObject({ outcome: 'failed', attempts: 8, httpStatus: 429 });
+    expect(logs.byMsg('alert')[0]!.error).toContain('gave up after maxRateLimitedAttempts=8');
+  });
+
+  it('still gives up on 5xx after slack.maxAttempts failures, not counting the 429s between them', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_CONFIG: JSON.stringify({ slack: { maxAttempts: 2 } }) });
+    sink.script(sinkReply.rateLimited(0), sinkReply.serverError(503), sinkReply.rateLimited(0), sinkReply.serverError(503), sinkReply.ok());
+    const error = await fn.handler(Buffer.from(JSON.stringify(cloudEvent('mixed-1'))), fc3Context()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DELIVERY_FAILED', failures: [{ code: 'HTTP_503', status: 503, retryable: true }] });
+    expect(sink.requests.map((r) => r.status)).toEqual([429, 503, 429, 503]);
+  });
+
   it('stops within the invocation time left (remaining time minus the safety margin)', async () => {
     const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_CONFIG: JSON.stringify({ safetyMarginMs: 1000 }) });
     sink.script(sinkReply.hang(), sinkReply.hang(), sinkReply.hang());

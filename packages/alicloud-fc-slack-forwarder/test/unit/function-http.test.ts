@@ -191,6 +191,27 @@ describe('Behaviour: Slack failures (HTTP)', () => {
     expect(sink.requests.map((r) => r.status)).toEqual([404]);
   });
 
+  it('waits out more 429s than slack.maxAttempts and answers 200', async () => {
+    sink.script(sinkReply.rateLimited(0), sinkReply.rateLimited(0), sinkReply.rateLimited(0));
+    const response = await call(httpEvent({ body: body(), token: TOKEN }));
+    expect(response.statusCode).toBe(200);
+    expect(sink.requests.map((r) => r.status)).toEqual([429, 429, 429, 200]);
+  });
+
+  it('keeps retrying 429s only within its 4 s cap, then answers 503 so CloudMonitor retries', async () => {
+    sink.script(...Array.from({ length: 10 }, () => sinkReply.rateLimited(1)));
+    const started = Date.now();
+    const response = await call(httpEvent({ body: body(), token: TOKEN }));
+    const elapsed = Date.now() - started;
+    expect(response.statusCode).toBe(503);
+    expect(response.json).toMatchObject({ error: 'delivery_failed' });
+    // Retry-After 1 s: attempts at about 0, 1, 2 and 3 s; the next would start at 4 s, past the cap.
+    expect(sink.requests).toHaveLength(4);
+    expect(elapsed).toBeGreaterThanOrEqual(2900);
+    expect(elapsed).toBeLessThan(4000);
+    expect(logs.byMsg('alert')[0]).toMatchObject({ outcome: 'failed', attempts: 4, errorCode: 'DEADLINE_EXCEEDED' });
+  });
+
   it('recovers from a 429 and answers 200', async () => {
     sink.script(sinkReply.rateLimited(1));
     const response = await call(httpEvent({ body: body(), token: TOKEN }));
