@@ -72,6 +72,21 @@ export function httpMethod(event: HttpTriggerEvent): string | undefined {
   return typeof method === 'string' ? method.toUpperCase() : undefined;
 }
 
+/**
+ * The client address (`requestContext.http.sourceIp`) when it is a string.
+ *
+ * @example
+ * ```ts
+ * httpSourceIp({ requestContext: { http: { sourceIp: '47.74.206.10' } } }); // '47.74.206.10'
+ * ```
+ */
+export function httpSourceIp(event: HttpTriggerEvent): string | undefined {
+  const ctx = event.requestContext;
+  const http = isRecord(ctx) ? ctx.http : undefined;
+  const ip = isRecord(http) ? http.sourceIp : undefined;
+  return typeof ip === 'string' ? ip : undefined;
+}
+
 function stringMap(value: unknown, field: string, problems: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   if (value === undefined || value === null) return out;

@@ -18,7 +18,7 @@ import { ForwarderConfigError } from '../errors.js';
 import { loadConfig, type ConfigResult } from './config.js';
 import { LruSet } from './dedupe.js';
 import { forwardAlerts, sendBudgetMs, type ForwardableAlert } from './forward.js';
-import { MAX_BODY_BYTES, httpMethod, isHttpTriggerEvent, jsonResponse, readHttpRequest, type HttpTriggerEvent } from './http.js';
+import { MAX_BODY_BYTES, httpMethod, httpSourceIp, isHttpTriggerEvent, jsonResponse, normalizeHeaders, normalizeQuery, readHttpRequest, type HttpTriggerEvent } from './http.js';
 import { createLogger, errorForLog, rawForLog, type LogRecord } from './log.js';
 import { presentedToken, tokenMatches } from './token.js';
 import type { EventResult, FcCallback, FcContext, HttpResponse, InvocationSummary } from './types.js';
@@ -155,6 +155,20 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
   if (method !== 'POST') {
     return respond(jsonResponse(405, { error: 'method_not_allowed', message: 'Use POST.' }, { allow: 'POST' }), { outcome: 'rejected', ...EMPTY }, 'warn');
   }
+  if (config.httpToken === undefined) {
+    log({ level: 'error', msg: 'config-invalid', requestId, issues: [config.httpTokenProblem ?? 'ECS_PULSE_HTTP_TOKEN is not set'] });
+    return respond(jsonResponse(500, { error: 'not_configured', message: 'HTTP token not configured; see the function logs.' }), { outcome: 'not-configured', ...EMPTY }, 'error');
+  }
+  // The token is looked up among the well-typed header and query values only; nothing else about the request is
+  // checked (or revealed) before it matches.
+  if (!tokenMatches(presentedToken(normalizeHeaders(request.headers), normalizeQuery(request.queryParameters)), config.httpToken)) {
+    const sourceIp = httpSourceIp(request);
+    return respond(
+      jsonResponse(401, { error: 'unauthorized', message: 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").' }),
+      { outcome: 'unauthorized', ...(sourceIp !== undefined ? { sourceIp } : {}), ...EMPTY },
+      'warn',
+    );
+  }
   const read = readHttpRequest(request);
   if ('problems' in read) {
     return respond(
@@ -163,18 +177,7 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
       'warn',
     );
   }
-  const { headers, query } = read.request;
-  if (config.httpToken === undefined) {
-    log({ level: 'error', msg: 'config-invalid', requestId, issues: [config.httpTokenProblem ?? 'ECS_PULSE_HTTP_TOKEN is not set'] });
-    return respond(jsonResponse(500, { error: 'not_configured', message: 'HTTP token not configured; see the function logs.' }), { outcome: 'not-configured', ...EMPTY }, 'error');
-  }
-  if (!tokenMatches(presentedToken(headers, query), config.httpToken)) {
-    return respond(
-      jsonResponse(401, { error: 'unauthorized', message: 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").' }),
-      { outcome: 'unauthorized', ...(read.request.sourceIp !== undefined ? { sourceIp: read.request.sourceIp } : {}), ...EMPTY },
-      'warn',
-    );
-  }
+  const { headers } = read.request;
 
   const bodyText = read.request.body;
   let body: Buffer;

@@ -307,7 +307,14 @@ describe('Behaviour: envelope fields of the wrong type', () => {
     ['a header value is an object', (e: Record<string, any>) => (e.headers['Content-Type'] = { toString: 0 }), 'headers'],
     ['headers is an array', (e: Record<string, any>) => (e.headers = ['x']), 'headers'],
     ['a query value is a number', (e: Record<string, any>) => (e.queryParameters.page = 2), 'queryParameters'],
-    ['queryParameters is a string', (e: Record<string, any>) => (e.queryParameters = `token=${TOKEN}`), 'queryParameters'],
+    [
+      'queryParameters is a string',
+      (e: Record<string, any>) => {
+        e.queryParameters = 'page=1';
+        e.headers['X-Ecs-Pulse-Token'] = TOKEN;
+      },
+      'queryParameters',
+    ],
     ['isBase64Encoded is a string', (e: Record<string, any>) => (e.isBase64Encoded = 'true'), 'isBase64Encoded'],
     ['body is an object', (e: Record<string, any>) => (e.body = { alertName: 'x' }), 'body'],
     ['sourceIp is an object', (e: Record<string, any>) => (e.requestContext.http.sourceIp = { toString: 0 }), 'requestContext.http.sourceIp'],
@@ -320,6 +327,18 @@ describe('Behaviour: envelope fields of the wrong type', () => {
     expect(logs.byMsg('internal-error')).toHaveLength(0);
     expect(logs.byMsg('invocation')[0]).toMatchObject({ statusCode: 400, outcome: 'bad-request', errorCode: 'INVALID_REQUEST' });
     expect(sink.requests).toHaveLength(0);
+  });
+
+  it('answers 401 to a malformed envelope without the token: nothing is checked or revealed before it', async () => {
+    const response = await call(
+      envelope((e) => {
+        delete e.queryParameters.token;
+        e.body = { alertName: 'x' };
+        e.headers['Content-Type'] = { toString: 0 };
+      }),
+    );
+    expect(response.statusCode).toBe(401);
+    expect(response.json.error).toBe('unauthorized');
   });
 
   it('accepts null body and headers given as arrays of strings', async () => {
