@@ -263,6 +263,14 @@ describe('Behaviour: envelope-shaped input never bypasses the token check', () =
     expect(String(dropped!.error)).toContain('HTTP-trigger envelope');
   });
 
+  it('posts nothing for envelopes inside an event batch (all envelopes, or mixed with a real event)', async () => {
+    const all = await fn.handler(Buffer.from(JSON.stringify([forged(), forged()])), fc3Context());
+    expect(all).toMatchObject({ ok: false, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
+    const mixed = await fn.handler(Buffer.from(JSON.stringify([JSON.parse(event()), forged()])), fc3Context());
+    expect(mixed).toMatchObject({ ok: false, dropped: 'UNKNOWN_FORMAT' });
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('drops an envelope given to the FC 2.0 handler (no HTTP path there), posting nothing', async () => {
     const outcome = await new Promise<{ error: Error | null; result?: unknown }>((resolve) => {
       fn.legacyHandler(Buffer.from(JSON.stringify(forged())), fc3Context(), (error, result) => resolve({ error, result }));
