@@ -135,16 +135,28 @@ describe('Faults the sink recovers from within the budget: no alert is lost', ()
     ]);
   });
 
-  it('429 three times in a row — the invocation throws a retryable DeliveryError and the FC retry delivers', async () => {
+  it('429 three times in a row — the function waits Retry-After within its budget and delivers in the same invocation', async () => {
     const fn = fresh();
     const { payload, expected } = eventBatch(3);
-    sink.script(sinkReply.rateLimited(1), sinkReply.rateLimited(1), sinkReply.rateLimited(1));
+    sink.script(sinkReply.rateLimited(0.2), sinkReply.rateLimited(0.2), sinkReply.rateLimited(0.2));
+    const attempts = await fcAsyncInvoke(fn, payload, { retryDelayMs: 100 });
+    attempts.forEach((a) => seen(a.outcome));
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.outcome).toMatchObject({ ok: true, value: { ok: true, summary: { delivered: 3 } } });
+    expect(statuses()).toEqual([429, 429, 429, 200]);
+    expectAllDelivered(expected);
+  });
+
+  it('429 past the rate-limit attempt cap — the invocation throws a retryable DeliveryError and the FC retry delivers', async () => {
+    const fn = fresh();
+    const { payload, expected } = eventBatch(3);
+    sink.script(...Array.from({ length: 8 }, () => sinkReply.rateLimited(0.05)));
     const attempts = await fcAsyncInvoke(fn, payload, { retryDelayMs: 100 });
     attempts.forEach((a) => seen(a.outcome));
     expect(attempts).toHaveLength(2);
     expectDeliveryError(attempts[0]!.outcome, { code: 'rate_limited', status: 429, retryable: true }); // Slack's JSON body code
     expect(attempts[1]!.outcome).toMatchObject({ ok: true, value: { ok: true, summary: { delivered: 3 } } });
-    expect(statuses()).toEqual([429, 429, 429, 200]);
+    expect(statuses()).toEqual([...Array.from({ length: 8 }, () => 429), 200]);
     expectAllDelivered(expected);
   });
 
