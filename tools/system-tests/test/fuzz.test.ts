@@ -126,8 +126,8 @@ const envelope: fc.Arbitrary<Envelope> = fc
     }
     let bodyValue: unknown = text;
     let flag: unknown = r.isBase64Encoded;
-    // A body that quotes the secrets stays plain text: the function can redact its own secrets, not every
-    // encoding of them a caller might send.
+    // A body that quotes the secrets stays plain text: the function redacts plain, URL-encoded and base64
+    // copies of its secrets, but not a base64 body re-wrapped with line breaks (bodyAs 'base64-spaced').
     const quotes = text.includes(HTTP_TOKEN) || text.includes(webhook);
     if (quotes) flag = false;
     else if (r.bodyAs === 'base64') [bodyValue, flag] = [Buffer.from(text, 'utf8').toString('base64'), true];
