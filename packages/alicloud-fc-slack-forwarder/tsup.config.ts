@@ -20,8 +20,14 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
     minify: true,
-    // Keep function and class names in stack traces despite minification.
-    keepNames: true,
+    // No keepNames (it costs ~3.8 KB): nothing reads Function.name or a class name at run time (every error
+    // class sets `name` itself, and the logs carry errorName/errorCode/message, never a stack).
+    keepNames: false,
+    // Non-ASCII characters (…, •, emoji) as UTF-8 instead of \uXXXX escapes; Node reads the file as UTF-8.
+    esbuildOptions(options) {
+      options.charset = 'utf8';
+      options.legalComments = 'none';
+    },
     noExternal: ['@ecs-pulse/cloudmonitor-event-parser', '@ecs-pulse/slack-notifier'],
   },
 ]);
