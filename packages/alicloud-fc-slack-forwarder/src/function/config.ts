@@ -169,6 +169,8 @@ export type ConfigResult =
 
 const SEVERITIES: readonly ForwarderSeverity[] = ['critical', 'warning', 'info', 'ok'];
 const MATCHER_KEYS = ['products', 'names', 'severities', 'statuses', 'kinds', 'sources', 'resourceIds', 'regions', 'details'] as const;
+/** The configuration variable's name, the root of every issue path under it. */
+const CONFIG = 'ECS_PULSE_CONFIG';
 const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message'];
 const MESSAGE_KEYS = ['titlePrefix', 'environment', 'mentions', 'colorBar', 'consoleLinks', 'consoleBaseUrl', 'maxDetails', 'footer'];
 const ROUTE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -244,6 +246,13 @@ function checkMatcherList(value: unknown, path: string, issues: string[]): reado
   }
   value.forEach((m, i) => checkMatcher(m, `${path}[${i}]`, issues));
   return value as AlertMatcher[];
+}
+
+/** One `path.key: unknown key; allowed: ...` issue per key of `value` not in `allowed`. */
+function checkKeys(value: Record<string, unknown>, allowed: readonly string[], path: string, issues: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) issues.push(`${path}.${key}: unknown key; allowed: ${allowed.join(', ')}`);
+  }
 }
 
 function checkInteger(value: unknown, path: string, min: number, max: number, issues: string[]): number | undefined {
@@ -335,40 +344,34 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }
   }
 
-  for (const key of Object.keys(json)) {
-    if (!TOP_KEYS.includes(key)) issues.push(`ECS_PULSE_CONFIG.${key}: unknown key; allowed: ${TOP_KEYS.join(', ')}`);
-  }
+  checkKeys(json, TOP_KEYS, CONFIG, issues);
 
-  const message = checkMessage(json.message, 'ECS_PULSE_CONFIG.message', issues);
+  const message = checkMessage(json.message, `${CONFIG}.message`, issues);
   const defaultRoute: ResolvedRoute | undefined = defaultWebhook === undefined ? undefined : { name: 'default', webhookUrl: defaultWebhook, message };
 
   let include: readonly AlertMatcher[] = [];
   let exclude: readonly AlertMatcher[] = [];
   if (json.filters !== undefined) {
-    if (!isRecord(json.filters)) issues.push('ECS_PULSE_CONFIG.filters: must be an object like {"include":[...],"exclude":[...]}');
+    if (!isRecord(json.filters)) issues.push(`${CONFIG}.filters: must be an object like {"include":[...],"exclude":[...]}`);
     else {
-      for (const key of Object.keys(json.filters)) {
-        if (key !== 'include' && key !== 'exclude') issues.push(`ECS_PULSE_CONFIG.filters.${key}: unknown key; allowed: include, exclude`);
-      }
-      include = checkMatcherList(json.filters.include, 'ECS_PULSE_CONFIG.filters.include', issues);
-      exclude = checkMatcherList(json.filters.exclude, 'ECS_PULSE_CONFIG.filters.exclude', issues);
+      checkKeys(json.filters, ['include', 'exclude'], `${CONFIG}.filters`, issues);
+      include = checkMatcherList(json.filters.include, `${CONFIG}.filters.include`, issues);
+      exclude = checkMatcherList(json.filters.exclude, `${CONFIG}.filters.exclude`, issues);
     }
   }
 
   const routes: ResolvedRoute[] = [];
   if (json.routes !== undefined) {
-    if (!Array.isArray(json.routes)) issues.push('ECS_PULSE_CONFIG.routes: must be an array of routes');
+    if (!Array.isArray(json.routes)) issues.push(`${CONFIG}.routes: must be an array of routes`);
     else {
       const names = new Set<string>();
       json.routes.forEach((route: unknown, i: number) => {
-        const path = `ECS_PULSE_CONFIG.routes[${i}]`;
+        const path = `${CONFIG}.routes[${i}]`;
         if (!isRecord(route)) {
           issues.push(`${path}: must be an object like {"name":"oncall","webhookUrlEnv":"SLACK_WEBHOOK_URL_ONCALL"}`);
           return;
         }
-        for (const key of Object.keys(route)) {
-          if (!['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'].includes(key)) issues.push(`${path}.${key}: unknown key; allowed: name, webhookUrl, webhookUrlEnv, match, message`);
-        }
+        checkKeys(route, ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'], path, issues);
         const name = route.name;
         if (typeof name !== 'string' || !ROUTE_NAME.test(name)) issues.push(`${path}.name: must be 1-64 characters of A-Z a-z 0-9 _ -`);
         else if (name === 'default') issues.push(`${path}.name: "default" is reserved for SLACK_WEBHOOK_URL; pick another name`);
@@ -407,21 +410,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   let routing: 'first-match' | 'all-matches' = 'first-match';
   if (json.routing !== undefined) {
     if (json.routing === 'first-match' || json.routing === 'all-matches') routing = json.routing;
-    else issues.push('ECS_PULSE_CONFIG.routing: must be "first-match" or "all-matches"');
+    else issues.push(`${CONFIG}.routing: must be "first-match" or "all-matches"`);
   }
 
-  const dedupeCapacity = checkInteger(json.dedupeCapacity, 'ECS_PULSE_CONFIG.dedupeCapacity', 1, 100_000, issues) ?? 1000;
-  const safetyMarginMs = checkInteger(json.safetyMarginMs, 'ECS_PULSE_CONFIG.safetyMarginMs', 0, 60_000, issues) ?? 1500;
+  const dedupeCapacity = checkInteger(json.dedupeCapacity, `${CONFIG}.dedupeCapacity`, 1, 100_000, issues) ?? 1000;
+  const safetyMarginMs = checkInteger(json.safetyMarginMs, `${CONFIG}.safetyMarginMs`, 0, 60_000, issues) ?? 1500;
   let maxAttempts = 3;
   let timeoutMs = 5000;
   if (json.slack !== undefined) {
-    if (!isRecord(json.slack)) issues.push('ECS_PULSE_CONFIG.slack: must be an object like {"maxAttempts":3,"timeoutMs":5000}');
+    if (!isRecord(json.slack)) issues.push(`${CONFIG}.slack: must be an object like {"maxAttempts":3,"timeoutMs":5000}`);
     else {
-      for (const key of Object.keys(json.slack)) {
-        if (key !== 'maxAttempts' && key !== 'timeoutMs') issues.push(`ECS_PULSE_CONFIG.slack.${key}: unknown key; allowed: maxAttempts, timeoutMs`);
-      }
-      maxAttempts = checkInteger(json.slack.maxAttempts, 'ECS_PULSE_CONFIG.slack.maxAttempts', 1, 10, issues) ?? maxAttempts;
-      timeoutMs = checkInteger(json.slack.timeoutMs, 'ECS_PULSE_CONFIG.slack.timeoutMs', 100, 60_000, issues) ?? timeoutMs;
+      checkKeys(json.slack, ['maxAttempts', 'timeoutMs'], `${CONFIG}.slack`, issues);
+      maxAttempts = checkInteger(json.slack.maxAttempts, `${CONFIG}.slack.maxAttempts`, 1, 10, issues) ?? maxAttempts;
+      timeoutMs = checkInteger(json.slack.timeoutMs, `${CONFIG}.slack.timeoutMs`, 100, 60_000, issues) ?? timeoutMs;
     }
   }
 
