@@ -4,16 +4,43 @@ import type { EventParseError } from './errors.js';
  * What kind of signal an {@link Alert} came from.
  * - `system-event`: a CloudMonitor system event or an EventBridge CloudEvent (state changes, maintenance, ...).
  * - `metric-alarm`: a CloudMonitor metric (threshold) alarm callback.
+ *
+ * @example
+ * ```ts
+ * const metricAlarms = alerts.filter((a) => a.kind === 'metric-alarm');
+ * ```
  */
 export type AlertKind = 'system-event' | 'metric-alarm';
 
-/** Which Alibaba Cloud service delivered the payload. */
+/**
+ * Which Alibaba Cloud service delivered the payload.
+ *
+ * @example
+ * ```ts
+ * const viaEventBridge = alerts.filter((a) => a.source === 'eventbridge');
+ * ```
+ */
 export type AlertSource = 'cloudmonitor' | 'eventbridge';
 
-/** Normalized severity; `ok` marks a recovery (metric alarm back to OK, event resolved). */
+/**
+ * Normalized severity; `ok` marks a recovery (metric alarm back to OK, event resolved).
+ *
+ * @example
+ * ```ts
+ * const page: AlertSeverity[] = ['critical'];
+ * const urgent = alerts.filter((a) => page.includes(a.severity));
+ * ```
+ */
 export type AlertSeverity = 'critical' | 'warning' | 'info' | 'ok';
 
-/** A flat value in {@link Alert.details}. */
+/**
+ * A flat value in {@link Alert.details}.
+ *
+ * @example
+ * ```ts
+ * const notBefore: AlertDetailValue = alert.details['notBefore'] ?? null;
+ * ```
+ */
 export type AlertDetailValue = string | number | boolean | null;
 
 /**

@@ -12,6 +12,11 @@ const WEBHOOK_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackWebhookEr
  * - `SEND_FAILED`: a custom transport given to `RateLimitedSender` threw something that is not a notifier error
  *   (the original is the `cause`).
  * - `SINK_ERROR`: the local Slack sink could not start.
+ *
+ * @example
+ * ```ts
+ * if (SlackNotifierError.isSlackNotifierError(err) && err.code === 'INVALID_OPTIONS') console.error(err.message);
+ * ```
  */
 export type SlackNotifierErrorCode =
   | 'INVALID_WEBHOOK_URL'
@@ -31,6 +36,11 @@ export type SlackNotifierErrorCode =
  * - `TIMEOUT`: no complete response within `timeoutMs` (the last attempt).
  * - `CONNECTION_ERROR`: connection refused/reset/dropped before a response.
  * - `DEADLINE_EXCEEDED`: the next attempt (or the wait before it) would end after `deadlineMs`.
+ *
+ * @example
+ * ```ts
+ * if (SlackWebhookError.isSlackWebhookError(err) && err.code === 'channel_not_found') disableRoute();
+ * ```
  */
 export type SlackWebhookErrorCode =
   | 'RATE_LIMITED'

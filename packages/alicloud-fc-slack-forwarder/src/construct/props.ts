@@ -1,6 +1,13 @@
 import type { ForwarderJsonConfig } from '../function/config.js';
 
-/** An ECS event level as CloudMonitor and the ECS docs spell it. */
+/**
+ * An ECS event level as CloudMonitor and the ECS docs spell it.
+ *
+ * @example
+ * ```ts
+ * new SlackForwarder(stack, 'slack', { eventSource: { levels: ['CRITICAL', 'WARN'] satisfies EventLevel[] } });
+ * ```
+ */
 export type EventLevel = 'CRITICAL' | 'WARN' | 'INFO';
 
 /**

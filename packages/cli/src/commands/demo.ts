@@ -11,13 +11,34 @@ import { ForwarderProcess, resolveForwarderBundle, type ForwarderReply } from '.
 import { colorEnabled, resolveIo, type CommonOptions, type Io } from '../io.js';
 import { redact, registerSecret } from '../redact.js';
 
-/** How a sample reaches the function: the FC 3.0 handler, the FC 2.0 handler, or the FC 3.0 HTTP trigger. */
+/**
+ * How a sample reaches the function: the FC 3.0 handler, the FC 2.0 handler, or the FC 3.0 HTTP trigger.
+ *
+ * @example
+ * ```ts
+ * const viaHttp = (await demo()).steps.filter((s) => s.via === 'http');
+ * ```
+ */
 export type DemoVia = 'fc3-event' | 'fc2-event' | 'http';
 
-/** What the function did with one payload. */
+/**
+ * What the function did with one payload.
+ *
+ * @example
+ * ```ts
+ * const failed = (await demo()).steps.filter((s) => s.outcome === 'failed');
+ * ```
+ */
 export type DemoOutcome = 'delivered' | 'duplicate' | 'rejected' | 'dropped' | 'failed';
 
-/** Options of {@link demo}. */
+/**
+ * Options of {@link demo}.
+ *
+ * @example
+ * ```ts
+ * await demo({ outdir: '/tmp/ecs-pulse-demo/cdktf.out', json: true });
+ * ```
+ */
 export interface DemoOptions extends CommonOptions {
   /** The cdktf app to synthesize. @default - the repository's `examples/stress-test-environment` (skipped when absent) */
   readonly app?: string;
@@ -33,7 +54,15 @@ export interface DemoOptions extends CommonOptions {
   readonly outdir?: string;
 }
 
-/** The synth step of {@link DemoResult}. */
+/**
+ * The synth step of {@link DemoResult}.
+ *
+ * @example
+ * ```ts
+ * const { synth } = await demo();
+ * if (synth.status === 'ok') console.log(synth.dir);
+ * ```
+ */
 export interface DemoSynthResult {
   readonly status: 'ok' | 'skipped' | 'failed';
   /** Why the step was skipped or failed. */
@@ -55,7 +84,14 @@ export interface DemoSynthResult {
   readonly ms: number;
 }
 
-/** One replayed payload. */
+/**
+ * One replayed payload.
+ *
+ * @example
+ * ```ts
+ * for (const step of (await demo()).steps) console.log(step.title, step.outcome, step.ms);
+ * ```
+ */
 export interface DemoStep {
   readonly title: string;
   readonly file: string;
@@ -75,7 +111,14 @@ export interface DemoStep {
   readonly ms: number;
 }
 
-/** A refused payload, for the summary. */
+/**
+ * A refused payload, for the summary.
+ *
+ * @example
+ * ```ts
+ * for (const reject of (await demo()).rejects) console.log(reject);
+ * ```
+ */
 export interface DemoReject {
   readonly title: string;
   readonly outcome: 'rejected' | 'dropped' | 'failed';
@@ -83,7 +126,15 @@ export interface DemoReject {
   readonly errorCode?: string;
 }
 
-/** Result of {@link demo} (also its `--json` output). */
+/**
+ * Result of {@link demo} (also its `--json` output).
+ *
+ * @example
+ * ```ts
+ * const result: DemoResult = await demo();
+ * console.log(result.steps.length, result.rejects.length);
+ * ```
+ */
 export interface DemoResult {
   readonly synth: DemoSynthResult;
   /** Payloads replayed (function invocations). */

@@ -4,7 +4,14 @@ import { CliError } from '../errors.js';
 import { colorEnabled, resolveIo, type CommonOptions } from '../io.js';
 import { redact } from '../redact.js';
 
-/** Options of {@link preview}. */
+/**
+ * Options of {@link preview}.
+ *
+ * @example
+ * ```ts
+ * await preview({ file: 'event.json', json: true });
+ * ```
+ */
 export interface PreviewOptions extends CommonOptions {
   /** The payload file: a JSON event, an EventBridge batch, a form-urlencoded metric callback, or an FC 3.0 HTTP-trigger envelope. */
   readonly file: string;
@@ -16,7 +23,14 @@ export interface PreviewOptions extends CommonOptions {
   readonly timeZone?: string;
 }
 
-/** Result of {@link preview} (also its `--json` output). */
+/**
+ * Result of {@link preview} (also its `--json` output).
+ *
+ * @example
+ * ```ts
+ * const { blockKitBuilderUrl } = await preview({ file: 'event.json' });
+ * ```
+ */
 export interface PreviewResult {
   /** Absolute path of the file. */
   readonly file: string;
