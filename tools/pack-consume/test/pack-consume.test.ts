@@ -323,4 +323,30 @@ console.log(JSON.stringify({
       ['UNKNOWN_ARGUMENT', 'resource.alicloud_instance.host.instance_typo'],
     ]);
   }, TIMEOUT);
+  it("type-checks the root README's composition example with tsc --strict, synthesizes it, and the packed checker accepts it", () => {
+    // Prepare: the first TypeScript block of the README that imports our packages, as a user would paste it
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const snippet = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.includes("from '@ecs-pulse/"));
+    expect(snippet, 'README.md has a ```ts example importing @ecs-pulse packages').toBeDefined();
+    const dir = join(project, 'readme-example');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src/main.ts'), snippet!);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      `${JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], outDir: 'dist', rootDir: 'src', skipLibCheck: false } }, null, 2)}\n`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
+    // Act
+    timed('tsc --strict (README example)', () => run('node', [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir));
+    const outdir = join(dir, 'cdktf.out');
+    execFileSync('node', ['dist/main.js'], { cwd: dir, stdio: 'pipe', env: { ...cleanEnv(), CDKTF_OUTDIR: outdir } });
+    // Assess
+    const stacks = readdirSync(join(outdir, 'stacks'));
+    expect(stacks).toHaveLength(1);
+    const synthesized = join(outdir, 'stacks', stacks[0]!, 'cdk.tf.json');
+    const doc = JSON.parse(readFileSync(synthesized, 'utf8')) as Record<string, any>;
+    expect(Object.keys(doc.resource)).toEqual(expect.arrayContaining(['alicloud_fcv3_function', 'alicloud_instance', 'alicloud_cms_alarm']));
+    writeFileSync(join(project, 'check-readme.mjs'), CHECK_ESM);
+    expect(JSON.parse(run('node', ['check-readme.mjs', synthesized], project))).toEqual({ ok: true, issues: [] });
+  }, TIMEOUT);
 });
