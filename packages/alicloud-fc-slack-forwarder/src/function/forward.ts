@@ -87,22 +87,22 @@ export async function forwardAlerts(
   const seenInBatch = new Set<string>();
 
   for (const alert of alerts) {
-    const base = { requestId, id: alert.id, name: alert.name, product: alert.product, severity: alert.severity, status: alert.status };
+    const base = alertLogFields(requestId, alert, null);
     if (seenInBatch.has(alert.id)) {
       duplicates++;
-      log({ level: 'info', msg: 'alert', ...base, route: null, outcome: 'duplicate', attempts: 0, ms: 0 });
+      log({ level: 'info', msg: 'alert', ...base, outcome: 'duplicate', attempts: 0, ms: 0 });
       continue;
     }
     seenInBatch.add(alert.id);
     if (!passesFilters(config, alert)) {
       filtered++;
-      log({ level: 'info', msg: 'alert', ...base, route: null, outcome: 'filtered', attempts: 0, ms: 0 });
+      log({ level: 'info', msg: 'alert', ...base, outcome: 'filtered', attempts: 0, ms: 0 });
       continue;
     }
     const routes = selectRoutes(config, alert);
     if (routes.length === 0) {
       unrouted++;
-      log({ level: 'warn', msg: 'alert', ...base, route: null, outcome: 'unrouted', attempts: 0, ms: 0 });
+      log({ level: 'warn', msg: 'alert', ...base, outcome: 'unrouted', attempts: 0, ms: 0 });
       continue;
     }
     let pending = 0;
@@ -149,13 +149,7 @@ export async function forwardAlerts(
           log({
             level: 'info',
             msg: 'alert',
-            requestId,
-            id: alert.id,
-            name: alert.name,
-            product: alert.product,
-            severity: alert.severity,
-            status: alert.status,
-            route: route.name,
+            ...alertLogFields(requestId, alert, route.name),
             outcome: 'delivered',
             attempts: result.attempts,
             ms,
@@ -180,13 +174,7 @@ export async function forwardAlerts(
           log({
             level: 'error',
             msg: 'alert',
-            requestId,
-            id: alert.id,
-            name: alert.name,
-            product: alert.product,
-            severity: alert.severity,
-            status: alert.status,
-            route: route.name,
+            ...alertLogFields(requestId, alert, route.name),
             outcome: 'failed',
             attempts: webhookError?.attempts ?? 0,
             ms,
@@ -203,4 +191,9 @@ export async function forwardAlerts(
   const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount };
   if (failures.length === 0) return { summary };
   return { summary, error: new DeliveryError(failures, { cause: firstError }) };
+}
+
+/** The fields every per-alert log line carries (one line per alert and route). */
+function alertLogFields(requestId: string, alert: NotifiableAlert, route: string | null) {
+  return { requestId, id: alert.id, name: alert.name, product: alert.product, severity: alert.severity, status: alert.status, route };
 }
