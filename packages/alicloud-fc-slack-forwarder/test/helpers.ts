@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { vi, type MockInstance } from 'vitest';
+import { startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, vi, type MockInstance } from 'vitest';
 
 const require = createRequire(import.meta.url);
 
@@ -190,4 +191,26 @@ export function cloudEvent(id: string, data: Record<string, unknown> = { resourc
   const resource = typeof data.resourceId === 'string' ? data.resourceId : typeof data.instanceId === 'string' ? data.instanceId : undefined;
   const subject = resource === undefined ? base.subject : `acs:ecs:cn-hangzhou:1234567890123456:instance/${resource}`;
   return { ...base, id, type, subject, data };
+}
+
+/**
+ * Registers the hooks every function test file needs: one local Slack sink for the file (reset before each
+ * test) and the function's log lines captured per test. `onSink` receives the sink once it listens.
+ */
+export function useSinkAndLogs(logs: LogCapture, onSink: (sink: SlackSink) => void): void {
+  let sink: SlackSink | undefined;
+  beforeAll(async () => {
+    sink = await startSlackSink();
+    onSink(sink);
+  });
+  afterAll(async () => {
+    await sink?.close();
+  });
+  beforeEach(() => {
+    sink?.reset();
+    logs.start();
+  });
+  afterEach(() => {
+    logs.stop();
+  });
 }

@@ -1,7 +1,7 @@
-import { sinkReply, startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { sinkReply, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { readdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cloudEvent, coldStart, fc2Context, fc3Context, fixture, fixtureBuffer, invokeLegacy, LogCapture, type FunctionModule } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cloudEvent, coldStart, fc2Context, fc3Context, fixture, fixtureBuffer, invokeLegacy, LogCapture, type FunctionModule, useSinkAndLogs } from '../helpers.js';
 
 // These tests drive the BUILT bundle (dist/function.cjs) exactly as Function Compute does: Buffer events,
 // FC-shaped contexts, a callback for FC 2.0, against a real local Slack-compatible sink.
@@ -10,19 +10,7 @@ const TOKEN = 'Tk8sQ2xZ0pVb7nR4mW1cE6hJ9fA3dG5u';
 let sink: SlackSink;
 const logs = new LogCapture();
 
-beforeAll(async () => {
-  sink = await startSlackSink();
-});
-afterAll(async () => {
-  await sink.close();
-});
-beforeEach(() => {
-  sink.reset();
-  logs.start();
-});
-afterEach(() => {
-  logs.stop();
-});
+useSinkAndLogs(logs, (started) => (sink = started));
 
 const cmsEventFixtures = readdirSync(new URL('../fixtures/events/', import.meta.url)).filter((f) => f.startsWith('cms-event-') && f.endsWith('.json'));
 

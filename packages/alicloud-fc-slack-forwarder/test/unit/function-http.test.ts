@@ -1,6 +1,6 @@
-import { sinkReply, startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { coldStart, fc3Context, fixture, httpEvent, LogCapture, metricCallbackBodies, type FunctionModule } from '../helpers.js';
+import { sinkReply, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { coldStart, fc3Context, fixture, httpEvent, LogCapture, metricCallbackBodies, type FunctionModule, useSinkAndLogs } from '../helpers.js';
 
 // The FC 3.0 HTTP trigger path of the BUILT bundle: CloudMonitor metric-alarm callbacks and event webhooks
 // wrapped in the FC 3.0 request envelope, as a Buffer.
@@ -16,19 +16,9 @@ let sink: SlackSink;
 let fn: FunctionModule;
 const logs = new LogCapture();
 
-beforeAll(async () => {
-  sink = await startSlackSink();
-});
-afterAll(async () => {
-  await sink.close();
-});
+useSinkAndLogs(logs, (started) => (sink = started));
 beforeEach(() => {
-  sink.reset();
-  logs.start();
   fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN, ECS_PULSE_CONFIG: JSON.stringify({ slack: { maxAttempts: 2 } }) });
-});
-afterEach(() => {
-  logs.stop();
 });
 
 async function call(event: Buffer, module: FunctionModule = fn): Promise<Response & { json: Record<string, unknown> }> {

@@ -1,6 +1,6 @@
-import { sinkReply, startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cloudEvent, coldStart, fc3Context, fixtureBuffer, LogCapture } from '../helpers.js';
+import { sinkReply, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import { describe, expect, it } from 'vitest';
+import { cloudEvent, coldStart, fc3Context, fixtureBuffer, LogCapture, useSinkAndLogs } from '../helpers.js';
 
 // Filters and routes of the BUILT bundle, configured through ECS_PULSE_CONFIG as a deployment would.
 
@@ -10,19 +10,7 @@ const url = (name: string): string => `${sink.origin}/services/T0ROUTES/B0${name
 const pathOf = (name: string): string => new URL(url(name)).pathname;
 const postedTo = (): string[] => sink.messages.map((_, i) => sink.requests.filter((r) => r.status === 200)[i]!.path);
 
-beforeAll(async () => {
-  sink = await startSlackSink();
-});
-afterAll(async () => {
-  await sink.close();
-});
-beforeEach(() => {
-  sink.reset();
-  logs.start();
-});
-afterEach(() => {
-  logs.stop();
-});
+useSinkAndLogs(logs, (started) => (sink = started));
 
 const critical = (id: string) =>
   cloudEvent(id, { eventId: 'e-bp1fake', instanceId: 'i-bp1critical000000001', eventType: 'SystemFailure.Reboot', eventStatus: 'Executing' }, 'ecs:Instance:SystemFailure.Reboot');
