@@ -2,15 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Iperf3Result } from '@ecs-pulse/stress-host/parsers';
 import { runRemote, type RemoteResult } from '../cloud/cloud-assistant.js';
-import { clientSettings } from '../cloud/config.js';
-import { fetchRunMetrics, type MetricsReport } from '../cloud/metrics.js';
+import type { MetricsReport } from '../cloud/metrics.js';
 import { CliError } from '../errors.js';
-import { bps, fixed, metricValue, table } from '../format.js';
+import { bps, fixed, table } from '../format.js';
 import { resolveTargets, type HostOptions } from '../hosts.js';
 import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { M } from '../messages.js';
 import { iperf3ClientScript, iperf3ServerScript, readFrames } from '../remote-scripts.js';
-import { postSummary, slackUrl } from '../slack.js';
+import { slackUrl } from '../slack.js';
+import { printMetrics, reportRun, runId, runMetrics } from '../run-report.js';
 import type { HostInfo } from '../stack-outputs.js';
 
 /**
@@ -80,11 +80,6 @@ export interface NetRunResult {
 }
 
 const BANDWIDTH = /^\d+(?:\.\d+)?[KMG]?$/i;
-
-/** @internal */
-export function runId(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z');
-}
 
 /**
  * Run iperf3 between the stack's hosts through Cloud Assistant (no SSH): make sure the server listens,
@@ -157,11 +152,7 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
   }
   const ended = new Date();
 
-  let metrics: MetricsReport | undefined;
-  if (options.metrics === true) {
-    const cms = await clientSettings('cms', targets.region, io.env);
-    metrics = await fetchRunMetrics(cms, [targets.server.instanceId, ...targets.clients.map((c) => c.instanceId)], started, ended, io);
-  }
+  const metrics = await runMetrics(options.metrics, targets.region, [targets.server.instanceId, ...targets.clients.map((c) => c.instanceId)], started, ended, io);
   const result: NetRunResult = {
     runId: id,
     region: targets.region,
@@ -173,17 +164,11 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
     rawDir,
     ...(metrics ? { metrics } : {}),
   };
-  writeFileSync(path.join(rawDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  print(result, io);
-  if (slack) {
-    await postSummary(
-      slack,
-      `ecs-pulse net run ${id}`,
-      tests.map((t) => `• \`${t.client}\` ${t.direction}: ${t.result ? `*${bps(t.result.receivedBitsPerSecond)}*${t.result.retransmits !== undefined ? `, ${t.result.retransmits} retransmits` : ''}${t.result.lostPercent !== undefined ? `, ${fixed(t.result.lostPercent, 2)} % loss` : ''}` : `failed: ${t.error ?? ''}`}`),
-      `server ${targets.server.instanceId} (${serverIp}) · ${targets.region} · ${options.udp ? 'UDP' : 'TCP'} ×${parallel} · ${duration} s`,
-    );
-    io.err(io.paint.dim('Slack summary posted.'));
-  }
+  await reportRun(result, rawDir, io, print, slack, () => ({
+    title: `ecs-pulse net run ${id}`,
+    lines: tests.map((t) => `• \`${t.client}\` ${t.direction}: ${t.result ? `*${bps(t.result.receivedBitsPerSecond)}*${t.result.retransmits !== undefined ? `, ${t.result.retransmits} retransmits` : ''}${t.result.lostPercent !== undefined ? `, ${fixed(t.result.lostPercent, 2)} % loss` : ''}` : `failed: ${t.error ?? ''}`}`),
+    context: `server ${targets.server.instanceId} (${serverIp}) · ${targets.region} · ${options.udp ? 'UDP' : 'TCP'} ×${parallel} · ${duration} s`,
+  }));
   const failed = tests.filter((t) => t.error !== undefined).length;
   if (failed > 0) throw new CliError('REMOTE_COMMAND_FAILED', M.remoteFailed(failed, `of ${tests.length} iperf3 test(s)`));
   return result;
@@ -238,14 +223,3 @@ function print(r: NetRunResult, io: Io): void {
 }
 
 /** Print a metrics report as a table. @internal */
-export function printMetrics(m: MetricsReport | undefined, io: Io): void {
-  if (!m) return;
-  const p = io.paint;
-  io.out('');
-  io.out(`${p.bold('CloudMonitor')} ${m.namespace} ${m.startTime} → ${m.endTime} (period ${m.period} s)`);
-  const rows: string[][] = [['host', 'metric', 'avg', 'max', 'points']];
-  for (const s of m.summaries) {
-    rows.push([s.instanceId, s.metric, metricValue(s.average, s.unit), metricValue(s.maximum, s.unit), s.points === 0 ? p.dim('no data') : String(s.points)]);
-  }
-  io.out(table(rows, p.bold));
-}

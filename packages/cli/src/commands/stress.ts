@@ -2,16 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StressNgResult } from '@ecs-pulse/stress-host/parsers';
 import { runRemote } from '../cloud/cloud-assistant.js';
-import { clientSettings } from '../cloud/config.js';
-import { fetchRunMetrics, type MetricsReport } from '../cloud/metrics.js';
+import type { MetricsReport } from '../cloud/metrics.js';
 import { CliError } from '../errors.js';
 import { fixed, table } from '../format.js';
 import { resolveTargets, type HostOptions } from '../hosts.js';
 import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { M } from '../messages.js';
 import { readFrames, stressNgScript } from '../remote-scripts.js';
-import { postSummary, slackUrl } from '../slack.js';
-import { printMetrics, runId } from './net.js';
+import { slackUrl } from '../slack.js';
+import { printMetrics, reportRun, runId, runMetrics } from '../run-report.js';
 
 /**
  * Options of {@link stressRun}.
@@ -156,11 +155,7 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
       return { instanceId: h.instanceId, exitCode: frame.rc, error: e instanceof Error ? e.message : String(e), rawFile };
     }
   });
-  let metrics: MetricsReport | undefined;
-  if (options.metrics === true) {
-    const cms = await clientSettings('cms', targets.region, io.env);
-    metrics = await fetchRunMetrics(cms, hosts.map((h) => h.instanceId), started, ended, io);
-  }
+  const metrics = await runMetrics(options.metrics, targets.region, hosts.map((h) => h.instanceId), started, ended, io);
   const result: StressRunResult = {
     runId: id,
     region: targets.region,
@@ -172,21 +167,15 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
     rawDir,
     ...(metrics ? { metrics } : {}),
   };
-  writeFileSync(path.join(rawDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  print(result, io);
-  if (slack) {
-    await postSummary(
-      slack,
-      `ecs-pulse stress run ${id}`,
-      runs.flatMap((r) =>
-        r.result
-          ? r.result.metrics.map((m) => `• \`${r.instanceId}\` ${m.stressor}: *${fixed(m.bogoOpsPerSecondReal, 1)}* bogo ops/s`)
-          : [`• \`${r.instanceId}\` failed: ${r.error ?? ''}`],
-      ),
-      `${targets.region} · ${stressors.map(([n, c]) => `${n}:${c}`).join(' ')} · ${timeoutSeconds} s`,
-    );
-    io.err(io.paint.dim('Slack summary posted.'));
-  }
+  await reportRun(result, rawDir, io, print, slack, () => ({
+    title: `ecs-pulse stress run ${id}`,
+    lines: runs.flatMap((r) =>
+      r.result
+        ? r.result.metrics.map((m) => `• \`${r.instanceId}\` ${m.stressor}: *${fixed(m.bogoOpsPerSecondReal, 1)}* bogo ops/s`)
+        : [`• \`${r.instanceId}\` failed: ${r.error ?? ''}`],
+    ),
+    context: `${targets.region} · ${stressors.map(([n, c]) => `${n}:${c}`).join(' ')} · ${timeoutSeconds} s`,
+  }));
   const failed = runs.filter((r) => r.error !== undefined).length;
   if (failed > 0) throw new CliError('REMOTE_COMMAND_FAILED', M.remoteFailed(failed, `of ${runs.length} stress-ng run(s)`));
   return result;
