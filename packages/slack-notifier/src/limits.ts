@@ -1,6 +1,37 @@
 import { ELLIPSIS, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import type { SlackBlock, SlackMessage, TextObject } from './types.js';
 
+// The limits as plain constants: the bundler inlines them into the fitting and rendering code (and drops
+// SLACK_LIMITS when only those are used). SLACK_LIMITS below is the public view of the same numbers.
+/** @internal Top-level `text` (Slack truncates beyond this). */
+export const MAX_MESSAGE_TEXT = 40_000;
+/** @internal Blocks per message (top-level and attachment blocks counted together, conservatively). */
+export const MAX_BLOCKS = 50;
+/** @internal Header block `text` (plain_text). */
+export const MAX_HEADER_TEXT = 150;
+/** @internal Section block `text`. */
+export const MAX_SECTION_TEXT = 3000;
+/** @internal Section block `fields` count. */
+export const MAX_SECTION_FIELDS = 10;
+/** @internal Each section field. */
+export const MAX_SECTION_FIELD_TEXT = 2000;
+/** @internal Context block elements. */
+export const MAX_CONTEXT_ELEMENTS = 10;
+/** @internal Each context text element (the generic text-object limit). */
+export const MAX_CONTEXT_TEXT = 3000;
+/** @internal Actions block elements. */
+export const MAX_ACTIONS_ELEMENTS = 25;
+/** @internal Button label (plain_text). */
+export const MAX_BUTTON_TEXT = 75;
+/** @internal Button `url`. */
+export const MAX_BUTTON_URL = 3000;
+/** @internal `block_id`. */
+export const MAX_BLOCK_ID = 255;
+/** @internal Secondary attachments per message. */
+export const MAX_ATTACHMENTS = 100;
+/** @internal Sum of all text inside blocks (our practical budget, below Slack's observed ~13k rejection). */
+export const BLOCK_CHARS_BUDGET = 12_000;
+
 /**
  * Slack's message and Block Kit limits this package renders within and checks. Lengths are counted in
  * UTF-16 code units (JavaScript `length`), which is never less than Slack's character count.
@@ -13,35 +44,35 @@ import type { SlackBlock, SlackMessage, TextObject } from './types.js';
  * SLACK_LIMITS.headerText; // 150
  * ```
  */
-export const SLACK_LIMITS = Object.freeze({
+export const SLACK_LIMITS = /* @__PURE__ */ Object.freeze({
   /** Top-level `text` (Slack truncates beyond this). */
-  messageText: 40_000,
+  messageText: MAX_MESSAGE_TEXT,
   /** Blocks per message (top-level and attachment blocks counted together, conservatively). */
-  blocks: 50,
+  blocks: MAX_BLOCKS,
   /** Header block `text` (plain_text). */
-  headerText: 150,
+  headerText: MAX_HEADER_TEXT,
   /** Section block `text`. */
-  sectionText: 3000,
+  sectionText: MAX_SECTION_TEXT,
   /** Section block `fields` count. */
-  sectionFields: 10,
+  sectionFields: MAX_SECTION_FIELDS,
   /** Each section field. */
-  sectionFieldText: 2000,
+  sectionFieldText: MAX_SECTION_FIELD_TEXT,
   /** Context block elements. */
-  contextElements: 10,
+  contextElements: MAX_CONTEXT_ELEMENTS,
   /** Each context text element (the generic text-object limit). */
-  contextText: 3000,
+  contextText: MAX_CONTEXT_TEXT,
   /** Actions block elements. */
-  actionsElements: 25,
+  actionsElements: MAX_ACTIONS_ELEMENTS,
   /** Button label (plain_text). */
-  buttonText: 75,
+  buttonText: MAX_BUTTON_TEXT,
   /** Button `url`. */
-  buttonUrl: 3000,
+  buttonUrl: MAX_BUTTON_URL,
   /** `block_id`. */
-  blockId: 255,
+  blockId: MAX_BLOCK_ID,
   /** Secondary attachments per message. */
-  attachments: 100,
+  attachments: MAX_ATTACHMENTS,
   /** Sum of all text inside blocks (our practical budget, below Slack's observed ~13k rejection). */
-  blockCharsBudget: 12_000,
+  blockCharsBudget: BLOCK_CHARS_BUDGET,
 });
 
 /**
@@ -87,26 +118,26 @@ function checkBlock(out: SlackLimitViolation[], block: unknown, path: string): n
     out.push({ path, rule: 'block_type', message: `${path} must be an object with a string type` });
     return 0;
   }
-  if (typeof block.block_id === 'string' && block.block_id.length > SLACK_LIMITS.blockId) {
-    out.push({ path: `${path}.block_id`, rule: 'block_id_length', limit: SLACK_LIMITS.blockId, actual: block.block_id.length, message: `${path}.block_id is longer than ${SLACK_LIMITS.blockId}` });
+  if (typeof block.block_id === 'string' && block.block_id.length > MAX_BLOCK_ID) {
+    out.push({ path: `${path}.block_id`, rule: 'block_id_length', limit: MAX_BLOCK_ID, actual: block.block_id.length, message: `${path}.block_id is longer than ${MAX_BLOCK_ID}` });
   }
   let chars = 0;
   switch (block.type) {
     case 'header':
-      chars += checkText(out, block.text, `${path}.text`, 'header_text', SLACK_LIMITS.headerText, ['plain_text']);
+      chars += checkText(out, block.text, `${path}.text`, 'header_text', MAX_HEADER_TEXT, ['plain_text']);
       break;
     case 'section': {
       const hasText = block.text !== undefined;
       const fields = block.fields;
       if (!hasText && fields === undefined) out.push({ path, rule: 'section_empty', message: `${path} needs text or fields` });
-      if (hasText) chars += checkText(out, block.text, `${path}.text`, 'section_text', SLACK_LIMITS.sectionText);
+      if (hasText) chars += checkText(out, block.text, `${path}.text`, 'section_text', MAX_SECTION_TEXT);
       if (fields !== undefined) {
         if (!Array.isArray(fields) || fields.length === 0) {
           out.push({ path: `${path}.fields`, rule: 'section_fields', message: `${path}.fields must be a non-empty array` });
         } else {
-          if (fields.length > SLACK_LIMITS.sectionFields) out.push({ path: `${path}.fields`, rule: 'section_fields_count', limit: SLACK_LIMITS.sectionFields, actual: fields.length, message: `${path} has ${fields.length} fields; the limit is ${SLACK_LIMITS.sectionFields}` });
+          if (fields.length > MAX_SECTION_FIELDS) out.push({ path: `${path}.fields`, rule: 'section_fields_count', limit: MAX_SECTION_FIELDS, actual: fields.length, message: `${path} has ${fields.length} fields; the limit is ${MAX_SECTION_FIELDS}` });
           fields.forEach((f, i) => {
-            chars += checkText(out, f, `${path}.fields[${i}]`, 'section_field', SLACK_LIMITS.sectionFieldText);
+            chars += checkText(out, f, `${path}.fields[${i}]`, 'section_field', MAX_SECTION_FIELD_TEXT);
           });
         }
       }
@@ -119,10 +150,10 @@ function checkBlock(out: SlackLimitViolation[], block: unknown, path: string): n
         out.push({ path: `${path}.elements`, rule: 'context_elements', message: `${path}.elements must be a non-empty array` });
         break;
       }
-      if (els.length > SLACK_LIMITS.contextElements) out.push({ path: `${path}.elements`, rule: 'context_elements_count', limit: SLACK_LIMITS.contextElements, actual: els.length, message: `${path} has ${els.length} elements; the limit is ${SLACK_LIMITS.contextElements}` });
+      if (els.length > MAX_CONTEXT_ELEMENTS) out.push({ path: `${path}.elements`, rule: 'context_elements_count', limit: MAX_CONTEXT_ELEMENTS, actual: els.length, message: `${path} has ${els.length} elements; the limit is ${MAX_CONTEXT_ELEMENTS}` });
       els.forEach((e, i) => {
         if (isRec(e) && e.type === 'image') return;
-        chars += checkText(out, e, `${path}.elements[${i}]`, 'context_text', SLACK_LIMITS.contextText);
+        chars += checkText(out, e, `${path}.elements[${i}]`, 'context_text', MAX_CONTEXT_TEXT);
       });
       break;
     }
@@ -132,7 +163,7 @@ function checkBlock(out: SlackLimitViolation[], block: unknown, path: string): n
         out.push({ path: `${path}.elements`, rule: 'actions_elements', message: `${path}.elements must be a non-empty array` });
         break;
       }
-      if (els.length > SLACK_LIMITS.actionsElements) out.push({ path: `${path}.elements`, rule: 'actions_elements_count', limit: SLACK_LIMITS.actionsElements, actual: els.length, message: `${path} has ${els.length} elements; the limit is ${SLACK_LIMITS.actionsElements}` });
+      if (els.length > MAX_ACTIONS_ELEMENTS) out.push({ path: `${path}.elements`, rule: 'actions_elements_count', limit: MAX_ACTIONS_ELEMENTS, actual: els.length, message: `${path} has ${els.length} elements; the limit is ${MAX_ACTIONS_ELEMENTS}` });
       els.forEach((e, i) => {
         if (isRec(e) && e.type === 'button') chars += checkButton(out, e, `${path}.elements[${i}]`);
       });
@@ -145,9 +176,9 @@ function checkBlock(out: SlackLimitViolation[], block: unknown, path: string): n
 }
 
 function checkButton(out: SlackLimitViolation[], button: Rec, path: string): number {
-  const chars = checkText(out, button.text, `${path}.text`, 'button_text', SLACK_LIMITS.buttonText, ['plain_text']);
-  if (typeof button.url === 'string' && button.url.length > SLACK_LIMITS.buttonUrl) {
-    out.push({ path: `${path}.url`, rule: 'button_url_length', limit: SLACK_LIMITS.buttonUrl, actual: button.url.length, message: `${path}.url is longer than ${SLACK_LIMITS.buttonUrl}` });
+  const chars = checkText(out, button.text, `${path}.text`, 'button_text', MAX_BUTTON_TEXT, ['plain_text']);
+  if (typeof button.url === 'string' && button.url.length > MAX_BUTTON_URL) {
+    out.push({ path: `${path}.url`, rule: 'button_url_length', limit: MAX_BUTTON_URL, actual: button.url.length, message: `${path}.url is longer than ${MAX_BUTTON_URL}` });
   }
   return chars;
 }
@@ -171,8 +202,8 @@ export function validateSlackMessage(message: unknown): SlackLimitViolation[] {
   const attachments = message.attachments;
   if (typeof text !== 'string' || text.length === 0) {
     out.push({ path: 'text', rule: 'text_required', message: 'text must be a non-empty string (it is the notification and accessibility fallback)' });
-  } else if (text.length > SLACK_LIMITS.messageText) {
-    out.push({ path: 'text', rule: 'text_length', limit: SLACK_LIMITS.messageText, actual: text.length, message: `text has ${text.length} characters; the limit is ${SLACK_LIMITS.messageText}` });
+  } else if (text.length > MAX_MESSAGE_TEXT) {
+    out.push({ path: 'text', rule: 'text_length', limit: MAX_MESSAGE_TEXT, actual: text.length, message: `text has ${text.length} characters; the limit is ${MAX_MESSAGE_TEXT}` });
   }
   let blockCount = 0;
   let chars = 0;
@@ -188,7 +219,7 @@ export function validateSlackMessage(message: unknown): SlackLimitViolation[] {
   if (attachments !== undefined) {
     if (!Array.isArray(attachments)) out.push({ path: 'attachments', rule: 'attachments_array', message: 'attachments must be an array' });
     else {
-      if (attachments.length > SLACK_LIMITS.attachments) out.push({ path: 'attachments', rule: 'attachments_count', limit: SLACK_LIMITS.attachments, actual: attachments.length, message: `${attachments.length} attachments; the limit is ${SLACK_LIMITS.attachments}` });
+      if (attachments.length > MAX_ATTACHMENTS) out.push({ path: 'attachments', rule: 'attachments_count', limit: MAX_ATTACHMENTS, actual: attachments.length, message: `${attachments.length} attachments; the limit is ${MAX_ATTACHMENTS}` });
       attachments.forEach((a, ai) => {
         if (!isRec(a)) {
           out.push({ path: `attachments[${ai}]`, rule: 'attachment_object', message: `attachments[${ai}] must be an object` });
@@ -206,8 +237,8 @@ export function validateSlackMessage(message: unknown): SlackLimitViolation[] {
       });
     }
   }
-  if (blockCount > SLACK_LIMITS.blocks) out.push({ path: 'blocks', rule: 'blocks_count', limit: SLACK_LIMITS.blocks, actual: blockCount, message: `${blockCount} blocks in total; the limit is ${SLACK_LIMITS.blocks}` });
-  if (chars > SLACK_LIMITS.blockCharsBudget) out.push({ path: 'blocks', rule: 'blocks_total_chars', limit: SLACK_LIMITS.blockCharsBudget, actual: chars, message: `${chars} characters of text across blocks; keep it under ${SLACK_LIMITS.blockCharsBudget} (Slack answers msg_blocks_too_long near 13k)` });
+  if (blockCount > MAX_BLOCKS) out.push({ path: 'blocks', rule: 'blocks_count', limit: MAX_BLOCKS, actual: blockCount, message: `${blockCount} blocks in total; the limit is ${MAX_BLOCKS}` });
+  if (chars > BLOCK_CHARS_BUDGET) out.push({ path: 'blocks', rule: 'blocks_total_chars', limit: BLOCK_CHARS_BUDGET, actual: chars, message: `${chars} characters of text across blocks; keep it under ${BLOCK_CHARS_BUDGET} (Slack answers msg_blocks_too_long near 13k)` });
   return out;
 }
 
@@ -222,38 +253,38 @@ function fitBlock(block: SlackBlock): SlackBlock | undefined {
   switch (block.type) {
     case 'header':
       if (block.text?.type !== 'plain_text') return undefined;
-      fitText(block.text, SLACK_LIMITS.headerText);
+      fitText(block.text, MAX_HEADER_TEXT);
       return block;
     case 'section': {
-      if (block.text) fitText(block.text, SLACK_LIMITS.sectionText);
+      if (block.text) fitText(block.text, MAX_SECTION_TEXT);
       if (block.fields) {
-        if (block.fields.length > SLACK_LIMITS.sectionFields) {
-          const extra = block.fields.length - SLACK_LIMITS.sectionFields + 1;
-          block.fields = block.fields.slice(0, SLACK_LIMITS.sectionFields - 1);
+        if (block.fields.length > MAX_SECTION_FIELDS) {
+          const extra = block.fields.length - MAX_SECTION_FIELDS + 1;
+          block.fields = block.fields.slice(0, MAX_SECTION_FIELDS - 1);
           block.fields.push({ type: 'mrkdwn', text: `${ELLIPSIS} ${extra} more field${extra === 1 ? '' : 's'}` });
         }
-        for (const f of block.fields) fitText(f, SLACK_LIMITS.sectionFieldText);
+        for (const f of block.fields) fitText(f, MAX_SECTION_FIELD_TEXT);
         if (block.fields.length === 0) delete block.fields;
       }
       if (block.accessory?.type === 'button') {
-        fitText(block.accessory.text, SLACK_LIMITS.buttonText);
-        if ((block.accessory.url?.length ?? 0) > SLACK_LIMITS.buttonUrl) delete block.accessory;
+        fitText(block.accessory.text, MAX_BUTTON_TEXT);
+        if ((block.accessory.url?.length ?? 0) > MAX_BUTTON_URL) delete block.accessory;
       }
       if (!block.text && !block.fields) return undefined;
       return block;
     }
     case 'context': {
       if (!Array.isArray(block.elements)) return undefined;
-      if (block.elements.length > SLACK_LIMITS.contextElements) block.elements = block.elements.slice(0, SLACK_LIMITS.contextElements);
-      for (const e of block.elements) if (e.type !== 'image') fitText(e, SLACK_LIMITS.contextText);
+      if (block.elements.length > MAX_CONTEXT_ELEMENTS) block.elements = block.elements.slice(0, MAX_CONTEXT_ELEMENTS);
+      for (const e of block.elements) if (e.type !== 'image') fitText(e, MAX_CONTEXT_TEXT);
       return block.elements.length ? block : undefined;
     }
     case 'actions': {
       if (!Array.isArray(block.elements)) return undefined;
       block.elements = block.elements
-        .slice(0, SLACK_LIMITS.actionsElements)
-        .filter((e) => e.type !== 'button' || (e.url?.length ?? 0) <= SLACK_LIMITS.buttonUrl);
-      for (const e of block.elements) if (e.type === 'button') fitText(e.text, SLACK_LIMITS.buttonText);
+        .slice(0, MAX_ACTIONS_ELEMENTS)
+        .filter((e) => e.type !== 'button' || (e.url?.length ?? 0) <= MAX_BUTTON_URL);
+      for (const e of block.elements) if (e.type === 'button') fitText(e.text, MAX_BUTTON_TEXT);
       return block.elements.length ? block : undefined;
     }
     default:
@@ -305,7 +336,7 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
     groups.push(copy.blocks);
   }
   if (Array.isArray(copy.attachments)) {
-    copy.attachments = copy.attachments.slice(0, SLACK_LIMITS.attachments);
+    copy.attachments = copy.attachments.slice(0, MAX_ATTACHMENTS);
     for (const a of copy.attachments) {
       if (Array.isArray(a.blocks)) {
         a.blocks = a.blocks.map(fitBlock).filter((b): b is SlackBlock => b !== undefined);
@@ -315,8 +346,8 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
   }
   // Block count: drop from the end (attachments first), leaving a marker in the last kept group.
   const total = groups.reduce((n, g) => n + g.length, 0);
-  if (total > SLACK_LIMITS.blocks) {
-    let excess = total - SLACK_LIMITS.blocks + 1;
+  if (total > MAX_BLOCKS) {
+    let excess = total - MAX_BLOCKS + 1;
     let dropped = 0;
     for (let gi = groups.length - 1; gi >= 0 && excess > 0; gi--) {
       const g = groups[gi] as SlackBlock[];
@@ -326,17 +357,17 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
       dropped += n;
     }
     const target = groups.find((g, i) => g.length > 0 && groups.slice(i + 1).every((h) => h.length === 0)) ?? groups[0];
-    target?.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${ELLIPSIS} ${dropped} more block${dropped === 1 ? '' : 's'} not shown (Slack allows ${SLACK_LIMITS.blocks})` }] });
+    target?.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${ELLIPSIS} ${dropped} more block${dropped === 1 ? '' : 's'} not shown (Slack allows ${MAX_BLOCKS})` }] });
   }
   // Character budget: shrink the longest texts until everything fits.
   const texts = groups.flat().flatMap(textObjectsOf);
   let chars = texts.reduce((n, t) => n + t.text.length, 0);
-  while (chars > SLACK_LIMITS.blockCharsBudget) {
+  while (chars > BLOCK_CHARS_BUDGET) {
     texts.sort((a, b) => b.text.length - a.text.length);
     const longest = texts[0];
     if (!longest || longest.text.length <= 8) break;
     const before = longest.text.length;
-    const next = Math.max(8, before - (chars - SLACK_LIMITS.blockCharsBudget), Math.floor(before / 2));
+    const next = Math.max(8, before - (chars - BLOCK_CHARS_BUDGET), Math.floor(before / 2));
     fitText(longest, next);
     chars -= before - longest.text.length;
   }
@@ -345,6 +376,6 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
     const first = groups.flat().flatMap(textObjectsOf)[0]?.text;
     copy.text = first ? first : 'Notification';
   }
-  if (copy.text.length > SLACK_LIMITS.messageText) copy.text = truncateMrkdwn(copy.text, SLACK_LIMITS.messageText);
+  if (copy.text.length > MAX_MESSAGE_TEXT) copy.text = truncateMrkdwn(copy.text, MAX_MESSAGE_TEXT);
   return copy;
 }

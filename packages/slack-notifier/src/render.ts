@@ -1,6 +1,15 @@
 import { consoleLinkLabel, DEFAULT_ECS_CONSOLE, ecsConsoleUrl } from './console-links.js';
 import { SlackNotifierError } from './errors.js';
-import { fitInPlace, SLACK_LIMITS } from './limits.js';
+import {
+  BLOCK_CHARS_BUDGET,
+  fitInPlace,
+  MAX_BLOCKS,
+  MAX_BUTTON_URL,
+  MAX_HEADER_TEXT,
+  MAX_SECTION_FIELD_TEXT,
+  MAX_SECTION_FIELDS,
+  MAX_SECTION_TEXT,
+} from './limits.js';
 import { ELLIPSIS, escapeAndTruncate, escapeMrkdwn, parseIsoTime, slackDate, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import type {
   NotifiableAlert,
@@ -353,7 +362,7 @@ function detailsSection(a: NotifiableAlert, o: ResolvedOptions): SlackBlock | un
   for (const [key, value] of entries) {
     if (shown >= o.maxDetails) break;
     const line = `• *${escapeAndTruncate(oneLine(key), 60)}*: ${escapeAndTruncate(oneLine(s(value)), 300)}`;
-    if (used + line.length + 1 > SLACK_LIMITS.sectionText - 40) break;
+    if (used + line.length + 1 > MAX_SECTION_TEXT - 40) break;
     lines.push(line);
     used += line.length + 1;
     shown++;
@@ -374,25 +383,25 @@ function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
   const title = eventTitle(a) || 'Alert';
   const header: SlackBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${style.emoji} ${style.word} · ${title}`, SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${style.emoji} ${style.word} · ${title}`, MAX_HEADER_TEXT), emoji: true },
   };
   const mentions = mentionsFor([sev], o);
   const summaryRaw = oneLine(s(a.summary)) || title;
   const lead = mentions ? `${mentions} ` : '';
-  const summary: SlackBlock = { type: 'section', text: mrkdwn(lead + escapeAndTruncate(summaryRaw, SLACK_LIMITS.sectionText - lead.length)) };
+  const summary: SlackBlock = { type: 'section', text: mrkdwn(lead + escapeAndTruncate(summaryRaw, MAX_SECTION_TEXT - lead.length)) };
 
   const body: SlackBlock[] = [];
   const fields: TextObject[] = [];
-  for (const f of o.fields.slice(0, SLACK_LIMITS.sectionFields)) {
+  for (const f of o.fields.slice(0, MAX_SECTION_FIELDS)) {
     const label = `*${FIELD_LABEL[f]}*\n`;
-    const value = fieldValue(a, f, SLACK_LIMITS.sectionFieldText - label.length);
+    const value = fieldValue(a, f, MAX_SECTION_FIELD_TEXT - label.length);
     if (value) fields.push(mrkdwn(label + value));
   }
   if (fields.length) body.push({ type: 'section', fields });
   const details = detailsSection(a, o);
   if (details) body.push(details);
   const url = o.consoleLinks ? ecsConsoleUrl(a, o.consoleBaseUrl) : undefined;
-  if (url && url.length <= SLACK_LIMITS.buttonUrl) {
+  if (url && url.length <= MAX_BUTTON_URL) {
     body.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: consoleLinkLabel(a) }, url, action_id: 'open_console' }] });
   }
   body.push(footerContext(o, [s(a.source), a.id ? `id ${s(a.id)}` : '']));
@@ -442,7 +451,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
 
   const header: SlackBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`, SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`, MAX_HEADER_TEXT), emoji: true },
   };
   const regions = [...new Set(alerts.map((a) => oneLine(s(a.region))).filter(Boolean))];
   const times = alerts.map((a) => parseIsoTime(s(a.time))).filter(Number.isFinite);
@@ -458,7 +467,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     const max = new Date(Math.max(...times)).toISOString();
     summaryText += min === max ? ` · ${slackDate(min)}` : ` · ${slackDate(min)} – ${slackDate(max)}`;
   }
-  const summary: SlackBlock = { type: 'section', text: mrkdwn(truncateMrkdwn(summaryText, SLACK_LIMITS.sectionText)) };
+  const summary: SlackBlock = { type: 'section', text: mrkdwn(truncateMrkdwn(summaryText, MAX_SECTION_TEXT)) };
   const footer = footerContext(o, ['digest']);
 
   // Character budget for the per-alert lines.
@@ -472,7 +481,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     summaryText.length +
     headings.reduce((n, h) => n + h.length, 0) +
     300; /* footer + margin */
-  const available = SLACK_LIMITS.blockCharsBudget - fixedChars;
+  const available = BLOCK_CHARS_BUDGET - fixedChars;
 
   const ordered: { sev: NotifiableSeverity; group: EventGroup; lines: string[]; titleLine: string }[] = [];
   for (const sev of present) {
@@ -495,7 +504,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
   }
 
   // Build sections (chunks ≤ section limit), then respect the block budget.
-  const blockBudget = SLACK_LIMITS.blocks - 2 /* header + summary */ - 1 /* footer */ - present.length /* headings */ - 1; /* overflow */
+  const blockBudget = MAX_BLOCKS - 2 /* header + summary */ - 1 /* footer */ - present.length /* headings */ - 1; /* overflow */
   const perSeverity = new Map<NotifiableSeverity, SlackBlock[]>(present.map((sev, i) => [sev, [{ type: 'section', text: mrkdwn(headings[i]!) }]]));
   let usedBlocks = 0;
   const overflow: string[] = [];
@@ -504,7 +513,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     const chunks: string[] = [];
     let current = g.titleLine;
     for (const line of g.lines) {
-      if (current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
+      if (current.length + 1 + line.length > MAX_SECTION_TEXT) {
         chunks.push(current);
         current = line;
       } else current += `\n${line}`;
@@ -523,7 +532,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
   if (overflow.length) {
     last.blocks.push({
       type: 'section',
-      text: mrkdwn(truncateMrkdwn(`*${ELLIPSIS} ${plural(overflowAlerts, 'more alert')} in ${plural(overflow.length, 'more event type')}*\n${overflow.join('\n')}`, SLACK_LIMITS.sectionText)),
+      text: mrkdwn(truncateMrkdwn(`*${ELLIPSIS} ${plural(overflowAlerts, 'more alert')} in ${plural(overflow.length, 'more event type')}*\n${overflow.join('\n')}`, MAX_SECTION_TEXT)),
     });
   }
   last.blocks.push(footer);
