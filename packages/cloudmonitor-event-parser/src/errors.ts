@@ -49,7 +49,7 @@ export type EventParseErrorCode =
  * EVENT_PARSE_ERROR_CODES.includes('INVALID_JSON'); // true
  * ```
  */
-export const EVENT_PARSE_ERROR_CODES: readonly EventParseErrorCode[] = Object.freeze([
+export const EVENT_PARSE_ERROR_CODES: readonly EventParseErrorCode[] = /* @__PURE__ */ Object.freeze([ // pure: bundles that never read it drop it
   'EMPTY_INPUT',
   'INPUT_TOO_LARGE',
   'INVALID_INPUT_TYPE',

@@ -4,7 +4,7 @@ import { checkTextSize, decodeBase64 } from './decode.js';
 import { METRIC_KEYS } from './metric-alarm.js';
 import type { SystemEventParts } from './system-event.js';
 import { toIsoTime } from './time.js';
-import { isObj, own, parseResourceRef, safeSet, str, type Obj } from './util.js';
+import { isObj, parseResourceRef, safeSet, str, type Obj } from './util.js';
 
 const CMS_KEYS = ['product', 'resourceId', 'level', 'eventTime', 'content', 'regionId', 'userId', 'ver', 'instanceName'];
 const API_KEYS = ['Product', 'Name', 'Level', 'Content', 'Time', 'ResourceId', 'RegionId', 'InstanceName', 'GroupId', 'Id'];
@@ -17,9 +17,9 @@ function count(o: Obj, keys: readonly string[]): number {
 
 /** The API response body (`{SystemEvents: {SystemEvent: [...]}}`) or the SDK model (`systemEvents.systemEvent`). */
 export function apiEventList(o: Obj): unknown[] | undefined {
-  const wrapper = own(o, 'SystemEvents') ?? own(o, 'systemEvents');
+  const wrapper = o.SystemEvents ?? o.systemEvents;
   if (!isObj(wrapper)) return undefined;
-  const list = own(wrapper, 'SystemEvent') ?? own(wrapper, 'systemEvent');
+  const list = wrapper.SystemEvent ?? wrapper.systemEvent;
   if (Array.isArray(list)) return list;
   if (isObj(list)) return [list];
   if (list === undefined || list === null) return [];
@@ -28,14 +28,14 @@ export function apiEventList(o: Obj): unknown[] | undefined {
 
 /** Classifies one decoded object; `undefined` when it matches no family. Never throws. */
 export function classifyObject(o: Obj): EventFamily | undefined {
-  const rc = own(o, 'requestContext');
-  if (isObj(rc) && (typeof own(o, 'rawPath') === 'string' || 'isBase64Encoded' in o || isObj(own(o, 'headers')))) {
+  const rc = o.requestContext;
+  if (isObj(rc) && (typeof o.rawPath === 'string' || 'isBase64Encoded' in o || isObj(o.headers))) {
     return 'http-trigger';
   }
   if (
-    own(o, 'specversion') !== undefined ||
-    (typeof own(o, 'type') === 'string' &&
-      typeof own(o, 'source') === 'string' &&
+    o.specversion !== undefined ||
+    (typeof o.type === 'string' &&
+      typeof o.source === 'string' &&
       ('data' in o || 'data_base64' in o || 'aliyuneventbusname' in o))
   ) {
     return 'eventbridge';
@@ -51,7 +51,7 @@ export function classifyObject(o: Obj): EventFamily | undefined {
 }
 
 function requiredString(o: Obj, key: string, family: EventFamily, what: string, fix: string): string {
-  const v = own(o, key);
+  const v = o[key];
   if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
     throw new EventParseError('MISSING_FIELD', `The ${what} has no "${key}". ${fix}`, { family, path: key });
   }
@@ -108,33 +108,33 @@ const CMS_SKIP: readonly ReadonlySet<string>[] = [
 export function cloudMonitorParts(o: Obj): SystemEventParts {
   const what = 'CloudMonitor system event';
   const rawName = requiredString(o, 'name', 'cloudmonitor-event', what, 'Expected e.g. "Instance:StateChange".');
-  const resourceRef = str(own(o, 'resourceId'));
-  const product = productFrom(str(own(o, 'product')), resourceRef, 'cloudmonitor-event', what);
-  const { content, contentText, consumed } = readContent(own(o, 'content'));
-  let time = toIsoTime(own(o, 'eventTime'));
+  const resourceRef = str(o.resourceId);
+  const product = productFrom(str(o.product), resourceRef, 'cloudmonitor-event', what);
+  const { content, contentText, consumed } = readContent(o.content);
+  let time = toIsoTime(o.eventTime);
   let timeUsed = false;
   if (time === undefined) {
-    time = toIsoTime(own(o, 'time'));
+    time = toIsoTime(o.time);
     timeUsed = time !== undefined;
   }
   const skip = CMS_SKIP[(consumed ? 1 : 0) + (timeUsed ? 2 : 0)]!;
   if (time === undefined) {
-    const tm = own(o, 'timeMetrics');
-    if (isObj(tm)) time = toIsoTime(own(tm, 'event_time'));
+    const tm = o.timeMetrics;
+    if (isObj(tm)) time = toIsoTime(tm.event_time);
   }
   return {
     source: 'cloudmonitor',
-    id: str(own(o, 'id')),
+    id: str(o.id),
     product,
     rawName,
-    level: str(own(o, 'level')) ?? str(own(o, 'curLevel')),
-    topStatus: str(own(o, 'status')),
+    level: str(o.level) ?? str(o.curLevel),
+    topStatus: str(o.status),
     resourceRef,
-    region: str(own(o, 'regionId')),
-    account: str(own(o, 'userId')),
+    region: str(o.regionId),
+    account: str(o.userId),
     time,
-    resourceName: str(own(o, 'instanceName')),
-    displayName: str(own(o, 'eventRealnameEn')),
+    resourceName: str(o.instanceName),
+    displayName: str(o.eventRealnameEn),
     content,
     contentText,
     extras: o,
@@ -151,22 +151,22 @@ const API_SKIP_CONTENT: ReadonlySet<string> = new Set([...API_MAPPED, 'Content']
 export function apiEventParts(o: Obj): SystemEventParts {
   const what = 'DescribeSystemEventAttribute event';
   const rawName = requiredString(o, 'Name', 'cloudmonitor-api-event', what, 'Expected e.g. "Instance:StateChange".');
-  const resourceRef = str(own(o, 'ResourceId'));
-  const product = productFrom(str(own(o, 'Product')), resourceRef, 'cloudmonitor-api-event', what);
-  const { content, contentText, consumed } = readContent(own(o, 'Content'));
+  const resourceRef = str(o.ResourceId);
+  const product = productFrom(str(o.Product), resourceRef, 'cloudmonitor-api-event', what);
+  const { content, contentText, consumed } = readContent(o.Content);
   const skip = consumed ? API_SKIP_CONTENT : API_SKIP;
   return {
     source: 'cloudmonitor',
-    id: str(own(o, 'Id')),
+    id: str(o.Id),
     product,
     rawName,
-    level: str(own(o, 'Level')),
-    topStatus: str(own(o, 'Status')),
+    level: str(o.Level),
+    topStatus: str(o.Status),
     resourceRef,
-    region: str(own(o, 'RegionId')),
+    region: str(o.RegionId),
     account: undefined,
-    time: toIsoTime(own(o, 'Time')),
-    resourceName: str(own(o, 'InstanceName')),
+    time: toIsoTime(o.Time),
+    resourceName: str(o.InstanceName),
     displayName: undefined,
     content,
     contentText,
@@ -189,7 +189,7 @@ const CE_SKIP: readonly ReadonlySet<string>[] = [
 /** EventBridge CloudEvent → parts. */
 export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
   const type = requiredString(o, 'type', 'eventbridge', 'EventBridge CloudEvent', 'Expected e.g. "ecs:Instance:StateChange".');
-  const source = str(own(o, 'source'));
+  const source = str(o.source);
   const colon = type.indexOf(':');
   const prefix = colon > 0 ? type.slice(0, colon) : undefined;
   const productRaw = prefix ?? source?.replace(/^acs[.:]/, '');
@@ -201,24 +201,24 @@ export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
     );
   }
   const rawName = colon > 0 ? type.slice(colon + 1) || type : type;
-  let dataValue = own(o, 'data');
-  const b64 = own(o, 'data_base64');
+  let dataValue = o.data;
+  const b64 = o.data_base64;
   if (dataValue === undefined && typeof b64 === 'string') dataValue = decodeBase64(b64, maxBytes, 'CloudEvent data_base64');
   const { content, contentText, consumed } = readContent(dataValue);
-  const subject = str(own(o, 'subject'));
+  const subject = str(o.subject);
   const arnSubject = subject && (subject.startsWith('acs:') || subject.startsWith('acs.')) ? subject : undefined;
   const skip = CE_SKIP[(consumed ? 1 : 0) + (arnSubject ? 2 : 0)]!;
   return {
     source: 'eventbridge',
-    id: str(own(o, 'id')),
+    id: str(o.id),
     product: productRaw.toUpperCase(),
     rawName,
-    level: content ? (str(own(content, 'level')) ?? str(own(content, 'curLevel'))) : undefined,
+    level: content ? (str(content.level) ?? str(content.curLevel)) : undefined,
     topStatus: undefined,
     resourceRef: arnSubject,
-    region: str(own(o, 'aliyunregionid')),
-    account: str(own(o, 'aliyunaccountid')),
-    time: toIsoTime(own(o, 'time')) ?? toIsoTime(own(o, 'aliyunpublishtime')),
+    region: str(o.aliyunregionid),
+    account: str(o.aliyunaccountid),
+    time: toIsoTime(o.time) ?? toIsoTime(o.aliyunpublishtime),
     resourceName: undefined,
     displayName: undefined,
     content,
@@ -245,11 +245,11 @@ function stringRecord(v: unknown, lower: boolean): Record<string, string> {
 
 /** FC 3.0 HTTP-trigger envelope → request (body decoded). */
 export function unwrapEnvelopeObject(o: Obj, maxBytes: number): HttpTriggerRequest {
-  const headers = stringRecord(own(o, 'headers'), true);
-  const query = stringRecord(own(o, 'queryParameters'), false);
-  const rc = own(o, 'requestContext');
-  const http = isObj(rc) ? own(rc, 'http') : undefined;
-  const bodyValue = own(o, 'body');
+  const headers = stringRecord(o.headers, true);
+  const query = stringRecord(o.queryParameters, false);
+  const rc = o.requestContext;
+  const http = isObj(rc) ? rc.http : undefined;
+  const bodyValue = o.body;
   let body: string;
   if (bodyValue === undefined || bodyValue === null) body = '';
   else if (typeof bodyValue === 'string') body = bodyValue;
@@ -261,15 +261,15 @@ export function unwrapEnvelopeObject(o: Obj, maxBytes: number): HttpTriggerReque
       { family: 'http-trigger', path: 'body' },
     );
   }
-  const flagged = own(o, 'isBase64Encoded');
+  const flagged = o.isBase64Encoded;
   if (flagged === true || flagged === 'true') body = decodeBase64(body, maxBytes, 'HTTP-trigger body');
   else checkTextSize(body, maxBytes, 'HTTP-trigger body');
-  const rawPath = str(own(o, 'rawPath')) ?? '';
-  const sourceIp = isObj(http) ? str(own(http, 'sourceIp')) : undefined;
-  const requestId = isObj(rc) ? str(own(rc, 'requestId')) : undefined;
+  const rawPath = str(o.rawPath) ?? '';
+  const sourceIp = isObj(http) ? str(http.sourceIp) : undefined;
+  const requestId = isObj(rc) ? str(rc.requestId) : undefined;
   return {
-    method: ((isObj(http) ? str(own(http, 'method')) : undefined) ?? str(own(o, 'httpMethod')) ?? '').toUpperCase(),
-    path: (isObj(http) ? str(own(http, 'path')) : undefined) ?? rawPath,
+    method: ((isObj(http) ? str(http.method) : undefined) ?? str(o.httpMethod) ?? '').toUpperCase(),
+    path: (isObj(http) ? str(http.path) : undefined) ?? rawPath,
     rawPath,
     headers,
     query,

@@ -2,7 +2,7 @@ import { EventParseError } from '../errors.js';
 import type { Alert, AlertSeverity } from '../types.js';
 import { levelSeverity, type Mutable, type ParseContext } from './system-event.js';
 import { toIsoTime } from './time.js';
-import { DetailsBuilder, dict, isObj, label, own, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
+import { DetailsBuilder, dict, isObj, label, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
 
 /** CloudMonitor namespaces → product code as Alibaba Cloud spells it. */
 const NAMESPACE_PRODUCTS = dict<string>({
@@ -72,8 +72,8 @@ export function parseDimensions(value: unknown): Obj {
   if (Array.isArray(value)) {
     for (const item of value.slice(0, 64)) {
       if (!isObj(item)) continue;
-      const n = str(own(item, 'name')) ?? str(own(item, 'key'));
-      if (n !== undefined && 'value' in item) put(n, own(item, 'value'));
+      const n = str(item.name) ?? str(item.key);
+      if (n !== undefined && 'value' in item) put(n, item.value);
       else for (const k of Object.keys(item)) put(k, item[k]);
     }
     return out;
@@ -85,7 +85,7 @@ export function parseDimensions(value: unknown): Obj {
 const ID_EXCLUDED = new Set(['userid', 'groupid', 'regionid', 'region']);
 
 function resourceFromDimensions(dims: Obj): string | undefined {
-  const direct = str(own(dims, 'instanceId')) ?? str(own(dims, 'resourceId'));
+  const direct = str(dims.instanceId) ?? str(dims.resourceId);
   if (direct) return direct;
   for (const k of Object.keys(dims)) {
     if (ID_EXCLUDED.has(k.toLowerCase())) continue;
@@ -131,7 +131,7 @@ export const METRIC_KEYS = [
 
 /** A decoded metric-alarm callback (form fields) → Alert. */
 export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
-  const get = (k: string): string | undefined => str(own(o, k));
+  const get = (k: string): string | undefined => str(o[k]);
   const metricName = get('metricName') ?? get('rawMetricName');
   const alertName = get('alertName');
   const name = metricName ?? alertName;
@@ -155,17 +155,17 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   }
   const status = stateRaw.toUpperCase();
 
-  const dims = parseDimensions(own(o, 'dimensions'));
+  const dims = parseDimensions(o.dimensions);
   const ref = parseResourceRef(resourceFromDimensions(dims));
   const resourceId = ref.id ?? '';
   const resourceName = get('instanceName');
   const regionName = get('regionName');
   const region =
     get('regionId') ??
-    str(own(dims, 'regionId')) ??
-    str(own(dims, 'region')) ??
+    str(dims.regionId) ??
+    str(dims.region) ??
     (regionName && /^[a-z]{2,}-[a-z0-9-]+$/.test(regionName) ? regionName : undefined);
-  const accountId = get('userId') ?? str(own(dims, 'userId'));
+  const accountId = get('userId') ?? str(dims.userId);
   const product = productFromNamespace(get('namespace') ?? get('metricProject')) ?? 'CloudMonitor';
 
   let severity: AlertSeverity;

@@ -1,6 +1,6 @@
 import type { Alert, AlertSeverity, AlertSource } from '../types.js';
 import { toIsoTime } from './time.js';
-import { DetailsBuilder, dict, humanize, label, own, parseResourceRef, payloadHash, str, type Obj, type ResourceRef } from './util.js';
+import { DetailsBuilder, dict, humanize, label, parseResourceRef, payloadHash, str, type Obj, type ResourceRef } from './util.js';
 
 /** What each system-event family extracts before the shared normalization. */
 export interface SystemEventParts {
@@ -126,7 +126,7 @@ export function systemSeverity(
     return sys && (sys.category === 'Security' || sys.action === 'PerformanceImpact') ? 'warning' : 'critical';
   }
   if (RESOLVED.has(s)) return 'ok';
-  const result = str(content ? own(content, 'result') : undefined)?.toLowerCase();
+  const result = str(content ? content.result : undefined)?.toLowerCase();
   if (s === 'failed' || result === 'failed') return atLeast(fromLevel, 'warning');
   if (product.toUpperCase() === 'ECS') {
     if (name === 'Instance:StateChange') {
@@ -159,9 +159,9 @@ const CATEGORY = dict<string>({
 
 function systemEventPhrase(status: string, c: Obj): string {
   const s = status.toLowerCase();
-  const notBefore = when(own(c, 'notBefore'));
-  const start = when(own(c, 'executeStartTime'));
-  const finish = when(own(c, 'executeFinishTime'));
+  const notBefore = when(c.notBefore);
+  const start = when(c.executeStartTime);
+  const finish = when(c.executeFinishTime);
   switch (s) {
     case 'scheduled':
       return `is scheduled${notBefore ? `, not before ${notBefore}` : ''}`;
@@ -201,7 +201,7 @@ interface SummaryFacts {
 
 function ecsSummary(f: SummaryFacts): string | undefined {
   const c = f.content;
-  const get = (k: string): string | undefined => str(own(c, k));
+  const get = (k: string): string | undefined => str(c[k]);
   const instance = label(f.resourceName, f.resourceId);
   const sys = systemEventParts(f.name);
   if (sys) {
@@ -218,8 +218,8 @@ function ecsSummary(f: SummaryFacts): string | undefined {
         : `ECS spot instance ${instance} is interrupted (action ${action})`;
     }
     case 'Instance:BurstablePerformanceRestricted': {
-      const from = when(own(c, 'intervalStart'));
-      const to = when(own(c, 'intervalEnd'));
+      const from = when(c.intervalStart);
+      const to = when(c.intervalEnd);
       return `ECS burstable instance ${instance} is limited to its baseline performance (CPU credits used up)${
         from && to ? ` from ${from} to ${to}` : ''
       }`;
@@ -246,8 +246,8 @@ function ecsSummary(f: SummaryFacts): string | undefined {
           : (DISK_STALL[get('eventType') ?? ''] ?? 'I/O performance impaired');
       const where = `${device ? ` (${device})` : ''}${host || hostName ? ` on instance ${label(hostName, host)}` : ''}`;
       const s = f.status.toLowerCase();
-      const start = when(own(c, 'executeStartTime'));
-      const finish = when(own(c, 'executeFinishTime'));
+      const start = when(c.executeStartTime);
+      const finish = when(c.executeFinishTime);
       const tail =
         s === 'executed'
           ? ` ended${finish ? ` at ${finish}` : ''}`
@@ -295,18 +295,18 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
   const c: Obj = p.content ?? {};
   const { name, suffix } = splitStatusSuffix(p.rawName);
   const status =
-    str(own(c, 'eventStatus')) ??
-    str(own(c, 'state')) ??
+    str(c.eventStatus) ??
+    str(c.state) ??
     suffix ??
-    str(own(c, 'status')) ??
-    str(own(c, 'result')) ??
+    str(c.status) ??
+    str(c.result) ??
     p.topStatus ??
     'Normal';
 
   const ref = parseResourceRef(p.resourceRef);
   let contentRef: ResourceRef = {};
   for (const key of CONTENT_RESOURCE_KEYS) {
-    const v = str(own(c, key));
+    const v = str(c[key]);
     if (v) {
       contentRef = parseResourceRef(v);
       break;
@@ -316,8 +316,8 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
   const resourceArn = ref.arn ?? contentRef.arn;
   const region = p.region ?? ref.region ?? contentRef.region;
   const account = p.account ?? ref.account ?? contentRef.account;
-  let resourceName = p.resourceName ?? str(own(c, 'instanceName')) ?? str(own(c, 'resourceName'));
-  if (resourceName === undefined && ref.type === 'snapshot') resourceName = str(own(c, 'snapshotName'));
+  let resourceName = p.resourceName ?? str(c.instanceName) ?? str(c.resourceName);
+  if (resourceName === undefined && ref.type === 'snapshot') resourceName = str(c.snapshotName);
   if (resourceName === resourceId) resourceName = undefined;
 
   const severity = systemSeverity(p.product, name, status, p.level, c);

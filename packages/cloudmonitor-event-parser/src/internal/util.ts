@@ -19,13 +19,9 @@ export function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Field read for the fixed payload field names the parser uses (`name`, `content`, `alertState`...). None of them is an
- * `Object.prototype` member, so a plain read is safe and fast; `__proto__`, `constructor` and friends are never read.
- */
-export function own(o: Obj, key: string): unknown {
-  return o[key];
-}
+// Payload fields are read with plain property access (`o.name`, `c[key]`): every fixed field name the parser reads
+// (`name`, `content`, `alertState`...) is not an `Object.prototype` member, so `__proto__`, `constructor` and friends
+// are never read.
 
 /**
  * A usable string field: non-empty strings (trimmed) and finite numbers; `"null"`/`"undefined"` literals,
