@@ -87,28 +87,30 @@ export async function forwardAlerts(
   const seenInBatch = new Set<string>();
 
   for (const alert of alerts) {
-    const base = alertLogFields(requestId, alert, null);
+    /** Logs an alert that is not sent (on `route`, or on none). */
+    const skip = (outcome: string, route: string | null = null, level: LogRecord['level'] = 'info'): void =>
+      log({ level, msg: 'alert', ...alertLogFields(requestId, alert, route), outcome, attempts: 0, ms: 0 });
     if (seenInBatch.has(alert.id)) {
       duplicates++;
-      log({ level: 'info', msg: 'alert', ...base, outcome: 'duplicate', attempts: 0, ms: 0 });
+      skip('duplicate');
       continue;
     }
     seenInBatch.add(alert.id);
     if (!passesFilters(config, alert)) {
       filtered++;
-      log({ level: 'info', msg: 'alert', ...base, outcome: 'filtered', attempts: 0, ms: 0 });
+      skip('filtered');
       continue;
     }
     const routes = selectRoutes(config, alert);
     if (routes.length === 0) {
       unrouted++;
-      log({ level: 'warn', msg: 'alert', ...base, outcome: 'unrouted', attempts: 0, ms: 0 });
+      skip('unrouted', null, 'warn');
       continue;
     }
     let pending = 0;
     for (const route of routes) {
       if (delivered.has(deliveryKey(alert.id, route.name))) {
-        log({ level: 'info', msg: 'alert', ...base, route: route.name, outcome: 'duplicate', attempts: 0, ms: 0 });
+        skip('duplicate', route.name);
         continue;
       }
       pending++;

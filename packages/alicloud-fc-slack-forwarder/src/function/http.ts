@@ -46,13 +46,18 @@ export function isHttpTriggerEvent(value: unknown): value is HttpTriggerEvent {
   return has(value, 'headers') && has(value, 'body');
 }
 
-/** An HTTP-trigger request whose fields have been type-checked. */
+/** An HTTP-trigger request whose fields have been type-checked (what the function reads from it). */
 export interface HttpRequestView {
   readonly headers: Record<string, string>;
-  readonly query: Record<string, string>;
   readonly body: string;
   readonly isBase64Encoded: boolean;
-  readonly sourceIp?: string;
+}
+
+/** `requestContext.http[key]`, when both are objects. */
+function httpContextField(event: HttpTriggerEvent, key: string): unknown {
+  const ctx = event.requestContext;
+  const http = isRecord(ctx) ? ctx.http : undefined;
+  return isRecord(http) ? http[key] : undefined;
 }
 
 /**
@@ -66,9 +71,7 @@ export interface HttpRequestView {
  * ```
  */
 export function httpMethod(event: HttpTriggerEvent): string | undefined {
-  const ctx = event.requestContext;
-  const http = isRecord(ctx) ? ctx.http : undefined;
-  const method = isRecord(http) ? http.method : undefined;
+  const method = httpContextField(event, 'method');
   return typeof method === 'string' ? method.toUpperCase() : undefined;
 }
 
@@ -81,36 +84,30 @@ export function httpMethod(event: HttpTriggerEvent): string | undefined {
  * ```
  */
 export function httpSourceIp(event: HttpTriggerEvent): string | undefined {
-  const ctx = event.requestContext;
-  const http = isRecord(ctx) ? ctx.http : undefined;
-  const ip = isRecord(http) ? http.sourceIp : undefined;
+  const ip = httpContextField(event, 'sourceIp');
   return typeof ip === 'string' ? ip : undefined;
 }
 
-function stringMap(value: unknown, field: string, problems: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value === undefined || value === null) return out;
-  if (!isRecord(value)) {
-    problems.push(`${field}: must be an object`);
-    return out;
+/** Reports `field` unless it is absent, null or an object whose values are strings or arrays of strings. */
+function checkStringMap(value: unknown, field: string, problems: string[]): void {
+  if (value === undefined || value === null) return;
+  if (!isRecord(value)) problems.push(`${field}: must be an object`);
+  // The name of a bad entry is not echoed: it comes from the request.
+  else if (!Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) {
+    problems.push(`${field}: every value must be a string or an array of strings`);
   }
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v.join(',');
-    else {
-      // The name is not echoed: it comes from the request.
-      problems.push(`${field}: every value must be a string or an array of strings`);
-      return out;
-    }
-  }
-  return out;
+}
+
+/** Reports `field` when it is set (not undefined, or not null either when `nullable`) but not of type `type`. */
+function checkType(value: unknown, field: string, type: string, problems: string[], nullable = false): void {
+  if (value !== undefined && !(nullable && value === null) && typeof value !== type) problems.push(`${field}: must be ${type === 'boolean' ? 'true or false' : `a ${type}`}`);
 }
 
 /**
- * Type-checks an HTTP-trigger envelope and returns what the function reads from it: lower-cased headers, the
- * query parameters (repeated values joined with commas, as FC does), the body text and its base64 flag. A
- * field of the wrong type (a header value that is an object, a body that is not a string, a non-boolean
- * `isBase64Encoded`...) is reported in `problems` by field name, never by value.
+ * Type-checks an HTTP-trigger envelope and returns what the function reads from it: lower-cased headers (repeated
+ * values joined with commas, as FC does), the body text and its base64 flag. A field of the wrong type (a header
+ * value that is an object, a body that is not a string, a non-boolean `isBase64Encoded`...) is reported in
+ * `problems` by field name, never by value.
  *
  * @example
  * ```ts
@@ -120,54 +117,45 @@ function stringMap(value: unknown, field: string, problems: string[]): Record<st
  */
 export function readHttpRequest(event: HttpTriggerEvent): { readonly request: HttpRequestView } | { readonly problems: readonly string[] } {
   const problems: string[] = [];
-  let sourceIp: string | undefined;
   const ctx = event.requestContext;
   if (ctx !== undefined && !isRecord(ctx)) problems.push('requestContext: must be an object');
   const http = isRecord(ctx) ? ctx.http : undefined;
   if (http !== undefined && !isRecord(http)) problems.push('requestContext.http: must be an object');
-  if (isRecord(http)) {
-    for (const key of ['path', 'sourceIp'] as const) {
-      if (http[key] !== undefined && typeof http[key] !== 'string') problems.push(`requestContext.http.${key}: must be a string`);
-    }
-    if (typeof http.sourceIp === 'string') sourceIp = http.sourceIp;
-  }
-  if (event.rawPath !== undefined && typeof event.rawPath !== 'string') problems.push('rawPath: must be a string');
-  const headers = normalizeHeaders(stringMap(event.headers, 'headers', problems));
-  const query = stringMap(event.queryParameters, 'queryParameters', problems);
-  if (event.isBase64Encoded !== undefined && typeof event.isBase64Encoded !== 'boolean') problems.push('isBase64Encoded: must be true or false');
-  if (event.body !== undefined && event.body !== null && typeof event.body !== 'string') problems.push('body: must be a string');
+  if (isRecord(http)) for (const key of ['path', 'sourceIp']) checkType(http[key], `requestContext.http.${key}`, 'string', problems);
+  checkType(event.rawPath, 'rawPath', 'string', problems);
+  checkStringMap(event.headers, 'headers', problems);
+  checkStringMap(event.queryParameters, 'queryParameters', problems);
+  checkType(event.isBase64Encoded, 'isBase64Encoded', 'boolean', problems);
+  checkType(event.body, 'body', 'string', problems, true);
   if (problems.length > 0) return { problems };
   return {
     request: {
-      headers,
-      query,
+      headers: normalizeHeaders(event.headers),
       body: typeof event.body === 'string' ? event.body : '',
       isBase64Encoded: event.isBase64Encoded === true,
-      ...(sourceIp !== undefined ? { sourceIp } : {}),
     },
   };
 }
 
-/** Lower-cases header names; non-string values are dropped. */
-export function normalizeHeaders(headers: unknown): Record<string, string> {
+/** String values of a map, arrays of strings joined with commas (non-string values dropped), keys passed through `key`. */
+function stringValues(map: unknown, key: (name: string) => string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (typeof headers !== 'object' || headers === null) return out;
-  for (const [k, v] of Object.entries(headers)) {
-    if (typeof v === 'string') out[k.toLowerCase()] = v;
-    else if (Array.isArray(v)) out[k.toLowerCase()] = v.filter((x) => typeof x === 'string').join(',');
+  if (typeof map !== 'object' || map === null) return out;
+  for (const [k, v] of Object.entries(map)) {
+    if (typeof v === 'string') out[key(k)] = v;
+    else if (Array.isArray(v)) out[key(k)] = v.filter((x) => typeof x === 'string').join(',');
   }
   return out;
 }
 
+/** Lower-cases header names; non-string values are dropped. */
+export function normalizeHeaders(headers: unknown): Record<string, string> {
+  return stringValues(headers, (name) => name.toLowerCase());
+}
+
 /** Query parameters as strings (FC joins repeated values with commas). */
 export function normalizeQuery(query: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (typeof query !== 'object' || query === null) return out;
-  for (const [k, v] of Object.entries(query)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string').join(',');
-  }
-  return out;
+  return stringValues(query, (name) => name);
 }
 
 /** Content types the function reads; anything else is answered 415. */

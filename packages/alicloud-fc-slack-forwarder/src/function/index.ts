@@ -64,151 +64,135 @@ const toBuffer = (event: unknown): Buffer | undefined => {
   return undefined;
 };
 
-const requestIdOf = (context: FcContext | undefined): string => (typeof context?.requestId === 'string' ? context.requestId : 'unknown');
-
-function configError(): ForwarderConfigError | undefined {
-  return runtime.config.ok ? undefined : new ForwarderConfigError(runtime.config.issues);
+/** The payload bytes parsed as JSON, or undefined when there are none or they are not JSON (the parser then says what they are). */
+function decodeJson(bytes: Buffer | undefined): unknown {
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
+
+const requestIdOf = (context: FcContext | undefined): string => (typeof context?.requestId === 'string' ? context.requestId : 'unknown');
 
 /** Handles one event invocation (EventBridge, CloudMonitor event, anything but an HTTP request). */
 async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | undefined, startedAt: number, trigger: 'fc3' | 'fc2'): Promise<EventResult> {
-  const { log } = runtime;
+  const { log, config: loaded } = runtime;
   const requestId = requestIdOf(context);
   const invocation = (fields: Record<string, unknown>, level: LogRecord['level'] = 'info'): void =>
     log({ level, msg: 'invocation', requestId, handler: trigger === 'fc3' ? 'handler' : 'legacyHandler', kind: 'event', ...fields, ms: Date.now() - startedAt });
 
-  const notConfigured = configError();
-  if (notConfigured) {
+  if (!loaded.ok) {
+    const notConfigured = new ForwarderConfigError(loaded.issues);
     log({ level: 'error', msg: 'config-invalid', requestId, issues: notConfigured.issues });
     invocation({ outcome: 'not-configured', ...EMPTY }, 'error');
     throw notConfigured;
   }
-  const config = runtime.config.ok ? runtime.config.config : undefined;
-  if (config === undefined) throw new ForwarderConfigError(['unreachable']);
+  const { config } = loaded;
 
   const bytes = toBuffer(raw);
   const input = decoded !== undefined ? decoded : bytes;
+  /** Logs the input (size-capped, redacted) and drops it. */
+  const drop = (errorCode: string, error: string): EventResult => {
+    log({ level: 'error', msg: 'input-dropped', requestId, errorCode, error, ...(bytes ? rawForLog(bytes, config.secrets) : { raw: typeof raw }) });
+    invocation({ outcome: 'dropped', errorCode, ...EMPTY }, 'error');
+    return { ok: false, summary: EMPTY, dropped: errorCode };
+  };
   // An HTTP-trigger envelope here did not come through the HTTP path (FC 2.0, or one encoded twice): the parser
   // would unwrap it and its body would be posted without the token check. Refuse it.
-  if (isHttpTriggerEvent(decoded) || detectFamily(input === undefined || input === null ? '' : input) === 'http-trigger') {
-    log({
-      level: 'error',
-      msg: 'input-dropped',
-      requestId,
-      errorCode: ENVELOPE_ON_EVENT_PATH,
-      error: 'The event is an FC 3.0 HTTP-trigger envelope that did not arrive as an HTTP request; it was not forwarded (HTTP requests need the token).',
-      ...(bytes ? rawForLog(bytes, config.secrets) : { raw: typeof raw }),
-    });
-    invocation({ outcome: 'dropped', errorCode: ENVELOPE_ON_EVENT_PATH, ...EMPTY }, 'error');
-    return { ok: false, summary: EMPTY, dropped: ENVELOPE_ON_EVENT_PATH };
+  if (isHttpTriggerEvent(decoded) || detectFamily(input ?? '') === 'http-trigger') {
+    return drop(ENVELOPE_ON_EVENT_PATH, 'The event is an FC 3.0 HTTP-trigger envelope that did not arrive as an HTTP request; it was not forwarded (HTTP requests need the token).');
   }
-  const parsed = safeParse(input === undefined || input === null ? '' : (input as object));
-  if (!parsed.success) {
-    const error = parsed.error;
-    log({
-      level: 'error',
-      msg: 'input-dropped',
-      requestId,
-      errorCode: error.code,
-      error: error.message,
-      ...(bytes ? rawForLog(bytes, config.secrets) : { raw: typeof raw }),
-    });
-    invocation({ outcome: 'dropped', errorCode: error.code, ...EMPTY }, 'error');
-    return { ok: false, summary: EMPTY, dropped: error.code };
-  }
+  const parsed = safeParse((input ?? '') as object);
+  if (!parsed.success) return drop(parsed.error.code, parsed.error.message);
 
   const alerts = parsed.data as unknown as readonly ForwardableAlert[];
   const source = alerts[0]?.source ?? 'unknown';
-  const result = await forwardAlerts(alerts, {
+  const { summary, error } = await forwardAlerts(alerts, {
     config,
     delivered: runtime.delivered,
     log,
     requestId,
     budgetMs: sendBudgetMs(context, startedAt, config.safetyMarginMs),
   });
-  if (result.error) {
-    invocation({ source, outcome: result.summary.delivered > 0 ? 'partial' : 'failed', errorCode: result.error.code, ...result.summary }, 'error');
-    throw result.error;
+  if (error) {
+    invocation({ source, outcome: summary.delivered > 0 ? 'partial' : 'failed', errorCode: error.code, ...summary }, 'error');
+    throw error;
   }
-  invocation({ source, outcome: 'ok', ...result.summary });
-  return { ok: true, summary: result.summary };
+  invocation({ source, outcome: 'ok', ...summary });
+  return { ok: true, summary };
 }
 
 /** Handles one FC 3.0 HTTP-trigger request. Never throws. */
 async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefined, startedAt: number): Promise<HttpResponse> {
-  const { log } = runtime;
+  const { log, config: loaded } = runtime;
   const requestId = requestIdOf(context);
   const method = httpMethod(request);
-  const respond = (response: HttpResponse, fields: Record<string, unknown> = {}, level: LogRecord['level'] = 'info'): HttpResponse => {
+  const respond = (response: HttpResponse, fields: Record<string, unknown>, level: LogRecord['level'] = 'info'): HttpResponse => {
     log({ level, msg: 'invocation', requestId, handler: 'handler', kind: 'http', method: method ?? null, statusCode: response.statusCode, ...fields, ms: Date.now() - startedAt });
     return response;
   };
+  /** Answers `{ error, message }` for a request that is not forwarded (nothing was delivered). */
+  const refuse = (
+    statusCode: number,
+    error: string,
+    message: string,
+    outcome: string,
+    fields: Record<string, unknown> = {},
+    level: LogRecord['level'] = 'warn',
+    headers?: Record<string, string>,
+  ): HttpResponse => respond(jsonResponse(statusCode, { error, message }, headers), { outcome, ...fields, ...EMPTY }, level);
+  /** Logs why the function cannot serve HTTP requests and answers 500. */
+  const notConfigured = (issues: readonly string[], message: string): HttpResponse => {
+    log({ level: 'error', msg: 'config-invalid', requestId, issues });
+    return refuse(500, 'not_configured', message, 'not-configured', {}, 'error');
+  };
 
-  const notConfigured = configError();
-  if (notConfigured) {
-    log({ level: 'error', msg: 'config-invalid', requestId, issues: notConfigured.issues });
-    return respond(jsonResponse(500, { error: 'not_configured', message: 'The forwarder is not configured; see the function logs.' }), { outcome: 'not-configured', ...EMPTY }, 'error');
-  }
-  const config = runtime.config.ok ? runtime.config.config : undefined;
-  if (config === undefined) return respond(jsonResponse(500, { error: 'not_configured', message: 'The forwarder is not configured.' }));
+  if (!loaded.ok) return notConfigured(loaded.issues, 'The forwarder is not configured; see the function logs.');
+  const { config } = loaded;
 
-  if (method !== 'POST') {
-    return respond(jsonResponse(405, { error: 'method_not_allowed', message: 'Use POST.' }, { allow: 'POST' }), { outcome: 'rejected', ...EMPTY }, 'warn');
-  }
+  if (method !== 'POST') return refuse(405, 'method_not_allowed', 'Use POST.', 'rejected', {}, 'warn', { allow: 'POST' });
   if (config.httpToken === undefined) {
-    log({ level: 'error', msg: 'config-invalid', requestId, issues: [config.httpTokenProblem ?? 'ECS_PULSE_HTTP_TOKEN is not set'] });
-    return respond(jsonResponse(500, { error: 'not_configured', message: 'HTTP token not configured; see the function logs.' }), { outcome: 'not-configured', ...EMPTY }, 'error');
+    return notConfigured([config.httpTokenProblem ?? 'ECS_PULSE_HTTP_TOKEN is not set'], 'HTTP token not configured; see the function logs.');
   }
   // The token is looked up among the well-typed header and query values only; nothing else about the request is
   // checked (or revealed) before it matches.
   if (!tokenMatches(presentedToken(normalizeHeaders(request.headers), normalizeQuery(request.queryParameters)), config.httpToken)) {
     const sourceIp = httpSourceIp(request);
-    return respond(
-      jsonResponse(401, { error: 'unauthorized', message: 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").' }),
-      { outcome: 'unauthorized', ...(sourceIp !== undefined ? { sourceIp } : {}), ...EMPTY },
-      'warn',
-    );
+    return refuse(401, 'unauthorized', 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").', 'unauthorized', sourceIp !== undefined ? { sourceIp } : {});
   }
   const read = readHttpRequest(request);
   if ('problems' in read) {
-    return respond(
-      jsonResponse(400, { error: 'invalid_request', message: `The HTTP-trigger event is malformed: ${read.problems.join('; ')}.` }),
-      { outcome: 'bad-request', errorCode: 'INVALID_REQUEST', problems: read.problems, ...EMPTY },
-      'warn',
-    );
+    return refuse(400, 'invalid_request', `The HTTP-trigger event is malformed: ${read.problems.join('; ')}.`, 'bad-request', { errorCode: 'INVALID_REQUEST', problems: read.problems });
   }
-  const { headers } = read.request;
+  const { headers, body: bodyText, isBase64Encoded } = read.request;
 
-  const bodyText = read.request.body;
   let body: Buffer;
-  if (read.request.isBase64Encoded) {
+  if (isBase64Encoded) {
     const compact = bodyText.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) {
-      return respond(jsonResponse(400, { error: 'INVALID_BASE64', message: 'The body is flagged isBase64Encoded but is not base64.' }), { outcome: 'bad-request', errorCode: 'INVALID_BASE64', ...EMPTY }, 'warn');
+      return refuse(400, 'INVALID_BASE64', 'The body is flagged isBase64Encoded but is not base64.', 'bad-request', { errorCode: 'INVALID_BASE64' });
     }
     body = Buffer.from(compact, 'base64');
   } else {
     body = Buffer.from(bodyText, 'utf8');
   }
   if (body.length > MAX_BODY_BYTES) {
-    return respond(
-      jsonResponse(413, { error: 'payload_too_large', message: `The body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES}.` }),
-      { outcome: 'bad-request', errorCode: 'INPUT_TOO_LARGE', bodyBytes: body.length, ...EMPTY },
-      'warn',
-    );
+    return refuse(413, 'payload_too_large', `The body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES}.`, 'bad-request', { errorCode: 'INPUT_TOO_LARGE', bodyBytes: body.length });
   }
 
   const contentType = headers['content-type'];
   const parsed = safeParse(body, contentType === undefined ? {} : { contentType });
   if (!parsed.success) {
-    const error = parsed.error;
-    const status = error.code === 'UNSUPPORTED_CONTENT_TYPE' ? 415 : error.code === 'INPUT_TOO_LARGE' ? 413 : 400;
-    log({ level: 'error', msg: 'input-dropped', requestId, errorCode: error.code, error: error.message, contentType: contentType ?? null, ...rawForLog(body, config.secrets) });
-    return respond(jsonResponse(status, { error: error.code, message: error.message }), { outcome: 'bad-request', errorCode: error.code, ...EMPTY }, 'warn');
+    const { code, message } = parsed.error;
+    const status = code === 'UNSUPPORTED_CONTENT_TYPE' ? 415 : code === 'INPUT_TOO_LARGE' ? 413 : 400;
+    log({ level: 'error', msg: 'input-dropped', requestId, errorCode: code, error: message, contentType: contentType ?? null, ...rawForLog(body, config.secrets) });
+    return refuse(status, code, message, 'bad-request', { errorCode: code });
   }
 
   const alerts = parsed.data as unknown as readonly ForwardableAlert[];
-  const result = await forwardAlerts(alerts, {
+  const { summary, error } = await forwardAlerts(alerts, {
     config,
     delivered: runtime.delivered,
     log,
@@ -216,16 +200,21 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
     // CloudMonitor gives a callback 5 s before it retries: answer within HTTP_BUDGET_MS whatever the timeout.
     budgetMs: Math.min(HTTP_BUDGET_MS, sendBudgetMs(context, startedAt, config.safetyMarginMs)),
   });
-  if (result.error) {
+  if (error) {
     // 503 when a retry may help (429, 5xx, timeouts): CloudMonitor retries the callback; 502 otherwise.
-    const status = result.error.retryable ? 503 : 502;
+    const status = error.retryable ? 503 : 502;
     return respond(
-      jsonResponse(status, { error: 'delivery_failed', message: 'Slack did not accept the message; retry later.', summary: result.summary }, status === 503 ? { 'retry-after': '30' } : {}),
-      { outcome: result.summary.delivered > 0 ? 'partial' : 'failed', errorCode: result.error.code, ...result.summary },
+      jsonResponse(status, { error: 'delivery_failed', message: 'Slack did not accept the message; retry later.', summary }, status === 503 ? { 'retry-after': '30' } : {}),
+      { outcome: summary.delivered > 0 ? 'partial' : 'failed', errorCode: error.code, ...summary },
       'error',
     );
   }
-  return respond(jsonResponse(200, { ok: true, summary: result.summary }), { outcome: 'ok', ...result.summary });
+  return respond(jsonResponse(200, { ok: true, summary }), { outcome: 'ok', ...summary });
+}
+
+/** Logs an unexpected error (a bug) so it never disappears into FC's retries without a trace. */
+function logInternalError(error: unknown, context: FcContext | undefined): void {
+  runtime.log({ level: 'error', msg: 'internal-error', requestId: requestIdOf(context), ...errorForLog(error) });
 }
 
 /**
@@ -247,23 +236,14 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
 export async function handler(event: Buffer, context: FcContext): Promise<HttpResponse | EventResult> {
   const startedAt = Date.now();
   const bytes = toBuffer(event);
-  let decoded: unknown;
-  if (bytes !== undefined) {
-    try {
-      decoded = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      decoded = undefined; // not JSON: let the parser say what it is (or why not)
-    }
-  } else if (typeof event === 'object' && event !== null) {
-    decoded = event;
-  }
+  const decoded = bytes !== undefined ? decodeJson(bytes) : typeof event === 'object' && event !== null ? event : undefined;
   try {
     if (isHttpTriggerEvent(decoded)) return await handleHttp(decoded, context, startedAt);
     return await handleEvent(event, decoded, context, startedAt, 'fc3');
   } catch (error) {
     if (isKnownFailure(error)) throw error;
     // A bug must not turn into an endless FC retry loop with no trace: log it and rethrow a clean error.
-    runtime.log({ level: 'error', msg: 'internal-error', requestId: requestIdOf(context), ...errorForLog(error) });
+    logInternalError(error, context);
     if (isHttpTriggerEvent(decoded)) return jsonResponse(500, { error: 'internal_error', message: 'See the function logs.' });
     throw error;
   }
@@ -292,19 +272,10 @@ export function legacyHandler(event: Buffer, context: FcContext, callback: FcCal
     called = true;
     callback(error, result);
   };
-  const bytes = toBuffer(event);
-  let decoded: unknown;
-  if (bytes !== undefined) {
-    try {
-      decoded = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      decoded = undefined;
-    }
-  }
-  handleEvent(event, decoded, context, startedAt, 'fc2').then(
+  handleEvent(event, decodeJson(toBuffer(event)), context, startedAt, 'fc2').then(
     (result) => done(null, result),
     (error: unknown) => {
-      if (!isKnownFailure(error)) runtime.log({ level: 'error', msg: 'internal-error', requestId: requestIdOf(context), ...errorForLog(error) });
+      if (!isKnownFailure(error)) logInternalError(error, context);
       done(error instanceof Error ? error : new Error(String(error)));
     },
   );
