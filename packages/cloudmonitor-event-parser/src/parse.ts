@@ -20,7 +20,7 @@ import {
 } from './internal/families.js';
 import { buildMetricAlarm } from './internal/metric-alarm.js';
 import { buildSystemAlert, type ParseContext } from './internal/system-event.js';
-import { isObj, type Obj } from './internal/util.js';
+import { isObj, typeName, type Obj } from './internal/util.js';
 import type { Alert, EventFamily, HttpTriggerRequest, ParseOptions, SafeParseResult } from './types.js';
 
 interface Resolved {
@@ -149,10 +149,6 @@ function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string)
     default:
       throw unknownFormat(o, where);
   }
-}
-
-function typeName(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
 function parseValue(v: unknown, r: Resolved, allowEnvelope: boolean, allowString: boolean, where: string): Alert[] {

@@ -4,7 +4,7 @@ import { checkTextSize, decodeBase64 } from './decode.js';
 import { METRIC_KEYS } from './metric-alarm.js';
 import type { SystemEventParts } from './system-event.js';
 import { toIsoTime } from './time.js';
-import { isObj, parseResourceRef, safeSet, str, type Obj } from './util.js';
+import { isObj, parseResourceRef, safeSet, str, typeName, type Obj } from './util.js';
 
 const CMS_KEYS = ['product', 'resourceId', 'level', 'eventTime', 'content', 'regionId', 'userId', 'ver', 'instanceName'];
 const API_KEYS = ['Product', 'Name', 'Level', 'Content', 'Time', 'ResourceId', 'RegionId', 'InstanceName', 'GroupId', 'Id'];
@@ -56,72 +56,68 @@ function requiredString(o: Obj, key: string, family: EventFamily, what: string, 
     throw new EventParseError('MISSING_FIELD', `The ${what} has no "${key}". ${fix}`, { family, path: key });
   }
   if (typeof v !== 'string') {
-    throw new EventParseError(
-      'INVALID_FIELD',
-      `The ${what} has "${key}" of type ${Array.isArray(v) ? 'array' : typeof v}; expected a string. ${fix}`,
-      { family, path: key },
-    );
+    throw new EventParseError('INVALID_FIELD', `The ${what} has "${key}" of type ${typeName(v)}; expected a string. ${fix}`, {
+      family,
+      path: key,
+    });
   }
   return v.trim();
 }
 
-/** `content` as object, or as a JSON string; other strings are kept verbatim. */
-function readContent(v: unknown): { content?: Obj; contentText?: string; consumed: boolean } {
-  if (isObj(v)) return { content: v, consumed: true };
+/**
+ * `content` as object, or as a JSON string; other strings are kept verbatim. `undefined` when the value is neither an
+ * object nor a string (then the key is left to details like any other).
+ */
+function readContent(v: unknown): { content?: Obj; contentText?: string } | undefined {
+  if (isObj(v)) return { content: v };
   if (typeof v === 'string') {
     const t = v.trim();
     if (t.startsWith('{')) {
       try {
         const parsed: unknown = JSON.parse(t);
-        if (isObj(parsed)) return { content: parsed, consumed: true };
+        if (isObj(parsed)) return { content: parsed };
       } catch {
         // not JSON: keep the text
       }
     }
-    return { contentText: v, consumed: true };
+    return { contentText: v };
   }
-  return { consumed: false };
+  return undefined;
 }
 
-function productFrom(given: string | undefined, ref: string | undefined, family: EventFamily, what: string): string {
-  const p = given ?? parseResourceRef(ref).product?.toUpperCase();
-  if (!p) {
+/** The parts shared by the CloudMonitor event and its DescribeSystemEventAttribute (PascalCase) twin. */
+function cmsCommon(o: Obj, family: EventFamily, what: string, keys: readonly string[]) {
+  const [nameKey, productKey, resourceKey, contentKey] = keys as [string, string, string, string];
+  const rawName = requiredString(o, nameKey, family, what, 'Expected e.g. "Instance:StateChange".');
+  const resourceRef = str(o[resourceKey]);
+  const product = str(o[productKey]) ?? parseResourceRef(resourceRef).product?.toUpperCase();
+  if (!product) {
     throw new EventParseError(
       'MISSING_FIELD',
       `The ${what} has no "product" and no resource ARN to take it from. Add "product" (e.g. "ECS").`,
       { family, path: 'product' },
     );
   }
-  return p;
+  return { rawName, resourceRef, product, body: readContent(o[contentKey]) };
 }
 
 const CMS_MAPPED = ['id', 'product', 'name', 'resourceId', 'regionId', 'userId', 'eventTime', 'instanceName', 'eventRealnameEn'];
-/** Skip sets by (content consumed) + 2 × (top-level `time` used). */
-const CMS_SKIP: readonly ReadonlySet<string>[] = [
-  new Set(CMS_MAPPED),
-  new Set([...CMS_MAPPED, 'content']),
-  new Set([...CMS_MAPPED, 'time']),
-  new Set([...CMS_MAPPED, 'content', 'time']),
-];
 
 /** CloudMonitor system event (documented, FC-observed, console test, 2023 shape, SDK model). */
 export function cloudMonitorParts(o: Obj): SystemEventParts {
-  const what = 'CloudMonitor system event';
-  const rawName = requiredString(o, 'name', 'cloudmonitor-event', what, 'Expected e.g. "Instance:StateChange".');
-  const resourceRef = str(o.resourceId);
-  const product = productFrom(str(o.product), resourceRef, 'cloudmonitor-event', what);
-  const { content, contentText, consumed } = readContent(o.content);
+  const { rawName, resourceRef, product, body } = cmsCommon(o, 'cloudmonitor-event', 'CloudMonitor system event', [
+    'name',
+    'product',
+    'resourceId',
+    'content',
+  ]);
   let time = toIsoTime(o.eventTime);
   let timeUsed = false;
   if (time === undefined) {
     time = toIsoTime(o.time);
     timeUsed = time !== undefined;
   }
-  const skip = CMS_SKIP[(consumed ? 1 : 0) + (timeUsed ? 2 : 0)]!;
-  if (time === undefined) {
-    const tm = o.timeMetrics;
-    if (isObj(tm)) time = toIsoTime(tm.event_time);
-  }
+  if (time === undefined && isObj(o.timeMetrics)) time = toIsoTime(o.timeMetrics.event_time);
   return {
     source: 'cloudmonitor',
     id: str(o.id),
@@ -135,26 +131,22 @@ export function cloudMonitorParts(o: Obj): SystemEventParts {
     time,
     resourceName: str(o.instanceName),
     displayName: str(o.eventRealnameEn),
-    content,
-    contentText,
-    extras: o,
-    skip,
+    ...body,
+    skip: CMS_MAPPED.concat(body ? 'content' : [], timeUsed ? 'time' : []),
     raw: o,
   };
 }
 
 const API_MAPPED = ['Id', 'Product', 'Name', 'ResourceId', 'RegionId', 'Time', 'InstanceName'];
-const API_SKIP: ReadonlySet<string> = new Set(API_MAPPED);
-const API_SKIP_CONTENT: ReadonlySet<string> = new Set([...API_MAPPED, 'Content']);
 
 /** One event of CloudMonitor's DescribeSystemEventAttribute API (PascalCase). */
 export function apiEventParts(o: Obj): SystemEventParts {
-  const what = 'DescribeSystemEventAttribute event';
-  const rawName = requiredString(o, 'Name', 'cloudmonitor-api-event', what, 'Expected e.g. "Instance:StateChange".');
-  const resourceRef = str(o.ResourceId);
-  const product = productFrom(str(o.Product), resourceRef, 'cloudmonitor-api-event', what);
-  const { content, contentText, consumed } = readContent(o.Content);
-  const skip = consumed ? API_SKIP_CONTENT : API_SKIP;
+  const { rawName, resourceRef, product, body } = cmsCommon(o, 'cloudmonitor-api-event', 'DescribeSystemEventAttribute event', [
+    'Name',
+    'Product',
+    'ResourceId',
+    'Content',
+  ]);
   return {
     source: 'cloudmonitor',
     id: str(o.Id),
@@ -164,35 +156,23 @@ export function apiEventParts(o: Obj): SystemEventParts {
     topStatus: str(o.Status),
     resourceRef,
     region: str(o.RegionId),
-    account: undefined,
     time: toIsoTime(o.Time),
     resourceName: str(o.InstanceName),
-    displayName: undefined,
-    content,
-    contentText,
-    extras: o,
-    skip,
+    ...body,
+    skip: body ? API_MAPPED.concat('Content') : API_MAPPED,
     camelExtras: true,
     raw: o,
   };
 }
 
 const CE_MAPPED = ['id', 'type', 'data_base64', 'time', 'aliyunregionid', 'aliyunaccountid', 'specversion', 'datacontenttype'];
-/** Skip sets by (data consumed) + 2 × (subject used as the resource). */
-const CE_SKIP: readonly ReadonlySet<string>[] = [
-  new Set(CE_MAPPED),
-  new Set([...CE_MAPPED, 'data']),
-  new Set([...CE_MAPPED, 'subject']),
-  new Set([...CE_MAPPED, 'data', 'subject']),
-];
 
 /** EventBridge CloudEvent → parts. */
 export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
   const type = requiredString(o, 'type', 'eventbridge', 'EventBridge CloudEvent', 'Expected e.g. "ecs:Instance:StateChange".');
   const source = str(o.source);
   const colon = type.indexOf(':');
-  const prefix = colon > 0 ? type.slice(0, colon) : undefined;
-  const productRaw = prefix ?? source?.replace(/^acs[.:]/, '');
+  const productRaw = colon > 0 ? type.slice(0, colon) : source?.replace(/^acs[.:]/, '');
   if (!productRaw) {
     throw new EventParseError(
       'MISSING_FIELD',
@@ -200,31 +180,24 @@ export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
       { family: 'eventbridge', path: 'source' },
     );
   }
-  const rawName = colon > 0 ? type.slice(colon + 1) || type : type;
-  let dataValue = o.data;
-  const b64 = o.data_base64;
-  if (dataValue === undefined && typeof b64 === 'string') dataValue = decodeBase64(b64, maxBytes, 'CloudEvent data_base64');
-  const { content, contentText, consumed } = readContent(dataValue);
+  let data = o.data;
+  if (data === undefined && typeof o.data_base64 === 'string') data = decodeBase64(o.data_base64, maxBytes, 'CloudEvent data_base64');
+  const body = readContent(data);
+  const content = body?.content;
   const subject = str(o.subject);
   const arnSubject = subject && (subject.startsWith('acs:') || subject.startsWith('acs.')) ? subject : undefined;
-  const skip = CE_SKIP[(consumed ? 1 : 0) + (arnSubject ? 2 : 0)]!;
   return {
     source: 'eventbridge',
     id: str(o.id),
     product: productRaw.toUpperCase(),
-    rawName,
+    rawName: colon > 0 ? type.slice(colon + 1) || type : type,
     level: content ? (str(content.level) ?? str(content.curLevel)) : undefined,
-    topStatus: undefined,
     resourceRef: arnSubject,
     region: str(o.aliyunregionid),
     account: str(o.aliyunaccountid),
     time: toIsoTime(o.time) ?? toIsoTime(o.aliyunpublishtime),
-    resourceName: undefined,
-    displayName: undefined,
-    content,
-    contentText,
-    extras: o,
-    skip,
+    ...body,
+    skip: CE_MAPPED.concat(body ? 'data' : [], arnSubject ? 'subject' : []),
     raw: o,
   };
 }
@@ -256,7 +229,7 @@ export function unwrapEnvelopeObject(o: Obj, maxBytes: number): HttpTriggerReque
   else {
     throw new EventParseError(
       'INVALID_FIELD',
-      `The HTTP-trigger envelope has "body" of type ${Array.isArray(bodyValue) ? 'array' : typeof bodyValue}; FC passes the body as a string. ` +
+      `The HTTP-trigger envelope has "body" of type ${typeName(bodyValue)}; FC passes the body as a string. ` +
         'Pass the FC event unchanged.',
       { family: 'http-trigger', path: 'body' },
     );

@@ -2,35 +2,34 @@ import type { Alert, AlertSeverity, AlertSource } from '../types.js';
 import { toIsoTime } from './time.js';
 import { DetailsBuilder, dict, humanize, label, parseResourceRef, payloadHash, str, type Obj, type ResourceRef } from './util.js';
 
-/** What each system-event family extracts before the shared normalization. */
+/** What each system-event family extracts before the shared normalization (absent = not in the payload). */
 export interface SystemEventParts {
   readonly source: AlertSource;
-  readonly id: string | undefined;
+  readonly id?: string | undefined;
   readonly product: string;
   /** Event name as delivered, possibly with a `:Status` suffix. */
   readonly rawName: string;
-  readonly level: string | undefined;
+  readonly level?: string | undefined;
   /** A top-level `status` field (CloudMonitor pushes `Normal`, `Exceeded`...). */
-  readonly topStatus: string | undefined;
+  readonly topStatus?: string | undefined;
   /** ARN or bare id of the resource (top-level `resourceId`, CloudEvent `subject`). */
-  readonly resourceRef: string | undefined;
-  readonly region: string | undefined;
-  readonly account: string | undefined;
+  readonly resourceRef?: string | undefined;
+  readonly region?: string | undefined;
+  readonly account?: string | undefined;
   /** Already converted to ISO, or `undefined` when the payload has no usable time. */
-  readonly time: string | undefined;
-  readonly resourceName: string | undefined;
+  readonly time?: string | undefined;
+  readonly resourceName?: string | undefined;
   /** Localized/English display name (`eventRealnameEn`), when the payload has one. */
-  readonly displayName: string | undefined;
-  readonly content: Obj | undefined;
+  readonly displayName?: string | undefined;
+  readonly content?: Obj | undefined;
   /** `content` given as a string that is not JSON: kept verbatim in details. */
-  readonly contentText: string | undefined;
-  /** The top-level object whose leftover keys go into details. */
-  readonly extras: Obj;
-  /** Top-level keys already mapped to Alert fields. */
-  readonly skip: ReadonlySet<string>;
+  readonly contentText?: string | undefined;
+  /** Top-level keys already mapped to Alert fields (left out of details). */
+  readonly skip: readonly string[];
   /** Lower-case the first letter of leftover top-level keys (PascalCase API events → `details.level`). */
   readonly camelExtras?: boolean;
-  readonly raw: unknown;
+  /** The payload: its leftover top-level keys go into details. */
+  readonly raw: Obj;
 }
 
 /** Writable view of a readonly type, to build it field by field. */
@@ -335,7 +334,7 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
   const details = new DetailsBuilder();
   if (p.content) details.add('', p.content);
   if (p.contentText !== undefined) details.set('content', p.contentText);
-  details.add('', p.extras, 0, p.skip, (key) => {
+  details.add('', p.raw, 0, p.skip, (key) => {
     const k = p.camelExtras ? key.charAt(0).toLowerCase() + key.slice(1) : key;
     return details.has(k) ? `event.${k}` : k;
   });

@@ -23,6 +23,11 @@ export function isObj(value: unknown): value is Obj {
 // (`name`, `content`, `alertState`...) is not an `Object.prototype` member, so `__proto__`, `constructor` and friends
 // are never read.
 
+/** `null`, `array`, or the `typeof` name: for "got <type>" messages. */
+export function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
 /**
  * A usable string field: non-empty strings (trimmed) and finite numbers; `"null"`/`"undefined"` literals,
  * empty strings and everything else give `undefined`.
@@ -80,7 +85,7 @@ export class DetailsBuilder {
   }
 
   /** Adds `value` under `prefix` (flattening objects/arrays); `skip` lists top-level keys to leave out. */
-  add(prefix: string, value: unknown, depth = 0, skip?: ReadonlySet<string>, rename?: (key: string) => string): void {
+  add(prefix: string, value: unknown, depth = 0, skip?: readonly string[], rename?: (key: string) => string): void {
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
     if (value === null || typeof value === 'string' || typeof value === 'boolean') {
       if (prefix !== '') this.set(prefix, value);
@@ -122,7 +127,7 @@ export class DetailsBuilder {
         return;
       }
       for (const k of keys) {
-        if (depth === 0 && skip?.has(k)) continue;
+        if (depth === 0 && skip?.includes(k)) continue;
         if (this.count >= MAX_DETAIL_KEYS) {
           this.truncated = true;
           return;
