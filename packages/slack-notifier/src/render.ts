@@ -41,7 +41,34 @@ export type AlertField = 'product' | 'event' | 'status' | 'severity' | 'resource
  */
 export const DEFAULT_FIELDS: readonly AlertField[] = Object.freeze(['product', 'event', 'status', 'resource', 'region', 'account', 'time'] as const);
 
-const ALL_FIELDS: readonly AlertField[] = ['product', 'event', 'status', 'severity', 'resource', 'region', 'account', 'time', 'source', 'id'];
+/**
+ * Label of each field and, for fields that show one alert property as text, that property. The key order
+ * is the order in error messages.
+ */
+const FIELDS: Readonly<Record<AlertField, readonly [label: string, property?: keyof NotifiableAlert]>> = {
+  product: ['Product', 'product'],
+  event: ['Event', 'name'],
+  status: ['Status', 'status'],
+  severity: ['Severity'],
+  resource: ['Resource'],
+  region: ['Region', 'region'],
+  account: ['Account', 'accountId'],
+  time: ['Time'],
+  source: ['Source', 'source'],
+  id: ['Event id', 'id'],
+};
+
+const ALL_FIELDS = Object.keys(FIELDS) as readonly AlertField[];
+
+/** Options that are a plain string or boolean, with their type (in the order of their error messages). */
+const SCALAR_OPTIONS = {
+  titlePrefix: 'string',
+  environment: 'string',
+  footer: 'string',
+  consoleBaseUrl: 'string',
+  colorBar: 'boolean',
+  consoleLinks: 'boolean',
+} as const;
 
 /**
  * Mentions to add per severity: Slack mention tokens such as `<!here>`, `<!channel>`, `<@U024BE7LH>` or
@@ -205,7 +232,6 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
   const known = new Set(Object.keys(DEFAULTS));
   for (const key of Object.keys(options)) if (!known.has(key)) issues.push(`${key}: unknown option (known: ${[...known].join(', ')})`);
   const o = options as Record<string, unknown>;
-  let fields = DEFAULTS.fields;
   if (o.fields !== undefined) {
     if (!Array.isArray(o.fields)) issues.push('fields: must be an array of field names');
     else {
@@ -213,7 +239,6 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
         if (!ALL_FIELDS.includes(f as AlertField)) issues.push(`fields[${i}]: "${String(f)}" is not one of ${ALL_FIELDS.join(', ')}`);
       });
       if (new Set(o.fields).size !== o.fields.length) issues.push('fields: contains duplicates');
-      fields = o.fields as AlertField[];
     }
   }
   const mentions: Partial<Record<NotifiableSeverity, readonly string[]>> = {};
@@ -239,20 +264,9 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
       }
     }
   }
-  const str = (key: string): void => {
-    if (o[key] !== undefined && typeof o[key] !== 'string') issues.push(`${key}: must be a string`);
-  };
-  const bool = (key: string): void => {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') issues.push(`${key}: must be a boolean`);
-  };
-  str('titlePrefix');
-  str('environment');
-  str('footer');
-  str('consoleBaseUrl');
-  bool('colorBar');
-  bool('consoleLinks');
+  for (const [key, type] of Object.entries(SCALAR_OPTIONS)) if (o[key] !== undefined && typeof o[key] !== type) issues.push(`${key}: must be a ${type}`);
   if (o.formatter !== undefined && typeof o.formatter !== 'function') issues.push('formatter: must be a function (alerts, context) => SlackMessage');
-  if (o.maxDetails !== undefined && (typeof o.maxDetails !== 'number' || !Number.isInteger(o.maxDetails) || o.maxDetails < 0)) {
+  if (o.maxDetails !== undefined && (!Number.isInteger(o.maxDetails) || (o.maxDetails as number) < 0)) {
     issues.push('maxDetails: must be a non-negative integer');
   }
   if (typeof o.consoleBaseUrl === 'string' && !/^https:\/\/[^/\s?#]+\/?$/.test(o.consoleBaseUrl)) {
@@ -261,24 +275,19 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
   if (issues.length) {
     throw new SlackNotifierError('INVALID_OPTIONS', `Invalid toSlackMessage options:\n- ${issues.join('\n- ')}`);
   }
-  return {
-    fields,
-    mentions,
-    formatter: o.formatter as SlackFormatter | undefined,
-    titlePrefix: (o.titlePrefix as string | undefined) ?? DEFAULTS.titlePrefix,
-    environment: o.environment as string | undefined,
-    colorBar: (o.colorBar as boolean | undefined) ?? DEFAULTS.colorBar,
-    consoleLinks: (o.consoleLinks as boolean | undefined) ?? DEFAULTS.consoleLinks,
-    consoleBaseUrl: (o.consoleBaseUrl as string | undefined) ?? DEFAULTS.consoleBaseUrl,
-    maxDetails: (o.maxDetails as number | undefined) ?? DEFAULTS.maxDetails,
-    footer: (o.footer as string | undefined) ?? DEFAULTS.footer,
-  };
+  // Every option given (validated above) replaces its default; mentions are the normalized lists.
+  const resolved: Record<string, unknown> = { ...DEFAULTS };
+  for (const key of known) if (o[key] !== undefined) resolved[key] = o[key];
+  resolved.mentions = mentions;
+  return resolved as unknown as ResolvedOptions;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
 
-const s = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const s = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const oneLine = (v: string): string => v.replace(/\s+/g, ' ').trim();
+/** A value as one line of text ('' for null and undefined). */
+const oneLineOf = (v: unknown): string => oneLine(s(v));
 const severityOf = (a: NotifiableAlert): NotifiableSeverity => (SEVERITIES.includes(a.severity) ? a.severity : 'info');
 const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });
 
@@ -289,15 +298,15 @@ function mentionsFor(severities: Iterable<NotifiableSeverity>, o: ResolvedOption
 }
 
 function eventTitle(a: NotifiableAlert): string {
-  const name = oneLine(s(a.name));
-  const product = oneLine(s(a.product));
-  const status = oneLine(s(a.status));
+  const name = oneLineOf(a.name);
+  const product = oneLineOf(a.product);
+  const status = oneLineOf(a.status);
   return [product, name].filter(Boolean).join(' ') + (status ? ` → ${status}` : '');
 }
 
 function resourceLabel(a: NotifiableAlert, max: number): string {
-  const id = oneLine(s(a.resourceId));
-  const name = oneLine(s(a.resourceName));
+  const id = oneLineOf(a.resourceId);
+  const name = oneLineOf(a.resourceName);
   const raw = name && id && name !== id ? `${name} (${id})` : name || id;
   return escapeAndTruncate(raw, max);
 }
@@ -313,44 +322,15 @@ function footerContext(o: ResolvedOptions, extra: readonly string[]): SlackBlock
 }
 
 function fieldValue(a: NotifiableAlert, field: AlertField, max: number): string {
-  switch (field) {
-    case 'product':
-      return escapeAndTruncate(oneLine(s(a.product)), max);
-    case 'event':
-      return escapeAndTruncate(oneLine(s(a.name)), max);
-    case 'status':
-      return escapeAndTruncate(oneLine(s(a.status)), max);
-    case 'severity': {
-      const st = SEVERITY_STYLE[severityOf(a)];
-      return `${st.emoji} ${st.word}`;
-    }
-    case 'resource':
-      return resourceLabel(a, max);
-    case 'region':
-      return escapeAndTruncate(oneLine(s(a.region)), max);
-    case 'account':
-      return escapeAndTruncate(oneLine(s(a.accountId)), max);
-    case 'time':
-      return s(a.time) ? slackDate(s(a.time)) : '';
-    case 'source':
-      return escapeAndTruncate(oneLine(s(a.source)), max);
-    case 'id':
-      return escapeAndTruncate(oneLine(s(a.id)), max);
+  const property = FIELDS[field][1];
+  if (property) return escapeAndTruncate(oneLineOf(a[property]), max);
+  if (field === 'resource') return resourceLabel(a, max);
+  if (field === 'severity') {
+    const st = SEVERITY_STYLE[severityOf(a)];
+    return `${st.emoji} ${st.word}`;
   }
+  return s(a.time) ? slackDate(s(a.time)) : ''; // 'time'
 }
-
-const FIELD_LABEL: Record<AlertField, string> = {
-  product: 'Product',
-  event: 'Event',
-  status: 'Status',
-  severity: 'Severity',
-  resource: 'Resource',
-  region: 'Region',
-  account: 'Account',
-  time: 'Time',
-  source: 'Source',
-  id: 'Event id',
-};
 
 function detailsSection(a: NotifiableAlert, o: ResolvedOptions): SlackBlock | undefined {
   if (o.maxDetails === 0 || !a.details || typeof a.details !== 'object') return undefined;
@@ -361,7 +341,7 @@ function detailsSection(a: NotifiableAlert, o: ResolvedOptions): SlackBlock | un
   let shown = 0;
   for (const [key, value] of entries) {
     if (shown >= o.maxDetails) break;
-    const line = `• *${escapeAndTruncate(oneLine(key), 60)}*: ${escapeAndTruncate(oneLine(s(value)), 300)}`;
+    const line = `• *${escapeAndTruncate(oneLine(key), 60)}*: ${escapeAndTruncate(oneLineOf(value), 300)}`;
     if (used + line.length + 1 > MAX_SECTION_TEXT - 40) break;
     lines.push(line);
     used += line.length + 1;
@@ -386,14 +366,14 @@ function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
     text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${style.emoji} ${style.word} · ${title}`, MAX_HEADER_TEXT), emoji: true },
   };
   const mentions = mentionsFor([sev], o);
-  const summaryRaw = oneLine(s(a.summary)) || title;
+  const summaryRaw = oneLineOf(a.summary) || title;
   const lead = mentions ? `${mentions} ` : '';
   const summary: SlackBlock = { type: 'section', text: mrkdwn(lead + escapeAndTruncate(summaryRaw, MAX_SECTION_TEXT - lead.length)) };
 
   const body: SlackBlock[] = [];
   const fields: TextObject[] = [];
   for (const f of o.fields.slice(0, MAX_SECTION_FIELDS)) {
-    const label = `*${FIELD_LABEL[f]}*\n`;
+    const label = `*${FIELDS[f][0]}*\n`;
     const value = fieldValue(a, f, MAX_SECTION_FIELD_TEXT - label.length);
     if (value) fields.push(mrkdwn(label + value));
   }
@@ -422,8 +402,8 @@ const LINE_MAX = 200;
 function digestLine(a: NotifiableAlert): string {
   const parts: string[] = [];
   const res = resourceLabel(a, 90);
-  parts.push(res || escapeAndTruncate(oneLine(s(a.summary)) || oneLine(s(a.id)), 90));
-  const region = oneLine(s(a.region));
+  parts.push(res || escapeAndTruncate(oneLineOf(a.summary) || oneLineOf(a.id), 90));
+  const region = oneLineOf(a.region);
   if (region) parts.push(escapeAndTruncate(region, 30));
   if (s(a.time)) parts.push(slackDate(s(a.time)));
   return truncateMrkdwn(`• ${parts.join(' · ')}`, LINE_MAX);
@@ -453,7 +433,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     type: 'header',
     text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`, MAX_HEADER_TEXT), emoji: true },
   };
-  const regions = [...new Set(alerts.map((a) => oneLine(s(a.region))).filter(Boolean))];
+  const regions = [...new Set(alerts.map((a) => oneLineOf(a.region)).filter(Boolean))];
   const times = alerts.map((a) => parseIsoTime(s(a.time))).filter(Number.isFinite);
   const mentions = mentionsFor(present, o);
   const lead = mentions ? `${mentions} ` : '';
