@@ -78,6 +78,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     .option('--app <dir>', 'cdktf app to synthesize (default: the example stress-test-environment)')
     .option('--skip-synth', 'skip the synth step')
     .option('--samples <dir>', 'folder with manifest.json and payloads (default: the bundled samples)')
+    .option('--outdir <dir>', 'where the synthesized stack goes, emptied first (default: a new <tmp>/ecs-pulse-demo-XXXXXX/cdktf.out)')
     .option('--json', 'print the summary as JSON')
     .example('ecs-pulse demo')
     .action(run(async (_a, o, c) => {
@@ -86,6 +87,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
         ...c,
         ...(str(o.app) && { app: str(o.app) }),
         ...(str(o.samples) && { samples: str(o.samples) }),
+        ...(str(o.outdir) && { outdir: str(o.outdir) }),
         skipSynth: o.skipSynth === true,
       });
     }));

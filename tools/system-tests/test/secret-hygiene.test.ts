@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,7 +103,7 @@ describe('Secret hygiene: ecs-pulse demo', () => {
   it('`ecs-pulse demo --json` as a process with the secrets in its environment: nothing of them in stdout or stderr', async () => {
     const scanner = new SecretScanner(SECRETS);
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      // TMPDIR: the demo synthesizes into <tmpdir>/ecs-pulse-demo; keep it apart from other runs.
+      // TMPDIR: the demo synthesizes into a new <tmpdir>/ecs-pulse-demo-XXXXXX; keep it inside this test's folder.
       const env = { ...process.env, ...secretEnv(), TMPDIR: work };
       const child = spawn(process.execPath, [BIN, 'demo', '--json'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -118,7 +118,10 @@ describe('Secret hygiene: ecs-pulse demo', () => {
     expect(code, stderr.slice(-2000)).toBe(0);
     const json = JSON.parse(stdout) as DemoResult;
     expect(json.messagesOut).toBeGreaterThan(5);
-    expect(scanFiles(scanner, path.join(work, 'ecs-pulse-demo'))).toBeGreaterThan(1); // its synthesized stack
+    const demoDirs = readdirSync(work).filter((name) => name.startsWith('ecs-pulse-demo-'));
+    expect(demoDirs).toHaveLength(1);
+    expect(json.synth.dir?.startsWith(path.join(work, demoDirs[0]!))).toBe(true);
+    expect(scanFiles(scanner, path.join(work, demoDirs[0]!))).toBeGreaterThan(1); // its synthesized stack
     expect(scanner.hits()).toEqual([]);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,7 +36,7 @@ export type DemoOutcome = 'delivered' | 'duplicate' | 'rejected' | 'dropped' | '
  *
  * @example
  * ```ts
- * await demo({ outdir: '/tmp/ecs-pulse-demo/cdktf.out', json: true });
+ * await demo({ outdir: '/tmp/my-demo/cdktf.out', json: true });
  * ```
  */
 export interface DemoOptions extends CommonOptions {
@@ -50,7 +50,10 @@ export interface DemoOptions extends CommonOptions {
   readonly sink?: SlackSink;
   /** The function's HTTP-trigger token. @default - 32 random characters */
   readonly httpToken?: string;
-  /** Where the synthesized stack goes. @default - `<os tmpdir>/ecs-pulse-demo/cdktf.out` (cleaned first) */
+  /**
+   * Where the synthesized stack goes (emptied first); relative to `cwd`.
+   * @default - `<os tmpdir>/ecs-pulse-demo-XXXXXX/cdktf.out`, a new folder per run, so demos running at the same time never share one
+   */
   readonly outdir?: string;
 }
 
@@ -245,7 +248,8 @@ async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult>
     }
     app = resolveApp(dir, io);
   }
-  const outdir = options.outdir ?? path.join(tmpdir(), 'ecs-pulse-demo', 'cdktf.out');
+  const outdir =
+    options.outdir !== undefined ? path.resolve(io.cwd, options.outdir) : path.join(mkdtempSync(path.join(tmpdir(), 'ecs-pulse-demo-')), 'cdktf.out');
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const progress = io.progress(T.synthStart(app.dir));

@@ -76,6 +76,37 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     expectNoSecrets(out + io.stderr.text());
   });
 
+  it('synthesizes into a new folder per run by default, so two demos at once never share one; --outdir picks it', async () => {
+    // Prepare: TMPDIR is read by os.tmpdir() at each call
+    const tmp = tempDir();
+    const io = testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      // Act: two demos at the same time, no outdir
+      const [a, b] = await Promise.all([demo({ ...io, sink, httpToken: TOKEN }), demo({ ...testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO), sink, httpToken: TOKEN })]);
+      // Assess
+      expect(a.synth.status).toBe('ok');
+      expect(b.synth.status).toBe('ok');
+      expect(a.synth.dir).not.toBe(b.synth.dir);
+      for (const r of [a, b]) {
+        expect(r.synth.dir!.startsWith(path.join(tmp, 'ecs-pulse-demo-'))).toBe(true);
+        expect(existsSync(path.join(r.synth.dir!, 'cdk.tf.json'))).toBe(true);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    // Act: --outdir through the entry point, relative to the working directory
+    const cwd = tempDir();
+    const stdout = capture();
+    const code = await main(['node', 'ecs-pulse', 'demo', '--app', path.join(REPO, 'examples', 'stress-test-environment'), '--outdir', 'out', '--json'], { stdout, stderr: capture(), env: { NO_COLOR: '1', PATH: process.env.PATH }, cwd });
+    // Assess
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout.text()) as DemoResult).synth.dir).toBe(path.join(cwd, 'out', 'stacks', 'ecs-pulse'));
+    expect(existsSync(path.join(cwd, 'out', 'stacks', 'ecs-pulse', 'cdk.tf.json'))).toBe(true);
+  }, 120_000);
+
   it('prints only the JSON summary on stdout with --json, without secrets', async () => {
     const io = testIo({}, REPO);
     await demo({ ...io, json: true, skipSynth: true, sink, httpToken: TOKEN });
