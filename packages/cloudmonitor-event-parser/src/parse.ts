@@ -1,11 +1,12 @@
 import { EventParseError, type EventParseErrorDetails } from './errors.js';
 import {
-  bytesToText,
+  bodyFormat,
   checkTextSize,
   classifyContentType,
   cleanText,
   DEFAULT_MAX_INPUT_BYTES,
-  looksLikeForm,
+  inputText,
+  isRawInput,
   parseForm,
   parseJson,
   type BodyKind,
@@ -20,7 +21,7 @@ import {
 } from './internal/families.js';
 import { buildMetricAlarm } from './internal/metric-alarm.js';
 import { buildSystemAlert, type ParseContext } from './internal/system-event.js';
-import { isObj, typeName, type Obj } from './internal/util.js';
+import { dict, isObj, typeName, type Obj } from './internal/util.js';
 import type { Alert, EventFamily, HttpTriggerRequest, ParseOptions, SafeParseResult } from './types.js';
 
 interface Resolved {
@@ -29,7 +30,12 @@ interface Resolved {
   readonly ctx: ParseContext;
 }
 
-const OPTION_KEYS = new Set(['contentType', 'maxInputBytes', 'now']);
+/** Each option's type check and what the message asks for; null prototype, so `constructor` is an unknown key. */
+const OPTION_CHECKS = dict<[check: (v: unknown) => boolean, expected: string]>({
+  contentType: [(v) => typeof v === 'string', 'a string such as "application/json"'],
+  maxInputBytes: [(v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer (bytes)'],
+  now: [(v) => typeof v === 'function', 'a function returning a Date'],
+});
 
 function safeNow(now: () => Date): () => Date {
   return () => {
@@ -39,37 +45,24 @@ function safeNow(now: () => Date): () => Date {
 }
 
 function resolveOptions(options: ParseOptions | undefined): Resolved {
-  if (options === undefined || options === null) {
-    return { contentType: undefined, maxInputBytes: DEFAULT_MAX_INPUT_BYTES, ctx: { now: () => new Date() } };
+  const o = (options ?? {}) as Record<string, unknown>;
+  if (typeof o !== 'object') {
+    throw new EventParseError('INVALID_OPTIONS', `options must be an object, got ${typeof o}.`, { path: 'options' });
   }
-  if (typeof options !== 'object') {
-    throw new EventParseError('INVALID_OPTIONS', `options must be an object, got ${typeof options}.`, { path: 'options' });
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw new EventParseError(
-        'INVALID_OPTIONS',
-        `Unknown option "options.${key.slice(0, 40)}". Allowed: contentType, maxInputBytes, now.`,
-        { path: `options.${key.slice(0, 40)}` },
-      );
+  for (const key of Object.keys(o)) {
+    const path = `options.${key.slice(0, 40)}`;
+    if (!OPTION_CHECKS[key]) {
+      throw new EventParseError('INVALID_OPTIONS', `Unknown option "${path}". Allowed: contentType, maxInputBytes, now.`, { path });
     }
   }
-  const { contentType, maxInputBytes, now } = options;
-  if (contentType !== undefined && typeof contentType !== 'string') {
-    throw new EventParseError(
-      'INVALID_OPTIONS',
-      `options.contentType must be a string such as "application/json", got ${typeof contentType}.`,
-      { path: 'options.contentType' },
-    );
+  for (const key of Object.keys(OPTION_CHECKS)) {
+    const [check, expected] = OPTION_CHECKS[key]!;
+    const v = o[key];
+    if (v !== undefined && !check(v)) {
+      throw new EventParseError('INVALID_OPTIONS', `options.${key} must be ${expected}, got ${typeName(v)}.`, { path: `options.${key}` });
+    }
   }
-  if (maxInputBytes !== undefined && !(Number.isInteger(maxInputBytes) && maxInputBytes > 0)) {
-    throw new EventParseError('INVALID_OPTIONS', 'options.maxInputBytes must be a positive integer (bytes).', {
-      path: 'options.maxInputBytes',
-    });
-  }
-  if (now !== undefined && typeof now !== 'function') {
-    throw new EventParseError('INVALID_OPTIONS', 'options.now must be a function returning a Date.', { path: 'options.now' });
-  }
+  const { contentType, maxInputBytes, now } = o as ParseOptions;
   return {
     contentType,
     maxInputBytes: maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
@@ -97,13 +90,25 @@ function keyHint(o: Obj): string {
   return `its top-level keys are ${shown.join(', ')}${keys.length > 8 ? `, … (${keys.length} keys)` : ''}`;
 }
 
-function unknownFormat(o: Obj, where: string): EventParseError {
-  return new EventParseError(
-    'UNKNOWN_FORMAT',
-    `The ${where} is not a payload the parser knows (${keyHint(o)}). Expected a CloudMonitor system event ` +
-      '({product, name, resourceId, content, ...}), an EventBridge CloudEvent ({specversion, id, source, type, data}), ' +
-      'a metric-alarm callback (alertName=...&alertState=...), a DescribeSystemEventAttribute event, or an FC 3.0 HTTP-trigger envelope.',
-  );
+/** Parses each element of a batch or a DescribeSystemEventAttribute list; errors name the element's index. */
+function parseEach(list: readonly unknown[], r: Resolved, listName: string, where: string, family?: EventFamily): Alert[] {
+  const out: Alert[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    try {
+      if (!isObj(item)) {
+        throw new EventParseError(
+          'UNKNOWN_FORMAT',
+          `A ${listName} must hold event objects, but this element is ${typeName(item)}.`,
+          family ? { family } : {},
+        );
+      }
+      out.push(...parseObject(item, r, false, where));
+    } catch (error) {
+      rethrowAt(error, i);
+    }
+  }
+  return out;
 }
 
 function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string): Alert[] {
@@ -113,8 +118,7 @@ function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string)
       if (!allowEnvelope) {
         throw new EventParseError(
           'UNKNOWN_FORMAT',
-          `The ${where} is an FC HTTP-trigger envelope nested inside another payload; envelopes cannot be nested or batched. ` +
-            'Pass the FC event itself.',
+          `The ${where} is an FC HTTP-trigger envelope nested inside another payload; pass the FC event itself.`,
           { family },
         );
       }
@@ -125,51 +129,25 @@ function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string)
       return [buildSystemAlert(cloudEventParts(o, r.maxInputBytes), r.ctx)];
     case 'cloudmonitor-api-event': {
       const list = apiEventList(o);
-      if (list === undefined) return [buildSystemAlert(apiEventParts(o), r.ctx)];
-      const out: Alert[] = [];
-      for (let i = 0; i < list.length; i++) {
-        const item = list[i];
-        try {
-          if (!isObj(item)) {
-            throw new EventParseError('UNKNOWN_FORMAT', 'The DescribeSystemEventAttribute list holds a value that is not an event object.', {
-              family,
-            });
-          }
-          out.push(...parseObject(item, r, false, 'DescribeSystemEventAttribute event'));
-        } catch (error) {
-          rethrowAt(error, i);
-        }
-      }
-      return out;
+      return list
+        ? parseEach(list, r, 'DescribeSystemEventAttribute list', 'DescribeSystemEventAttribute event', family)
+        : [buildSystemAlert(apiEventParts(o), r.ctx)];
     }
     case 'metric-alarm':
       return [buildMetricAlarm(o, r.ctx)];
     case 'cloudmonitor-event':
       return [buildSystemAlert(cloudMonitorParts(o), r.ctx)];
     default:
-      throw unknownFormat(o, where);
+      throw new EventParseError(
+        'UNKNOWN_FORMAT',
+        `The ${where} is not a payload the parser knows (${keyHint(o)}). Expected a CloudMonitor system event, an EventBridge ` +
+          'CloudEvent, a metric-alarm callback, a DescribeSystemEventAttribute event or an FC 3.0 HTTP-trigger envelope.',
+      );
   }
 }
 
 function parseValue(v: unknown, r: Resolved, allowEnvelope: boolean, allowString: boolean, where: string): Alert[] {
-  if (Array.isArray(v)) {
-    const out: Alert[] = [];
-    for (let i = 0; i < v.length; i++) {
-      const item: unknown = v[i];
-      try {
-        if (!isObj(item)) {
-          throw new EventParseError(
-            'UNKNOWN_FORMAT',
-            `A batch must hold event objects, but this element is ${typeName(item)}. EventBridge batch push sends an array of CloudEvents.`,
-          );
-        }
-        out.push(...parseObject(item, r, false, 'batch element'));
-      } catch (error) {
-        rethrowAt(error, i);
-      }
-    }
-    return out;
-  }
+  if (Array.isArray(v)) return parseEach(v, r, 'batch', 'batch element');
   if (isObj(v)) return parseObject(v, r, allowEnvelope, where);
   if (typeof v === 'string' && allowString) return parseText(v, 'sniff', r, allowEnvelope, `JSON string in the ${where}`, false);
   throw new EventParseError(
@@ -189,39 +167,31 @@ function parseText(
   checkTextSize(text, r.maxInputBytes, where);
   const t = cleanText(text);
   if (t === '') {
+    throw new EventParseError('EMPTY_INPUT', `The ${where} is empty. Pass the event payload (FC event, HTTP body or object).`, {
+      inputSize: text.length,
+    });
+  }
+  const format = bodyFormat(t, kind);
+  if (format === undefined) {
     throw new EventParseError(
-      'EMPTY_INPUT',
-      `The ${where} is empty. Pass the event payload (the FC event Buffer, the HTTP body, or a decoded object).`,
-      { inputSize: text.length },
+      'UNKNOWN_FORMAT',
+      `The ${where} is neither JSON nor a form-urlencoded body (${t.length} characters). Pass the event JSON ` +
+        'or the metric-alarm callback form body.',
+      { inputSize: t.length },
     );
   }
-  if (kind === 'json') return parseValue(parseJson(t, where), r, allowEnvelope, allowString, where);
-  if (kind === 'form') return parseValue(parseForm(t, where), r, allowEnvelope, false, where);
-  const first = t.charCodeAt(0);
-  if (first === 0x7b /* { */ || first === 0x5b /* [ */ || first === 0x22 /* " */) {
-    return parseValue(parseJson(t, where), r, allowEnvelope, allowString, where);
-  }
-  if (looksLikeForm(t)) return parseValue(parseForm(t, where), r, allowEnvelope, false, where);
-  throw new EventParseError(
-    'UNKNOWN_FORMAT',
-    `The ${where} is neither JSON nor a form-urlencoded body (${t.length} characters). Pass the event JSON, ` +
-      'or the metric-alarm callback body with contentType "application/x-www-form-urlencoded".',
-    { inputSize: t.length },
-  );
+  return format === 'json'
+    ? parseValue(parseJson(t, where), r, allowEnvelope, allowString, where)
+    : parseValue(parseForm(t, where), r, allowEnvelope, false, where);
 }
 
 function parseInput(input: unknown, r: Resolved): Alert[] {
   if (input === undefined || input === null) {
-    throw new EventParseError(
-      'EMPTY_INPUT',
-      `The input is ${input === null ? 'null' : 'undefined'}. Pass the event payload (string, Buffer/Uint8Array or object).`,
-    );
+    throw new EventParseError('EMPTY_INPUT', `The input is ${input}. Pass the event payload (string, Buffer/Uint8Array or object).`);
   }
-  if (typeof input === 'string') return parseText(input, classifyContentType(r.contentType), r, true, 'input', true);
-  if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
-    const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (isRawInput(input)) {
     const kind = classifyContentType(r.contentType);
-    return parseText(bytesToText(bytes, r.maxInputBytes, 'input'), kind, r, true, 'input', true);
+    return parseText(inputText(input, r.maxInputBytes, 'input'), kind, r, true, 'input', true);
   }
   if (typeof input === 'object') return parseValue(input, r, true, false, 'input');
   throw new EventParseError(
@@ -235,8 +205,7 @@ function wrapUnexpected(error: unknown): EventParseError {
   const kind = error instanceof Error ? error.name : typeof error;
   return new EventParseError(
     'INTERNAL_ERROR',
-    `Unexpected ${kind} while parsing the input (a parser bug, or an object with throwing getters). ` +
-      'Report it with the input that caused it.',
+    `Unexpected ${kind} while parsing the input (a parser bug, or an object with throwing getters); please report it.`,
     {},
     { cause: error },
   );
@@ -294,21 +263,13 @@ export function safeParse(input: string | Uint8Array | ArrayBuffer | object, opt
 }
 
 function decodeForDetection(input: unknown, r: Resolved): unknown {
-  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
-    const text =
-      typeof input === 'string'
-        ? input
-        : bytesToText(input instanceof Uint8Array ? input : new Uint8Array(input), r.maxInputBytes, 'input');
-    checkTextSize(text, r.maxInputBytes, 'input');
-    const t = cleanText(text);
-    const kind = classifyContentType(r.contentType);
-    if (kind === 'form' || (kind === 'sniff' && t !== '' && !'{["'.includes(t[0]!) && looksLikeForm(t))) {
-      return parseForm(t, 'input');
-    }
-    const v = parseJson(t, 'input');
-    return typeof v === 'string' ? parseJson(cleanText(v), 'input') : v;
-  }
-  return input;
+  if (!isRawInput(input)) return input;
+  const text = inputText(input, r.maxInputBytes, 'input');
+  checkTextSize(text, r.maxInputBytes, 'input');
+  const t = cleanText(text);
+  if (bodyFormat(t, classifyContentType(r.contentType)) === 'form') return parseForm(t, 'input');
+  const v = parseJson(t, 'input');
+  return typeof v === 'string' ? parseJson(cleanText(v), 'input') : v;
 }
 
 /**
@@ -370,11 +331,8 @@ export function unwrapHttpTriggerEvent(
   try {
     const r = resolveOptions(options);
     let v: unknown = event;
-    if (typeof event === 'string' || event instanceof Uint8Array || event instanceof ArrayBuffer) {
-      const text =
-        typeof event === 'string'
-          ? event
-          : bytesToText(event instanceof Uint8Array ? event : new Uint8Array(event), r.maxInputBytes, 'FC event');
+    if (isRawInput(event)) {
+      const text = inputText(event, r.maxInputBytes, 'FC event');
       checkTextSize(text, r.maxInputBytes, 'FC event');
       const t = cleanText(text);
       if (t === '') throw new EventParseError('EMPTY_INPUT', 'The FC event is empty; pass the HTTP-trigger event unchanged.');

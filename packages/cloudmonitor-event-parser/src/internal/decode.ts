@@ -70,13 +70,33 @@ export function checkTextSize(text: string, max: number, where: string): void {
   }
 }
 
-/** Bytes → text (UTF-8, once; invalid sequences become U+FFFD), with the size check first. */
-export function bytesToText(bytes: Uint8Array, max: number, where: string): string {
+/** What the parser reads as text: a string, or UTF-8 bytes. */
+export type RawInput = string | Uint8Array | ArrayBuffer;
+
+export function isRawInput(value: unknown): value is RawInput {
+  return typeof value === 'string' || value instanceof Uint8Array || value instanceof ArrayBuffer;
+}
+
+/** Text of a string or of bytes (UTF-8, once; invalid sequences become U+FFFD), bytes size-checked first. */
+export function inputText(input: RawInput, max: number, where: string): string {
+  if (typeof input === 'string') return input;
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   if (bytes.byteLength > max) throw tooLarge(bytes.byteLength, max, where);
   // Node's Buffer decodes faster than TextDecoder; both replace invalid sequences with U+FFFD.
   const B = (globalThis as { Buffer?: { isBuffer(b: unknown): boolean } }).Buffer;
   if (B !== undefined && B.isBuffer(bytes)) return (bytes as unknown as { toString(enc: string): string }).toString('utf8');
   return utf8.decode(bytes);
+}
+
+/**
+ * How to read a cleaned, non-empty body: the content type decides, else sniffing (`{`, `[` or `"` first → JSON,
+ * `key=...` → form); `undefined` when it is neither.
+ */
+export function bodyFormat(text: string, kind: BodyKind): 'json' | 'form' | undefined {
+  if (kind !== 'sniff') return kind;
+  const first = text.charCodeAt(0);
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */ || first === 0x22 /* " */) return 'json';
+  return /^[A-Za-z0-9_.%-]+=/.test(text) ? 'form' : undefined;
 }
 
 /** Strips a leading BOM and surrounding whitespace. */
@@ -157,11 +177,6 @@ function formDecode(s: string): string {
   } catch {
     return new URLSearchParams(`v=${s.replace(/&/g, '%26')}`).get('v') ?? plus;
   }
-}
-
-/** Does this text look like a form body (`key=value&...`)? Cheap check used when sniffing. */
-export function looksLikeForm(text: string): boolean {
-  return /^[A-Za-z0-9_.%-]+=/.test(text);
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
