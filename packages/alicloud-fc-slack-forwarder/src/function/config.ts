@@ -1,3 +1,4 @@
+import { addIssue, checkType, isRecord, isStringOrStrings } from './check.js';
 import type { ForwarderSeverity } from './types.js';
 
 /**
@@ -173,12 +174,11 @@ const MATCHER_KEYS = ['products', 'names', 'severities', 'statuses', 'kinds', 's
 const CONFIG = 'ECS_PULSE_CONFIG';
 const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message'];
 const MESSAGE_KEYS = ['titlePrefix', 'environment', 'mentions', 'colorBar', 'consoleLinks', 'consoleBaseUrl', 'maxDetails', 'footer'];
+const ROUTE_KEYS = ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'];
 const ROUTE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The minimum length of `ECS_PULSE_HTTP_TOKEN` (the construct generates 32 characters). */
 export const MIN_TOKEN_LENGTH = 16;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Checks a webhook URL without ever echoing it: `https:` anywhere, `http:` only for loopback hosts (local
@@ -191,100 +191,93 @@ export function checkWebhookUrl(value: string): string | undefined {
   } catch {
     return 'is not an absolute URL (expected https://hooks.slack.com/services/...)';
   }
+  const { protocol, hostname } = url;
   if (url.username !== '' || url.password !== '') return 'must not contain user credentials';
   if (url.pathname === '/' || url.pathname === '') return 'has no path (the secret /services/... part is missing)';
-  if (url.protocol === 'https:') return undefined;
-  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol === 'http:' && loopback) return undefined;
-  return `must be an https: URL (got ${url.protocol}//${url.hostname === '' ? '' : '…'}); http: is allowed for loopback test sinks only`;
+  if (protocol === 'https:' || (protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(hostname))) return undefined;
+  return `must be an https: URL (got ${protocol}//${hostname === '' ? '' : '…'}); http: is allowed for loopback test sinks only`;
+}
+
+/** Checks the value of one object key; `keyPath` is `path.key`. */
+type FieldCheck = (key: string, value: unknown, keyPath: string) => void;
+
+/**
+ * Reports every key of `value` outside `allowed` (`path.key: unknown key; allowed: ...`) and hands the others,
+ * in the object's own key order, to `check`.
+ */
+function checkFields(value: Record<string, unknown>, path: string, allowed: readonly string[], issues: string[], check?: FieldCheck): void {
+  for (const [key, v] of Object.entries(value)) {
+    if (!allowed.includes(key)) addIssue(issues, `${path}.${key}`, `unknown key; allowed: ${allowed.join(', ')}`);
+    else check?.(key, v, `${path}.${key}`);
+  }
+}
+
+/**
+ * `value` when it is an object, after {@link checkFields}; undefined when it is absent, or not an object
+ * (reported as `path: must be an object like <example>`).
+ */
+function objectAt(value: unknown, path: string, allowed: readonly string[], example: string, issues: string[], check?: FieldCheck): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) {
+    addIssue(issues, path, `must be an object like ${example}`);
+    return undefined;
+  }
+  checkFields(value, path, allowed, issues, check);
+  return value;
 }
 
 function checkStringList(value: unknown, path: string, issues: string[], allowed?: readonly string[]): void {
   if (!Array.isArray(value) || value.length === 0) {
-    issues.push(`${path}: must be a non-empty array of strings`);
+    addIssue(issues, path, 'must be a non-empty array of strings');
     return;
   }
   value.forEach((item, i) => {
-    if (typeof item !== 'string' || item.trim() === '') issues.push(`${path}[${i}]: must be a non-empty string`);
-    else if (allowed && !allowed.includes(item.toLowerCase())) issues.push(`${path}[${i}]: must be one of ${allowed.join(', ')} (got "${item}")`);
+    if (typeof item !== 'string' || item.trim() === '') addIssue(issues, `${path}[${i}]`, 'must be a non-empty string');
+    else if (allowed && !allowed.includes(item.toLowerCase())) addIssue(issues, `${path}[${i}]`, `must be one of ${allowed.join(', ')} (got "${item}")`);
   });
 }
 
 function checkMatcher(value: unknown, path: string, issues: string[]): void {
-  if (!isRecord(value)) {
-    issues.push(`${path}: must be an object like {"products":["ECS"]}`);
-    return;
-  }
-  const keys = Object.keys(value);
-  if (keys.length === 0) issues.push(`${path}: is empty; give at least one of ${MATCHER_KEYS.join(', ')}`);
-  for (const key of keys) {
-    if (!(MATCHER_KEYS as readonly string[]).includes(key)) {
-      issues.push(`${path}.${key}: unknown key; allowed: ${MATCHER_KEYS.join(', ')}`);
-      continue;
-    }
-    const v = value[key];
-    if (key === 'details') {
-      if (!isRecord(v) || Object.keys(v).length === 0) {
-        issues.push(`${path}.details: must be a non-empty object of key → value (or array of values)`);
-        continue;
-      }
-      for (const [k, dv] of Object.entries(v)) {
-        if (typeof dv === 'string') continue;
-        checkStringList(dv, `${path}.details.${k}`, issues);
-      }
-    } else {
-      checkStringList(v, `${path}.${key}`, issues, key === 'severities' ? SEVERITIES : undefined);
-    }
-  }
+  const matcher = objectAt(value, path, MATCHER_KEYS, '{"products":["ECS"]}', issues, (key, v, keyPath) => {
+    if (key !== 'details') return checkStringList(v, keyPath, issues, key === 'severities' ? SEVERITIES : undefined);
+    if (!isRecord(v) || Object.keys(v).length === 0) return addIssue(issues, keyPath, 'must be a non-empty object of key → value (or array of values)');
+    for (const [k, dv] of Object.entries(v)) if (typeof dv !== 'string') checkStringList(dv, `${keyPath}.${k}`, issues);
+  });
+  if (matcher && Object.keys(matcher).length === 0) addIssue(issues, path, `is empty; give at least one of ${MATCHER_KEYS.join(', ')}`);
 }
 
 function checkMatcherList(value: unknown, path: string, issues: string[]): readonly AlertMatcher[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    issues.push(`${path}: must be an array of matchers like [{"products":["ECS"]}]`);
+    addIssue(issues, path, 'must be an array of matchers like [{"products":["ECS"]}]');
     return [];
   }
   value.forEach((m, i) => checkMatcher(m, `${path}[${i}]`, issues));
   return value as AlertMatcher[];
 }
 
-/** One `path.key: unknown key; allowed: ...` issue per key of `value` not in `allowed`. */
-function checkKeys(value: Record<string, unknown>, allowed: readonly string[], path: string, issues: string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) issues.push(`${path}.${key}: unknown key; allowed: ${allowed.join(', ')}`);
-  }
-}
-
 function checkInteger(value: unknown, path: string, min: number, max: number, issues: string[]): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    issues.push(`${path}: must be an integer from ${min} to ${max}`);
+    addIssue(issues, path, `must be an integer from ${min} to ${max}`);
     return undefined;
   }
   return value;
 }
 
 function checkMessage(value: unknown, path: string, issues: string[]): MessageOptions {
-  if (value === undefined) return {};
-  if (!isRecord(value)) {
-    issues.push(`${path}: must be an object like {"titlePrefix":"[prod]"}`);
-    return {};
-  }
-  for (const [key, v] of Object.entries(value)) {
-    if (!MESSAGE_KEYS.includes(key)) issues.push(`${path}.${key}: unknown key; allowed: ${MESSAGE_KEYS.join(', ')}`);
-    else if ((key === 'colorBar' || key === 'consoleLinks') && typeof v !== 'boolean') issues.push(`${path}.${key}: must be true or false`);
-    else if (key === 'maxDetails' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 50)) issues.push(`${path}.maxDetails: must be an integer from 0 to 50`);
-    else if (key === 'mentions') {
-      if (!isRecord(v)) issues.push(`${path}.mentions: must be an object like {"critical":"<!here>"}`);
-      else {
-        for (const [sev, m] of Object.entries(v)) {
-          if (!(SEVERITIES as readonly string[]).includes(sev)) issues.push(`${path}.mentions.${sev}: unknown severity; allowed: ${SEVERITIES.join(', ')}`);
-          else if (typeof m !== 'string' && !(Array.isArray(m) && m.every((x) => typeof x === 'string'))) issues.push(`${path}.mentions.${sev}: must be a string or an array of strings`);
-        }
+  const message = objectAt(value, path, MESSAGE_KEYS, '{"titlePrefix":"[prod]"}', issues, (key, v, keyPath) => {
+    if (key === 'maxDetails') checkInteger(v, keyPath, 0, 50, issues);
+    else if (key !== 'mentions') checkType(v, keyPath, key === 'colorBar' || key === 'consoleLinks' ? 'boolean' : 'string', issues);
+    else if (!isRecord(v)) addIssue(issues, keyPath, 'must be an object like {"critical":"<!here>"}');
+    else {
+      for (const [severity, mention] of Object.entries(v)) {
+        if (!(SEVERITIES as readonly string[]).includes(severity)) addIssue(issues, `${keyPath}.${severity}`, `unknown severity; allowed: ${SEVERITIES.join(', ')}`);
+        else if (!isStringOrStrings(mention)) addIssue(issues, `${keyPath}.${severity}`, 'must be a string or an array of strings');
       }
-    } else if (key !== 'colorBar' && key !== 'consoleLinks' && key !== 'maxDetails' && key !== 'mentions' && typeof v !== 'string') issues.push(`${path}.${key}: must be a string`);
-  }
-  return value as MessageOptions;
+    }
+  });
+  return (message ?? {}) as MessageOptions;
 }
 
 /**
@@ -304,17 +297,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const issues: string[] = [];
   const warnings: string[] = [];
   const secrets: string[] = [];
+  /** A webhook URL from the environment (blank counts as unset). */
+  const envUrl = (name: string): string | undefined => env[name]?.trim() || undefined;
 
-  const webhook = env.SLACK_WEBHOOK_URL?.trim() || undefined;
+  const webhook = envUrl('SLACK_WEBHOOK_URL');
   let defaultWebhook: string | undefined;
   if (webhook !== undefined) {
     secrets.push(webhook);
     const problem = checkWebhookUrl(webhook);
-    if (problem) issues.push(`SLACK_WEBHOOK_URL: ${problem}`);
+    if (problem) addIssue(issues, 'SLACK_WEBHOOK_URL', problem);
     else defaultWebhook = webhook;
   }
 
-  const token = env.ECS_PULSE_HTTP_TOKEN === undefined || env.ECS_PULSE_HTTP_TOKEN === '' ? undefined : env.ECS_PULSE_HTTP_TOKEN;
+  const token = env.ECS_PULSE_HTTP_TOKEN || undefined;
   let httpToken: string | undefined;
   let httpTokenProblem: string | undefined;
   if (token === undefined) {
@@ -330,78 +325,65 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   let json: Record<string, unknown> = {};
   const rawConfig = env.ECS_PULSE_CONFIG?.trim();
   if (rawConfig) {
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(rawConfig);
+      const parsed: unknown = JSON.parse(rawConfig);
+      if (isRecord(parsed)) json = parsed;
+      else addIssue(issues, CONFIG, 'must be a JSON object like {"routes":[...]}');
     } catch (error) {
       // The engine's message quotes part of the text, which may hold a webhook URL: report the position only.
       const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-      issues.push(`ECS_PULSE_CONFIG: is not valid JSON${position ? ` (syntax error at character ${position})` : ''}`);
-    }
-    if (parsed !== undefined) {
-      if (isRecord(parsed)) json = parsed;
-      else issues.push('ECS_PULSE_CONFIG: must be a JSON object like {"routes":[...]}');
+      addIssue(issues, CONFIG, `is not valid JSON${position ? ` (syntax error at character ${position})` : ''}`);
     }
   }
 
-  checkKeys(json, TOP_KEYS, CONFIG, issues);
+  checkFields(json, CONFIG, TOP_KEYS, issues);
 
   const message = checkMessage(json.message, `${CONFIG}.message`, issues);
   const defaultRoute: ResolvedRoute | undefined = defaultWebhook === undefined ? undefined : { name: 'default', webhookUrl: defaultWebhook, message };
 
-  let include: readonly AlertMatcher[] = [];
-  let exclude: readonly AlertMatcher[] = [];
-  if (json.filters !== undefined) {
-    if (!isRecord(json.filters)) issues.push(`${CONFIG}.filters: must be an object like {"include":[...],"exclude":[...]}`);
-    else {
-      checkKeys(json.filters, ['include', 'exclude'], `${CONFIG}.filters`, issues);
-      include = checkMatcherList(json.filters.include, `${CONFIG}.filters.include`, issues);
-      exclude = checkMatcherList(json.filters.exclude, `${CONFIG}.filters.exclude`, issues);
-    }
-  }
+  const filters = objectAt(json.filters, `${CONFIG}.filters`, ['include', 'exclude'], '{"include":[...],"exclude":[...]}', issues);
+  const include = checkMatcherList(filters?.include, `${CONFIG}.filters.include`, issues);
+  const exclude = checkMatcherList(filters?.exclude, `${CONFIG}.filters.exclude`, issues);
 
   const routes: ResolvedRoute[] = [];
   if (json.routes !== undefined) {
-    if (!Array.isArray(json.routes)) issues.push(`${CONFIG}.routes: must be an array of routes`);
+    if (!Array.isArray(json.routes)) addIssue(issues, `${CONFIG}.routes`, 'must be an array of routes');
     else {
       const names = new Set<string>();
-      json.routes.forEach((route: unknown, i: number) => {
+      json.routes.forEach((value: unknown, i: number) => {
         const path = `${CONFIG}.routes[${i}]`;
-        if (!isRecord(route)) {
-          issues.push(`${path}: must be an object like {"name":"oncall","webhookUrlEnv":"SLACK_WEBHOOK_URL_ONCALL"}`);
-          return;
-        }
-        checkKeys(route, ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'], path, issues);
-        const name = route.name;
-        if (typeof name !== 'string' || !ROUTE_NAME.test(name)) issues.push(`${path}.name: must be 1-64 characters of A-Z a-z 0-9 _ -`);
-        else if (name === 'default') issues.push(`${path}.name: "default" is reserved for SLACK_WEBHOOK_URL; pick another name`);
-        else if (names.has(name)) issues.push(`${path}.name: "${name}" is used by an earlier route; names must be unique`);
+        const route = objectAt(value, path, ROUTE_KEYS, '{"name":"oncall","webhookUrlEnv":"SLACK_WEBHOOK_URL_ONCALL"}', issues);
+        if (route === undefined) return;
+        const { name, webhookUrl, webhookUrlEnv, match } = route;
+        if (typeof name !== 'string' || !ROUTE_NAME.test(name)) addIssue(issues, `${path}.name`, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+        else if (name === 'default') addIssue(issues, `${path}.name`, '"default" is reserved for SLACK_WEBHOOK_URL; pick another name');
+        else if (names.has(name)) addIssue(issues, `${path}.name`, `"${name}" is used by an earlier route; names must be unique`);
         else names.add(name);
 
         let url: string | undefined;
-        if (route.webhookUrl !== undefined && route.webhookUrlEnv !== undefined) {
-          issues.push(`${path}: give webhookUrl or webhookUrlEnv, not both`);
-        } else if (typeof route.webhookUrl === 'string') {
-          url = route.webhookUrl;
+        if (webhookUrl !== undefined && webhookUrlEnv !== undefined) {
+          addIssue(issues, path, 'give webhookUrl or webhookUrlEnv, not both');
+        } else if (typeof webhookUrl === 'string') {
+          url = webhookUrl;
           secrets.push(url);
-        } else if (typeof route.webhookUrlEnv === 'string') {
-          if (!ENV_NAME.test(route.webhookUrlEnv)) issues.push(`${path}.webhookUrlEnv: "${route.webhookUrlEnv}" is not an environment variable name`);
+        } else if (typeof webhookUrlEnv === 'string') {
+          if (!ENV_NAME.test(webhookUrlEnv)) addIssue(issues, `${path}.webhookUrlEnv`, `"${webhookUrlEnv}" is not an environment variable name`);
           else {
-            url = env[route.webhookUrlEnv]?.trim() || undefined;
-            if (url === undefined) issues.push(`${path}.webhookUrlEnv: environment variable ${route.webhookUrlEnv} is not set`);
+            url = envUrl(webhookUrlEnv);
+            if (url === undefined) addIssue(issues, `${path}.webhookUrlEnv`, `environment variable ${webhookUrlEnv} is not set`);
             else secrets.push(url);
           }
         } else {
-          issues.push(`${path}: needs webhookUrlEnv (the name of an environment variable holding the webhook URL) or webhookUrl`);
+          addIssue(issues, path, 'needs webhookUrlEnv (the name of an environment variable holding the webhook URL) or webhookUrl');
         }
         if (url !== undefined) {
           const problem = checkWebhookUrl(url);
-          if (problem) issues.push(`${path}.${route.webhookUrl !== undefined ? 'webhookUrl' : 'webhookUrlEnv'}: ${problem}`);
+          if (problem) addIssue(issues, `${path}.${webhookUrl !== undefined ? 'webhookUrl' : 'webhookUrlEnv'}`, problem);
         }
-        if (route.match !== undefined) checkMatcher(route.match, `${path}.match`, issues);
+        if (match !== undefined) checkMatcher(match, `${path}.match`, issues);
         const routeMessage = checkMessage(route.message, `${path}.message`, issues);
         if (typeof name === 'string' && url !== undefined) {
-          routes.push({ name, webhookUrl: url, message: { ...message, ...routeMessage }, ...(route.match !== undefined ? { match: route.match as AlertMatcher } : {}) });
+          routes.push({ name, webhookUrl: url, message: { ...message, ...routeMessage }, ...(match !== undefined ? { match: match as AlertMatcher } : {}) });
         }
       });
     }
@@ -410,21 +392,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   let routing: 'first-match' | 'all-matches' = 'first-match';
   if (json.routing !== undefined) {
     if (json.routing === 'first-match' || json.routing === 'all-matches') routing = json.routing;
-    else issues.push(`${CONFIG}.routing: must be "first-match" or "all-matches"`);
+    else addIssue(issues, `${CONFIG}.routing`, 'must be "first-match" or "all-matches"');
   }
 
   const dedupeCapacity = checkInteger(json.dedupeCapacity, `${CONFIG}.dedupeCapacity`, 1, 100_000, issues) ?? 1000;
   const safetyMarginMs = checkInteger(json.safetyMarginMs, `${CONFIG}.safetyMarginMs`, 0, 60_000, issues) ?? 1500;
-  let maxAttempts = 3;
-  let timeoutMs = 5000;
-  if (json.slack !== undefined) {
-    if (!isRecord(json.slack)) issues.push(`${CONFIG}.slack: must be an object like {"maxAttempts":3,"timeoutMs":5000}`);
-    else {
-      checkKeys(json.slack, ['maxAttempts', 'timeoutMs'], `${CONFIG}.slack`, issues);
-      maxAttempts = checkInteger(json.slack.maxAttempts, `${CONFIG}.slack.maxAttempts`, 1, 10, issues) ?? maxAttempts;
-      timeoutMs = checkInteger(json.slack.timeoutMs, `${CONFIG}.slack.timeoutMs`, 100, 60_000, issues) ?? timeoutMs;
-    }
-  }
+  const slack = objectAt(json.slack, `${CONFIG}.slack`, ['maxAttempts', 'timeoutMs'], '{"maxAttempts":3,"timeoutMs":5000}', issues);
+  const maxAttempts = checkInteger(slack?.maxAttempts, `${CONFIG}.slack.maxAttempts`, 1, 10, issues) ?? 3;
+  const timeoutMs = checkInteger(slack?.timeoutMs, `${CONFIG}.slack.timeoutMs`, 100, 60_000, issues) ?? 5000;
 
   if (defaultRoute === undefined && routes.length === 0 && !issues.some((i) => i.startsWith('SLACK_WEBHOOK_URL') || i.includes('.routes'))) {
     issues.push('SLACK_WEBHOOK_URL: is not set and ECS_PULSE_CONFIG has no routes; set the Slack incoming-webhook URL');

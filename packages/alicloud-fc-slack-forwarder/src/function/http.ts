@@ -1,3 +1,4 @@
+import { checkType, isRecord, isStringOrStrings } from './check.js';
 import type { HttpResponse } from './types.js';
 
 /** The largest HTTP body the function accepts (413 above it). CloudMonitor callbacks are a few KiB. */
@@ -21,7 +22,6 @@ export interface HttpTriggerEvent {
 /** Top-level keys only an HTTP-trigger envelope has (events have `data`/`content`, never these). */
 const ENVELOPE_KEYS = ['rawPath', 'isBase64Encoded', 'queryParameters'] as const;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
@@ -93,14 +93,9 @@ function checkStringMap(value: unknown, field: string, problems: string[]): void
   if (value === undefined || value === null) return;
   if (!isRecord(value)) problems.push(`${field}: must be an object`);
   // The name of a bad entry is not echoed: it comes from the request.
-  else if (!Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) {
+  else if (!Object.values(value).every(isStringOrStrings)) {
     problems.push(`${field}: every value must be a string or an array of strings`);
   }
-}
-
-/** Reports `field` when it is set (not undefined, or not null either when `nullable`) but not of type `type`. */
-function checkType(value: unknown, field: string, type: string, problems: string[], nullable = false): void {
-  if (value !== undefined && !(nullable && value === null) && typeof value !== type) problems.push(`${field}: must be ${type === 'boolean' ? 'true or false' : `a ${type}`}`);
 }
 
 /**
@@ -126,7 +121,7 @@ export function readHttpRequest(event: HttpTriggerEvent): { readonly request: Ht
   checkStringMap(event.headers, 'headers', problems);
   checkStringMap(event.queryParameters, 'queryParameters', problems);
   checkType(event.isBase64Encoded, 'isBase64Encoded', 'boolean', problems);
-  checkType(event.body, 'body', 'string', problems, true);
+  checkType(event.body ?? undefined, 'body', 'string', problems);
   if (problems.length > 0) return { problems };
   return {
     request: {
