@@ -112,9 +112,30 @@ const OPTION_DEFAULTS = {
   keepAlive: true,
 } as const;
 
+const MS: OptionRule = [(v) => Number.isFinite(v) && (v as number) >= 0, 'a non-negative number of ms'];
+const COUNT: OptionRule = [(v) => Number.isInteger(v) && (v as number) >= 1, 'an integer ≥ 1'];
+const FUNCTION: OptionRule = [(v) => typeof v === 'function', 'a function'];
+
+/** What each option must be, in the order of the error messages. */
+const OPTION_RULES: Readonly<Record<keyof SlackWebhookOptions, OptionRule>> = {
+  timeoutMs: MS,
+  deadlineMs: MS,
+  backoffBaseMs: MS,
+  backoffMaxMs: MS,
+  maxAttempts: COUNT,
+  maxRateLimitedAttempts: COUNT,
+  keepAlive: [(v) => typeof v === 'boolean', 'a boolean'],
+  now: FUNCTION,
+  sleep: FUNCTION,
+  random: FUNCTION,
+};
+
+const TIMED_OUT: AttemptOutcome = { kind: 'timeout' };
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const MAX_BODY = 64 * 1024;
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type OptionRule = readonly [valid: (value: unknown) => boolean, what: string];
 
 type AttemptOutcome =
   | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly retryAfter: string | undefined }
@@ -152,19 +173,9 @@ type ResolvedOptions = Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'ran
 
 function validateOptions(options: SlackWebhookOptions): ResolvedOptions {
   const issues: string[] = [];
-  const known = new Set([...Object.keys(OPTION_DEFAULTS), 'maxRateLimitedAttempts', 'now', 'sleep', 'random']);
-  for (const key of Object.keys(options)) if (!known.has(key)) issues.push(`${key}: unknown option`);
+  for (const key of Object.keys(options)) if (!Object.hasOwn(OPTION_RULES, key)) issues.push(`${key}: unknown option`);
   const o = options as Record<string, unknown>;
-  for (const key of ['timeoutMs', 'deadlineMs', 'backoffBaseMs', 'backoffMaxMs'] as const) {
-    const v = o[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) issues.push(`${key}: must be a non-negative number of ms`);
-  }
-  for (const key of ['maxAttempts', 'maxRateLimitedAttempts'] as const) {
-    const v = o[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) issues.push(`${key}: must be an integer ≥ 1`);
-  }
-  if (o.keepAlive !== undefined && typeof o.keepAlive !== 'boolean') issues.push('keepAlive: must be a boolean');
-  for (const key of ['now', 'sleep', 'random'] as const) if (o[key] !== undefined && typeof o[key] !== 'function') issues.push(`${key}: must be a function`);
+  for (const [key, [valid, what]] of Object.entries(OPTION_RULES)) if (o[key] !== undefined && !valid(o[key])) issues.push(`${key}: must be ${what}`);
   if (issues.length) throw new SlackNotifierError('INVALID_OPTIONS', `Invalid SlackWebhook options:\n- ${issues.join('\n- ')}`);
   return { ...OPTION_DEFAULTS, ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SlackWebhookOptions) } as ResolvedOptions;
 }
@@ -244,18 +255,19 @@ export class SlackWebhook implements SlackTransport {
    */
   async send(message: SlackMessage | string): Promise<SlackSendResult> {
     const body = this.#serialize(message);
+    const { deadlineMs, timeoutMs } = this.#options;
     const start = this.#now();
-    const deadline = start + this.#options.deadlineMs;
+    const deadline = start + deadlineMs;
     let rateLimited = 0;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - this.#now();
-      if (remaining <= 0) throw this.#error('DEADLINE_EXCEEDED', undefined, attempt - 1, true, `no time left of deadlineMs=${this.#options.deadlineMs}`);
-      const attemptTimeout = Math.min(this.#options.timeoutMs, remaining);
+      if (remaining <= 0) throw this.#error('DEADLINE_EXCEEDED', undefined, attempt - 1, `no time left of deadlineMs=${deadlineMs}`);
+      const attemptTimeout = Math.min(timeoutMs, remaining);
       const outcome = await this.#attempt(body, attemptTimeout);
 
       let code: SlackWebhookErrorCode;
       let status: number | undefined;
-      let waitMs: number;
+      let waitMs: number | undefined; // the backoff unless Slack said how long to wait
       let cause: Error | undefined;
       let detail: string;
       if (outcome.kind === 'response') {
@@ -264,42 +276,28 @@ export class SlackWebhook implements SlackTransport {
         code = slackCode(status, outcome.body);
         if (status === 429) {
           rateLimited++;
-          const retryAfter = parseRetryAfter(outcome.retryAfter, this.#now());
-          waitMs = retryAfter ?? this.#backoff(attempt);
-          detail = `rate limited (429${retryAfter === undefined ? ', no Retry-After' : `, Retry-After ${outcome.retryAfter}s`})`;
+          waitMs = parseRetryAfter(outcome.retryAfter, this.#now());
+          detail = `rate limited (429${waitMs === undefined ? ', no Retry-After' : `, Retry-After ${outcome.retryAfter}s`})`;
         } else if (status >= 500) {
-          waitMs = this.#backoff(attempt);
           detail = `server error ${status} ${code}`;
         } else {
-          throw this.#error(code, status, attempt, false, `Slack rejected the message with ${status} ${code}${hint(code)}`);
+          throw this.#error(code, status, attempt, `Slack rejected the message with ${status} ${code}${hint(code)}`, undefined, false);
         }
       } else if (outcome.kind === 'timeout') {
         code = 'TIMEOUT';
-        status = undefined;
-        if (attemptTimeout < this.#options.timeoutMs) {
-          throw this.#error('DEADLINE_EXCEEDED', undefined, attempt, true, `no response before deadlineMs=${this.#options.deadlineMs} ran out`);
-        }
-        waitMs = this.#backoff(attempt);
-        detail = `no response within timeoutMs=${this.#options.timeoutMs}`;
+        if (attemptTimeout < timeoutMs) throw this.#error('DEADLINE_EXCEEDED', undefined, attempt, `no response before deadlineMs=${deadlineMs} ran out`);
+        detail = `no response within timeoutMs=${timeoutMs}`;
       } else {
         code = 'CONNECTION_ERROR';
-        status = undefined;
         cause = outcome.error;
-        waitMs = this.#backoff(attempt);
-        detail = `connection failed (${(outcome.error as NodeJS.ErrnoException).code ?? outcome.error.message})`;
+        detail = `connection failed (${(cause as NodeJS.ErrnoException).code ?? cause.message})`;
       }
+      waitMs ??= this.#backoff(attempt);
 
       const bound = this.#giveUp(status === 429, attempt, rateLimited);
-      if (bound !== undefined) throw this.#error(code, status, attempt, true, `${detail}; gave up after ${bound}`, cause);
+      if (bound !== undefined) throw this.#error(code, status, attempt, `${detail}; gave up after ${bound}`, cause);
       if (this.#now() + waitMs >= deadline) {
-        throw this.#error(
-          'DEADLINE_EXCEEDED',
-          status,
-          attempt,
-          true,
-          `${detail}; the next retry would start after ${Math.round(waitMs)} ms, past deadlineMs=${this.#options.deadlineMs}`,
-          cause,
-        );
+        throw this.#error('DEADLINE_EXCEEDED', status, attempt, `${detail}; the next retry would start after ${Math.round(waitMs)} ms, past deadlineMs=${deadlineMs}`, cause);
       }
       await this.#sleep(waitMs);
     }
@@ -380,7 +378,8 @@ export class SlackWebhook implements SlackTransport {
     return full / 2 + this.#random() * (full / 2);
   }
 
-  #error(code: SlackWebhookErrorCode, status: number | undefined, attempts: number, retryable: boolean, detail: string, cause?: Error): SlackWebhookError {
+  /** `retryable` is false only for a rejection (4xx other than 429); every other failure is transient. */
+  #error(code: SlackWebhookErrorCode, status: number | undefined, attempts: number, detail: string, cause?: Error, retryable = true): SlackWebhookError {
     return new SlackWebhookError(
       { code, status, attempts, retryable, webhook: this.target },
       `Slack webhook ${this.target} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}.`,
@@ -400,6 +399,8 @@ export class SlackWebhook implements SlackTransport {
         clearTimeout(timer);
         resolve(outcome);
       };
+      // An error after our own timeout destroyed the request is that timeout, not a network failure.
+      const fail = (error: Error): void => settle(timedOut ? TIMED_OUT : { kind: 'network', error });
       const req = transport.request(
         {
           protocol: url.protocol,
@@ -425,40 +426,38 @@ export class SlackWebhook implements SlackTransport {
             const retryAfter = res.headers['retry-after'];
             settle({ kind: 'response', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
           });
-          res.on('error', (error) => settle(timedOut ? { kind: 'timeout' } : { kind: 'network', error }));
+          res.on('error', fail);
           res.on('close', () => {
-            if (!res.complete) settle(timedOut ? { kind: 'timeout' } : { kind: 'network', error: Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }) });
+            if (!res.complete) fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }));
           });
         },
       );
       const timer = setTimeout(() => {
         timedOut = true;
         req.destroy();
-        settle({ kind: 'timeout' });
+        settle(TIMED_OUT);
       }, timeoutMs);
-      req.on('error', (error) => settle(timedOut ? { kind: 'timeout' } : { kind: 'network', error }));
+      req.on('error', fail);
       req.end(body);
     });
   }
 }
 
+const REVOKED = 'the webhook was revoked or disabled; create a new one';
+
+/** How to fix the Slack error codes that have a known fix. */
+const HINTS: Readonly<Record<string, string>> = {
+  invalid_payload: 'the JSON does not match what Slack accepts; check it with validateSlackMessage()',
+  channel_not_found: 'the channel of this webhook was deleted or the app removed; create a new webhook',
+  channel_is_archived: 'unarchive the channel or point the webhook elsewhere',
+  action_prohibited: 'a workspace admin restricted posting to this channel',
+  no_service: REVOKED,
+  no_active_hooks: REVOKED,
+  invalid_token: REVOKED,
+};
+
 function hint(code: string): string {
-  switch (code) {
-    case 'invalid_payload':
-      return ' (the JSON does not match what Slack accepts; check it with validateSlackMessage())';
-    case 'channel_not_found':
-      return ' (the channel of this webhook was deleted or the app removed; create a new webhook)';
-    case 'channel_is_archived':
-      return ' (unarchive the channel or point the webhook elsewhere)';
-    case 'action_prohibited':
-      return ' (a workspace admin restricted posting to this channel)';
-    case 'no_service':
-    case 'no_active_hooks':
-    case 'invalid_token':
-      return ' (the webhook was revoked or disabled; create a new one)';
-    default:
-      return '';
-  }
+  return Object.hasOwn(HINTS, code) ? ` (${HINTS[code]})` : '';
 }
 
 /** Node errors may carry request details; make sure no copy of the secret path leaks through `cause`. */
