@@ -18,22 +18,21 @@ export function classifyContentType(contentType: string | undefined, where = 'op
   const media = (semi >= 0 ? raw.slice(0, semi) : raw).trim().toLowerCase();
   if (semi >= 0) {
     const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(raw.slice(semi))?.[1]?.toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+    if (charset !== undefined && !/^(utf-?8|us-ascii)$/.test(charset)) {
       throw new EventParseError(
         'UNSUPPORTED_CONTENT_TYPE',
-        `Unsupported charset "${charset.slice(0, 40)}" in ${where}: the parser reads UTF-8 only. ` +
-          'Alibaba Cloud sends UTF-8; re-encode the body as UTF-8 or drop the charset parameter.',
+        `Unsupported charset "${charset.slice(0, 40)}" in ${where}: the parser reads UTF-8 only; send UTF-8 or drop the charset.`,
         { path: where },
       );
     }
   }
-  if (media === 'application/json' || media === 'text/json' || media.endsWith('+json')) return 'json';
+  if (/^(application|text)\/json$|\+json$/.test(media)) return 'json';
   if (media === 'application/x-www-form-urlencoded') return 'form';
-  if (media === 'text/plain' || media === 'application/octet-stream' || media === '*/*') return 'sniff';
+  if (/^(text\/plain|application\/octet-stream|\*\/\*)$/.test(media)) return 'sniff';
   throw new EventParseError(
     'UNSUPPORTED_CONTENT_TYPE',
-    `Unsupported content type "${media.slice(0, 80)}" in ${where}: expected application/json (events, CloudEvents), ` +
-      'application/x-www-form-urlencoded (CloudMonitor metric-alarm callbacks), text/plain or none (detect from the body).',
+    `Unsupported content type "${media.slice(0, 80)}" in ${where}: use application/json, application/x-www-form-urlencoded ` +
+      '(metric-alarm callbacks), text/plain or none.',
     { path: where },
   );
 }
@@ -55,8 +54,7 @@ function utf8Length(s: string): number {
 function tooLarge(size: number, max: number, where: string): EventParseError {
   return new EventParseError(
     'INPUT_TOO_LARGE',
-    `The ${where} is ${size} bytes, more than maxInputBytes (${max}). Alibaba Cloud alert payloads are a few KB; ` +
-      'check that the right body is passed, or raise options.maxInputBytes.',
+    `The ${where} is ${size} bytes, more than maxInputBytes (${max}). Check that the right body is passed, or raise it.`,
     { inputSize: size },
   );
 }
@@ -126,8 +124,7 @@ export function parseJson(text: string, where: string, family?: string): unknown
     // The engine's own message quotes the input, which may hold secrets: it is neither copied nor kept as cause.
     throw new EventParseError(
       'INVALID_JSON',
-      `The ${where} is not valid JSON${at}. Send the event JSON unchanged (UTF-8), or pass ` +
-        'contentType "application/x-www-form-urlencoded" for a metric-alarm callback body.',
+      `The ${where} is not valid JSON${at}. Send the event JSON unchanged (UTF-8), or mark a form body application/x-www-form-urlencoded.`,
       { ...(family ? { family } : {}), ...(position !== undefined ? { position } : {}), inputSize: text.length },
     );
   }
@@ -160,8 +157,8 @@ export function parseForm(text: string, where: string): Obj {
   if (pairs === 0 || !text.includes('=')) {
     throw new EventParseError(
       'INVALID_FORM',
-      `The ${where} is not form-urlencoded: no "key=value" pairs found. A CloudMonitor metric-alarm callback ` +
-        'looks like "alertName=...&alertState=ALERT&metricName=..."; send JSON events with contentType application/json.',
+      `The ${where} is not form-urlencoded: no "key=value" pairs found. Send the metric-alarm callback body ` +
+        '(alertName=...&alertState=...), or JSON as application/json.',
       { family: 'metric-alarm', inputSize: text.length },
     );
   }
@@ -187,8 +184,7 @@ export function decodeBase64(text: string, max: number, where: string): string {
   const invalid = (): EventParseError =>
     new EventParseError(
       'INVALID_BASE64',
-      `The ${where} is flagged isBase64Encoded but is not valid base64 (length ${compact.length}). ` +
-        'Pass the FC event unchanged, or set isBase64Encoded to false for a plain-text body.',
+      `The ${where} is flagged isBase64Encoded but is not valid base64 (length ${compact.length}). Pass the FC event unchanged.`,
       { family: 'http-trigger', path: 'body', inputSize: compact.length },
     );
   if (!BASE64.test(compact) || compact.length % 4 === 1) throw invalid();
