@@ -1,6 +1,6 @@
 import { EventParseError } from '../errors.js';
 import type { Alert, AlertSeverity } from '../types.js';
-import { levelSeverity, type Mutable, type ParseContext } from './system-event.js';
+import { finishAlert, levelSeverity, type ParseContext } from './system-event.js';
 import { toIsoTime } from './time.js';
 import { DetailsBuilder, dict, isObj, label, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
 
@@ -197,29 +197,13 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
     details.add(k, v, 1);
   }
   if (Object.keys(dims).length > 0) details.add('dimensions', dims, 1);
-  let time = toIsoTime(get('timestamp'));
-  if (time === undefined) {
-    time = ctx.now().toISOString();
-    details.set('timeSource', 'received');
-  }
-
-  const alert: Mutable<Alert> = {
-    id: get('transId') ?? payloadHash(o),
-    kind: 'metric-alarm',
-    source: 'cloudmonitor',
-    product,
-    name,
-    status,
-    severity,
-    resourceId,
-    time,
+  return finishAlert(
+    { id: get('transId') ?? payloadHash(o), kind: 'metric-alarm', source: 'cloudmonitor', product, name, status, severity, resourceId },
+    toIsoTime(get('timestamp')),
     summary,
-    details: details.finish(),
-    raw: o,
-  };
-  if (ref.arn !== undefined) alert.resourceArn = ref.arn;
-  if (resourceName !== undefined) alert.resourceName = resourceName;
-  if (region !== undefined) alert.region = region;
-  if (accountId !== undefined) alert.accountId = accountId;
-  return alert;
+    details,
+    o,
+    { resourceArn: ref.arn, resourceName, region, accountId },
+    ctx,
+  );
 }

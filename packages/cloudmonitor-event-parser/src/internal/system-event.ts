@@ -32,8 +32,6 @@ export interface SystemEventParts {
   readonly raw: Obj;
 }
 
-/** Writable view of a readonly type, to build it field by field. */
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Context shared by one parse call. */
 export interface ParseContext {
@@ -41,19 +39,10 @@ export interface ParseContext {
 }
 
 /** Status suffixes CloudMonitor appends to system-event names (`Instance:SystemMaintenance.Reboot:Scheduled`). */
-const STATUS_SUFFIXES = new Set([
-  'scheduled',
-  'executing',
-  'executed',
-  'avoided',
-  'canceled',
-  'cancelled',
-  'failed',
-  'inquiring',
-  'normal',
-]);
+const STATUS_SUFFIX = /^(scheduled|executing|executed|avoided|cancell?ed|failed|inquiring|normal)$/i;
 
-const RESOLVED = new Set(['ok', 'resolved', 'recovered', 'avoided', 'canceled', 'cancelled']);
+/** Statuses that mean the problem is over (lower case). */
+const RESOLVED = /^(ok|resolved|recovered|avoided|cancell?ed)$/;
 
 const LEVELS = dict<AlertSeverity>({
   critical: 'critical',
@@ -83,7 +72,7 @@ export function splitStatusSuffix(rawName: string): { name: string; suffix: stri
   const i = rawName.lastIndexOf(':');
   if (i > 0 && rawName.indexOf(':') < i) {
     const last = rawName.slice(i + 1).trim();
-    if (STATUS_SUFFIXES.has(last.toLowerCase())) return { name: rawName.slice(0, i), suffix: last };
+    if (STATUS_SUFFIX.test(last)) return { name: rawName.slice(0, i), suffix: last };
   }
   return { name: rawName, suffix: undefined };
 }
@@ -111,7 +100,7 @@ export function systemSeverity(
   const sys = systemEventParts(name);
   const diskIncident = name === 'Disk:Stalled' || name === 'Disk:ErrorDetected';
   if (sys || diskIncident) {
-    if (s === 'avoided' || s === 'canceled' || s === 'cancelled') return 'ok';
+    if (/^(avoided|cancell?ed)$/.test(s)) return 'ok';
     if (s === 'failed') return 'critical';
     if (s === 'executed') {
       if (diskIncident) return 'ok';
@@ -124,7 +113,7 @@ export function systemSeverity(
     if (fromLevel) return fromLevel;
     return sys && (sys.category === 'Security' || sys.action === 'PerformanceImpact') ? 'warning' : 'critical';
   }
-  if (RESOLVED.has(s)) return 'ok';
+  if (RESOLVED.test(s)) return 'ok';
   const result = str(content ? content.result : undefined)?.toLowerCase();
   if (s === 'failed' || result === 'failed') return atLeast(fromLevel, 'warning');
   if (product.toUpperCase() === 'ECS') {
@@ -287,6 +276,31 @@ function genericSummary(f: SummaryFacts): string {
   return `${f.product} ${what}${status}${on}`;
 }
 
+/** The Alert fields each family computes, in output key order (`time`, `summary`, `details`, `raw` follow). */
+type AlertHead = Pick<Alert, 'id' | 'kind' | 'source' | 'product' | 'name' | 'status' | 'severity' | 'resourceId'>;
+
+/**
+ * Completes an alert of any family: a payload without a usable time gets the receive time (flagged as
+ * `details.timeSource`), and the optional fields are set only when known.
+ */
+export function finishAlert(
+  head: AlertHead,
+  time: string | undefined,
+  summary: string,
+  details: DetailsBuilder,
+  raw: unknown,
+  optional: Pick<Alert, 'resourceArn' | 'resourceName' | 'region' | 'accountId'>,
+  ctx: ParseContext,
+): Alert {
+  if (time === undefined) {
+    time = ctx.now().toISOString();
+    details.set('timeSource', 'received');
+  }
+  const alert: Obj = { ...head, time, summary, details: details.finish(), raw };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) alert[key] = value;
+  return alert as unknown as Alert;
+}
+
 const CONTENT_RESOURCE_KEYS = ['instanceId', 'resourceId', 'diskId', 'snapshotId', 'ecsInstanceId'] as const;
 
 /** Shared normalization of CloudMonitor events, API events and CloudEvents into an Alert. */
@@ -339,29 +353,13 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
     return details.has(k) ? `event.${k}` : k;
   });
   if (suffix !== undefined && suffix !== status) details.set('nameStatus', suffix);
-  let time = p.time;
-  if (time === undefined) {
-    time = ctx.now().toISOString();
-    details.set('timeSource', 'received');
-  }
-
-  const alert: Mutable<Alert> = {
-    id: p.id ?? payloadHash(p.raw),
-    kind: 'system-event',
-    source: p.source,
-    product: p.product,
-    name,
-    status,
-    severity,
-    resourceId,
-    time,
+  return finishAlert(
+    { id: p.id ?? payloadHash(p.raw), kind: 'system-event', source: p.source, product: p.product, name, status, severity, resourceId },
+    p.time,
     summary,
-    details: details.finish(),
-    raw: p.raw,
-  };
-  if (resourceArn !== undefined) alert.resourceArn = resourceArn;
-  if (resourceName !== undefined) alert.resourceName = resourceName;
-  if (region !== undefined) alert.region = region;
-  if (account !== undefined) alert.accountId = account;
-  return alert;
+    details,
+    p.raw,
+    { resourceArn, resourceName, region, accountId: account },
+    ctx,
+  );
 }
