@@ -12,6 +12,7 @@ import {
 } from './limits.js';
 import { ELLIPSIS, escapeAndTruncate, escapeMrkdwn, parseIsoTime, slackDate, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import type {
+  HeaderBlock,
   NotifiableAlert,
   NotifiableSeverity,
   SectionBlock,
@@ -290,11 +291,18 @@ const oneLine = (v: string): string => v.replace(/\s+/g, ' ').trim();
 const oneLineOf = (v: unknown): string => oneLine(s(v));
 const severityOf = (a: NotifiableAlert): NotifiableSeverity => (SEVERITIES.includes(a.severity) ? a.severity : 'info');
 const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });
+const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
 
 function mentionsFor(severities: Iterable<NotifiableSeverity>, o: ResolvedOptions): string {
   const out: string[] = [];
   for (const sev of severities) for (const m of o.mentions[sev] ?? []) if (!out.includes(m)) out.push(m);
   return out.join(' ');
+}
+
+/** The mentions for these severities as the start of a line ('' when none). */
+function leadFor(severities: Iterable<NotifiableSeverity>, o: ResolvedOptions): string {
+  const mentions = mentionsFor(severities, o);
+  return mentions ? `${mentions} ` : '';
 }
 
 function eventTitle(a: NotifiableAlert): string {
@@ -314,6 +322,16 @@ function resourceLabel(a: NotifiableAlert, max: number): string {
 function prefix(o: ResolvedOptions): string {
   const p = oneLine(o.titlePrefix);
   return p ? `${p} ` : '';
+}
+
+/** The header block: title prefix, then `text`, cut to the header limit. */
+function headerBlock(o: ResolvedOptions, text: string): HeaderBlock {
+  return { type: 'header', text: { type: 'plain_text', text: truncatePlain(prefix(o) + text, MAX_HEADER_TEXT), emoji: true } };
+}
+
+/** The top-level `text` (notification and fallback): mentions, title prefix, then `rest` (already mrkdwn). */
+function fallbackText(o: ResolvedOptions, lead: string, rest: string): string {
+  return truncateMrkdwn(lead + escapeMrkdwn(prefix(o)) + rest, 3000);
 }
 
 function footerContext(o: ResolvedOptions, extra: readonly string[]): SlackBlock {
@@ -348,7 +366,7 @@ function detailsSection(a: NotifiableAlert, o: ResolvedOptions): SlackBlock | un
     shown++;
   }
   if (shown < entries.length) lines.push(`${ELLIPSIS} ${entries.length - shown} more`);
-  return { type: 'section', text: mrkdwn(lines.join('\n')) };
+  return section(lines.join('\n'));
 }
 
 function assemble(o: ResolvedOptions, text: string, head: SlackBlock[], body: { color: string; blocks: SlackBlock[] }[]): SlackMessage {
@@ -361,14 +379,8 @@ function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
   const sev = severityOf(a);
   const style = SEVERITY_STYLE[sev];
   const title = eventTitle(a) || 'Alert';
-  const header: SlackBlock = {
-    type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${style.emoji} ${style.word} · ${title}`, MAX_HEADER_TEXT), emoji: true },
-  };
-  const mentions = mentionsFor([sev], o);
   const summaryRaw = oneLineOf(a.summary) || title;
-  const lead = mentions ? `${mentions} ` : '';
-  const summary: SlackBlock = { type: 'section', text: mrkdwn(lead + escapeAndTruncate(summaryRaw, MAX_SECTION_TEXT - lead.length)) };
+  const lead = leadFor([sev], o);
 
   const body: SlackBlock[] = [];
   const fields: TextObject[] = [];
@@ -386,15 +398,23 @@ function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
   }
   body.push(footerContext(o, [s(a.source), a.id ? `id ${s(a.id)}` : '']));
 
-  const text = truncateMrkdwn(`${lead}${escapeMrkdwn(prefix(o))}${style.word.toUpperCase()}: ${escapeAndTruncate(summaryRaw, 2000)}`, 3000);
-  return assemble(o, text, [header, summary], [{ color: style.color, blocks: body }]);
+  return assemble(
+    o,
+    fallbackText(o, lead, `${style.word.toUpperCase()}: ${escapeAndTruncate(summaryRaw, 2000)}`),
+    [headerBlock(o, `${style.emoji} ${style.word} · ${title}`), section(lead + escapeAndTruncate(summaryRaw, MAX_SECTION_TEXT - lead.length))],
+    [{ color: style.color, blocks: body }],
+  );
 }
 
 /* ------------------------------------------------------------------------------------------------ */
 
+/** One event type of a digest: its alerts and the lines that list them. */
 interface EventGroup {
+  readonly sev: NotifiableSeverity;
   readonly title: string;
   readonly alerts: NotifiableAlert[];
+  readonly titleLine: string;
+  lines: string[];
 }
 
 const LINE_MAX = 200;
@@ -414,30 +434,32 @@ function plural(n: number, word: string): string {
 }
 
 function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): SlackMessage {
-  const bySeverity = new Map<NotifiableSeverity, Map<string, EventGroup>>();
+  const bySeverity = new Map<NotifiableSeverity, Map<string, NotifiableAlert[]>>();
   for (const a of alerts) {
     const sev = severityOf(a);
     let groups = bySeverity.get(sev);
     if (!groups) bySeverity.set(sev, (groups = new Map()));
     const title = eventTitle(a) || 'Alert';
-    let g = groups.get(title);
-    if (!g) groups.set(title, (g = { title, alerts: [] }));
-    g.alerts.push(a);
+    const group = groups.get(title);
+    if (group) group.push(a);
+    else groups.set(title, [a]);
   }
   const present = SEVERITIES.filter((sev) => bySeverity.has(sev));
-  const top = SEVERITY_STYLE[present[0] ?? 'info'];
-  const counts = present.map((sev) => `${[...bySeverity.get(sev)!.values()].reduce((n, g) => n + g.alerts.length, 0)} ${sev}`);
-  const totalGroups = present.reduce((n, sev) => n + bySeverity.get(sev)!.size, 0);
+  const countOf = present.map((sev) => alerts.filter((a) => severityOf(a) === sev).length);
+  const counts = present.map((sev, i) => `${countOf[i]} ${sev}`);
+  // Event types: by severity, then most alerts first, then by title.
+  const ordered: EventGroup[] = present.flatMap((sev) =>
+    [...bySeverity.get(sev)!]
+      .sort(([xTitle, x], [yTitle, y]) => y.length - x.length || xTitle.localeCompare(yTitle))
+      .map(([title, list]) => ({ sev, title, alerts: list, titleLine: `*${escapeAndTruncate(title, 200)}* ×${list.length}`, lines: list.map(digestLine) })),
+  );
 
-  const header: SlackBlock = {
-    type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(`${prefix(o)}${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`, MAX_HEADER_TEXT), emoji: true },
-  };
+  const top = SEVERITY_STYLE[present[0] ?? 'info'];
+  const header = headerBlock(o, `${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`);
   const regions = [...new Set(alerts.map((a) => oneLineOf(a.region)).filter(Boolean))];
   const times = alerts.map((a) => parseIsoTime(s(a.time))).filter(Number.isFinite);
-  const mentions = mentionsFor(present, o);
-  const lead = mentions ? `${mentions} ` : '';
-  let summaryText = `${lead}*${plural(alerts.length, 'alert')}* in ${plural(totalGroups, 'event type')}`;
+  const lead = leadFor(present, o);
+  let summaryText = `${lead}*${plural(alerts.length, 'alert')}* in ${plural(ordered.length, 'event type')}`;
   if (regions.length) {
     const shown = regions.slice(0, 5).map((r) => escapeAndTruncate(r, 30));
     summaryText += ` · ${regions.length === 1 ? 'region' : 'regions'} ${shown.join(', ')}${regions.length > 5 ? ` +${regions.length - 5} more` : ''}`;
@@ -447,31 +469,15 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     const max = new Date(Math.max(...times)).toISOString();
     summaryText += min === max ? ` · ${slackDate(min)}` : ` · ${slackDate(min)} – ${slackDate(max)}`;
   }
-  const summary: SlackBlock = { type: 'section', text: mrkdwn(truncateMrkdwn(summaryText, MAX_SECTION_TEXT)) };
-  const footer = footerContext(o, ['digest']);
 
   // Character budget for the per-alert lines.
-  const headings = present.map((sev) => {
+  const headings = present.map((sev, i) => {
     const st = SEVERITY_STYLE[sev];
-    const n = [...bySeverity.get(sev)!.values()].reduce((k, g) => k + g.alerts.length, 0);
-    return `*${st.emoji} ${st.word} · ${plural(n, 'alert')}*`;
+    return `*${st.emoji} ${st.word} · ${plural(countOf[i]!, 'alert')}*`;
   });
-  const fixedChars =
-    (header.type === 'header' ? header.text.text.length : 0) +
-    summaryText.length +
-    headings.reduce((n, h) => n + h.length, 0) +
-    300; /* footer + margin */
+  const fixedChars = header.text.text.length + summaryText.length + headings.reduce((n, h) => n + h.length, 0) + 300; /* footer + margin */
   const available = BLOCK_CHARS_BUDGET - fixedChars;
-
-  const ordered: { sev: NotifiableSeverity; group: EventGroup; lines: string[]; titleLine: string }[] = [];
-  for (const sev of present) {
-    const groups = [...bySeverity.get(sev)!.values()].sort((x, y) => y.alerts.length - x.alerts.length || x.title.localeCompare(y.title));
-    for (const group of groups) {
-      const titleLine = `*${escapeAndTruncate(group.title, 200)}* ×${group.alerts.length}`;
-      ordered.push({ sev, group, titleLine, lines: group.alerts.map(digestLine) });
-    }
-  }
-  const lengthOf = (g: { lines: string[]; titleLine: string }): number => g.titleLine.length + g.lines.reduce((n, l) => n + l.length + 1, 0) + 1;
+  const lengthOf = (g: EventGroup): number => g.titleLine.length + g.lines.reduce((n, l) => n + l.length + 1, 0) + 1;
   const total = ordered.reduce((n, g) => n + lengthOf(g), 0);
   if (total > available) {
     for (const g of ordered) {
@@ -485,7 +491,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
 
   // Build sections (chunks ≤ section limit), then respect the block budget.
   const blockBudget = MAX_BLOCKS - 2 /* header + summary */ - 1 /* footer */ - present.length /* headings */ - 1; /* overflow */
-  const perSeverity = new Map<NotifiableSeverity, SlackBlock[]>(present.map((sev, i) => [sev, [{ type: 'section', text: mrkdwn(headings[i]!) }]]));
+  const perSeverity = new Map<NotifiableSeverity, SlackBlock[]>(present.map((sev, i) => [sev, [section(headings[i]!)]]));
   let usedBlocks = 0;
   const overflow: string[] = [];
   let overflowAlerts = 0;
@@ -501,28 +507,28 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
     chunks.push(current);
     if (usedBlocks + chunks.length > blockBudget) {
       overflow.push(`• ${g.titleLine}`);
-      overflowAlerts += g.group.alerts.length;
+      overflowAlerts += g.alerts.length;
       continue;
     }
     usedBlocks += chunks.length;
-    for (const c of chunks) perSeverity.get(g.sev)!.push({ type: 'section', text: mrkdwn(c) } satisfies SectionBlock);
+    for (const c of chunks) perSeverity.get(g.sev)!.push(section(c));
   }
   const body = present.map((sev) => ({ color: SEVERITY_STYLE[sev].color, blocks: perSeverity.get(sev)! }));
   const last = body[body.length - 1]!;
   if (overflow.length) {
-    last.blocks.push({
-      type: 'section',
-      text: mrkdwn(truncateMrkdwn(`*${ELLIPSIS} ${plural(overflowAlerts, 'more alert')} in ${plural(overflow.length, 'more event type')}*\n${overflow.join('\n')}`, MAX_SECTION_TEXT)),
-    });
+    last.blocks.push(
+      section(truncateMrkdwn(`*${ELLIPSIS} ${plural(overflowAlerts, 'more alert')} in ${plural(overflow.length, 'more event type')}*\n${overflow.join('\n')}`, MAX_SECTION_TEXT)),
+    );
   }
-  last.blocks.push(footer);
+  last.blocks.push(footerContext(o, ['digest']));
 
-  const byTitle = ordered.slice(0, 5).map((g) => `${g.group.title} ×${g.group.alerts.length}`);
-  const text = truncateMrkdwn(
-    `${lead}${escapeMrkdwn(prefix(o))}${plural(alerts.length, 'alert')} (${counts.join(', ')}): ${escapeAndTruncate(byTitle.join('; '), 1500)}${ordered.length > 5 ? ` +${ordered.length - 5} more` : ''}`,
-    3000,
+  const byTitle = ordered.slice(0, 5).map((g) => `${g.title} ×${g.alerts.length}`);
+  const text = fallbackText(
+    o,
+    lead,
+    `${plural(alerts.length, 'alert')} (${counts.join(', ')}): ${escapeAndTruncate(byTitle.join('; '), 1500)}${ordered.length > 5 ? ` +${ordered.length - 5} more` : ''}`,
   );
-  return assemble(o, text, [header, summary], body);
+  return assemble(o, text, [header, section(truncateMrkdwn(summaryText, MAX_SECTION_TEXT))], body);
 }
 
 /**
