@@ -86,57 +86,35 @@ export class DetailsBuilder {
 
   /** Adds `value` under `prefix` (flattening objects/arrays); `skip` lists top-level keys to leave out. */
   add(prefix: string, value: unknown, depth = 0, skip?: readonly string[], rename?: (key: string) => string): void {
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') {
-      if (prefix !== '') this.set(prefix, value);
-      return;
-    }
-    if (typeof value === 'number') {
-      if (prefix !== '') this.set(prefix, Number.isFinite(value) ? value : String(value));
-      return;
-    }
-    if (typeof value === 'bigint') {
-      if (prefix !== '') this.set(prefix, value.toString());
-      return;
-    }
-    if (depth >= MAX_DETAIL_DEPTH) {
+    let leaf: AlertDetailValue;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') leaf = value;
+    else if (typeof value === 'number') leaf = Number.isFinite(value) ? value : String(value);
+    else if (typeof value === 'bigint') leaf = value.toString();
+    else if (typeof value !== 'object') return; // undefined, function, symbol
+    else if (depth >= MAX_DETAIL_DEPTH) {
       this.truncated = true;
-      if (prefix !== '') this.set(prefix, '[nested too deep]');
-      return;
-    }
-    if (Array.isArray(value)) {
-      if (value.length === 0) {
-        if (prefix !== '') this.set(prefix, '[]');
+      leaf = '[nested too deep]';
+    } else {
+      const array = Array.isArray(value);
+      // Arrays: at most MAX_DETAIL_KEYS indices are walked (a longer array is truncated).
+      const keys = array ? Array.from({ length: Math.min(value.length, MAX_DETAIL_KEYS) }, (_, i) => String(i)) : Object.keys(value);
+      if (array && value.length > MAX_DETAIL_KEYS) this.truncated = true;
+      if (keys.length > 0) {
+        for (const k of keys) {
+          if (depth === 0 && skip?.includes(k)) continue;
+          if (this.count >= MAX_DETAIL_KEYS) {
+            this.truncated = true;
+            return;
+          }
+          let key = prefix === '' ? k : `${prefix}.${k}`;
+          if (depth === 0 && rename) key = rename(key);
+          this.add(key, (value as Obj)[k], depth + 1);
+        }
         return;
       }
-      const n = Math.min(value.length, MAX_DETAIL_KEYS);
-      for (let i = 0; i < n; i++) {
-        if (this.count >= MAX_DETAIL_KEYS) {
-          this.truncated = true;
-          return;
-        }
-        this.add(prefix === '' ? String(i) : `${prefix}.${i}`, value[i], depth + 1);
-      }
-      if (n < value.length) this.truncated = true;
-      return;
+      leaf = array ? '[]' : '{}';
     }
-    if (typeof value === 'object') {
-      const keys = Object.keys(value);
-      if (keys.length === 0) {
-        if (prefix !== '') this.set(prefix, '{}');
-        return;
-      }
-      for (const k of keys) {
-        if (depth === 0 && skip?.includes(k)) continue;
-        if (this.count >= MAX_DETAIL_KEYS) {
-          this.truncated = true;
-          return;
-        }
-        let key = prefix === '' ? k : `${prefix}.${k}`;
-        if (depth === 0 && rename) key = rename(key);
-        this.add(key, (value as Obj)[k], depth + 1);
-      }
-    }
+    if (prefix !== '') this.set(prefix, leaf);
   }
 
   finish(): Record<string, AlertDetailValue> {
@@ -226,30 +204,21 @@ export interface ResourceRef {
 export function parseResourceRef(ref: string | undefined): ResourceRef {
   const out: ResourceRef = {};
   if (!ref) return out;
-  const colonForm = ref.startsWith('acs:');
-  if (!colonForm && !ref.startsWith('acs.')) {
+  if (!ref.startsWith('acs:') && !ref.startsWith('acs.')) {
     out.id = ref;
     return out;
   }
-  if (colonForm) out.arn = ref;
-  // Fields: [acs:]product : region : account : resource — found with indexOf, no split/array allocation.
-  const p1 = ref.indexOf(':', 4);
-  if (p1 < 0) return out;
-  const p2 = ref.indexOf(':', p1 + 1);
-  if (p2 < 0) return out;
-  const p3 = ref.indexOf(':', p2 + 1);
-  if (p3 < 0) return out;
-  // Both forms put product, region and account before the third colon after the 4-character prefix.
-  const product = ref.slice(4, p1);
-  const region = ref.slice(p1 + 1, p2);
-  const account = ref.slice(p2 + 1, p3);
-  const resource = ref.slice(p3 + 1);
+  if (ref[3] === ':') out.arn = ref;
+  // [acs:|acs.]product : region : account : resource (the resource may hold more colons).
+  const m = /^.{4}([^:]*):([^:]*):([^:]*):(.*)$/s.exec(ref);
+  if (!m) return out;
+  const [, product, region, account, resource] = m as unknown as [string, string, string, string, string];
   const firstSlash = resource.indexOf('/');
   const id = firstSlash >= 0 ? resource.slice(resource.lastIndexOf('/') + 1) : resource;
   if (id) out.id = id;
   if (product) out.product = product;
   if (region) out.region = region;
-  if (account && account.charCodeAt(0) !== 0x7b && !account.includes('*')) out.account = account;
+  if (account && account[0] !== '{' && !account.includes('*')) out.account = account;
   if (firstSlash > 0) out.type = resource.slice(0, firstSlash);
   return out;
 }
