@@ -4,28 +4,20 @@ import { finishAlert, levelSeverity, type ParseContext } from './system-event.js
 import { toIsoTime } from './time.js';
 import { DetailsBuilder, dict, isObj, label, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
 
-/** CloudMonitor namespaces → product code as Alibaba Cloud spells it. */
+/**
+ * CloudMonitor namespaces → product code as Alibaba Cloud spells it, for the namespaces where that is not simply the
+ * upper-cased name without `acs_`/`_dashboard` (`acs_ecs_dashboard`, `acs_rds`, `acs_slb`, `acs_oss`, `acs_cdn`,
+ * `acs_fc`, `acs_alb`, `acs_nlb` are, see {@link productFromNamespace}).
+ */
 const NAMESPACE_PRODUCTS = dict<string>({
-  acs_ecs: 'ECS',
-  acs_ecs_dashboard: 'ECS',
-  acs_rds: 'RDS',
-  acs_rds_dashboard: 'RDS',
-  acs_slb: 'SLB',
-  acs_slb_dashboard: 'SLB',
   acs_apigateway: 'ApiGateway',
   acs_apigateway_dashboard: 'ApiGateway',
-  acs_oss: 'OSS',
-  acs_oss_dashboard: 'OSS',
   acs_kvstore: 'KVStore',
   acs_mongodb: 'MongoDB',
   acs_vpc_eip: 'EIP',
   acs_nat_gateway: 'NAT',
-  acs_cdn: 'CDN',
-  acs_fc: 'FC',
   acs_polardb: 'PolarDB',
   acs_networkmonitor: 'SiteMonitor',
-  acs_alb: 'ALB',
-  acs_nlb: 'NLB',
   acs_k8s: 'ACK',
 });
 
@@ -138,8 +130,8 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   if (name === undefined) {
     throw new EventParseError(
       'MISSING_FIELD',
-      'The CloudMonitor metric-alarm callback has neither "metricName" nor "alertName", so the alert cannot be named. ' +
-        'Check that the body is the alarm callback CloudMonitor posts (alertName=...&metricName=...&alertState=...).',
+      'The CloudMonitor metric-alarm callback has neither "metricName" nor "alertName". Pass the whole callback body ' +
+        '(alertName=...&metricName=...&alertState=...).',
       { family: 'metric-alarm', path: 'metricName' },
     );
   }
@@ -148,8 +140,7 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   if (stateRaw === undefined) {
     throw new EventParseError(
       'MISSING_FIELD',
-      'The CloudMonitor metric-alarm callback has no "alertState" (ALERT, OK or INSUFFICIENT_DATA). ' +
-        'Check that the whole callback body is passed.',
+      'The CloudMonitor metric-alarm callback has no "alertState" (ALERT, OK or INSUFFICIENT_DATA). Pass the whole callback body.',
       { family: 'metric-alarm', path: 'alertState' },
     );
   }

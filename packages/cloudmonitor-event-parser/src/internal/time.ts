@@ -27,26 +27,13 @@ function offsetMinutes(zone: string | undefined, fallback: number): number | und
   return sign * (h * 60 + m);
 }
 
-function build(
-  y: string,
-  mo: string,
-  d: string,
-  h: string,
-  mi: string,
-  s: string | undefined,
-  frac: string | undefined,
-  offset: number | undefined,
-): string | undefined {
+/** Date-time fields matched by COMPACT or EXTENDED (year, month, day, hour, minute, [second], [fraction]) → ISO. */
+function build(m: RegExpExecArray, offset: number | undefined): string | undefined {
   if (offset === undefined) return undefined;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = s === undefined ? 0 : Number(s);
-  if (!validDay(Number(y), month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
-  const utc = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms) - offset * 60_000;
-  return fromEpochMs(utc);
+  const [y, month, day, hour, minute, second = 0] = m.slice(1, 7).map((v) => (v === undefined ? undefined : Number(v))) as number[];
+  if (!validDay(y!, month!, day!) || hour! > 23 || minute! > 59 || second > 59) return undefined;
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  return fromEpochMs(Date.UTC(y!, month! - 1, day!, hour!, minute!, second, ms) - offset * 60_000);
 }
 
 function fromEpochMs(ms: number): string | undefined {
@@ -81,8 +68,8 @@ export function toIsoTime(value: unknown): string | undefined {
     return undefined;
   }
   let m = COMPACT.exec(s);
-  if (m) return build(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6], m[7], offsetMinutes(m[8], 480));
+  if (m) return build(m, offsetMinutes(m[8], 480));
   m = EXTENDED.exec(s);
-  if (m) return build(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6], m[7], offsetMinutes(m[8], 0));
+  if (m) return build(m, offsetMinutes(m[8], 0));
   return undefined;
 }
