@@ -16,15 +16,14 @@ export type EcsResourceType = 'instance' | 'disk' | 'snapshot';
 
 const REGION_RE = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
+/** Resource types by the first letter of an ECS resource id (`i-…`, `d-…`, `s-…`). */
+const TYPE_BY_ID_PREFIX: Readonly<Record<string, EcsResourceType>> = { i: 'instance', d: 'disk', s: 'snapshot' };
+
 function resourceTypeOf(alert: NotifiableAlert): EcsResourceType | undefined {
   const arnType = /^acs:ecs:[^:]*:[^:]*:([a-z]+)\//i.exec(alert.resourceArn ?? '')?.[1]?.toLowerCase();
-  if (arnType === 'instance' || arnType === 'disk' || arnType === 'snapshot') return arnType;
-  if (arnType !== undefined) return undefined;
-  const id = alert.resourceId ?? '';
-  if (/^i-[a-z0-9]+$/i.test(id)) return 'instance';
-  if (/^d-[a-z0-9]+$/i.test(id)) return 'disk';
-  if (/^s-[a-z0-9]+$/i.test(id)) return 'snapshot';
-  return undefined;
+  if (arnType !== undefined) return Object.values(TYPE_BY_ID_PREFIX).find((type) => type === arnType);
+  const prefix = /^([ids])-[a-z0-9]+$/i.exec(alert.resourceId ?? '')?.[1];
+  return prefix === undefined ? undefined : TYPE_BY_ID_PREFIX[prefix.toLowerCase()];
 }
 
 function regionOf(alert: NotifiableAlert): string | undefined {
@@ -69,6 +68,5 @@ export function ecsConsoleUrl(alert: NotifiableAlert, consoleBaseUrl: string = D
 
 /** Human label for the console button. */
 export function consoleLinkLabel(alert: NotifiableAlert): string {
-  const type = resourceTypeOf(alert);
-  return type === 'disk' ? 'Open disk in console' : type === 'snapshot' ? 'Open snapshot in console' : 'Open instance in console';
+  return `Open ${resourceTypeOf(alert) ?? 'instance'} in console`;
 }

@@ -50,6 +50,16 @@ export type SlackWebhookErrorCode =
   | `HTTP_${number}`
   | (string & {});
 
+/** True when `value` is an object marked with `brand` (works across duplicate installs, unlike `instanceof`). */
+function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/** Marks `error` with `brand` (non-enumerable, so it never shows in logs or JSON). */
+function addBrand(error: Error, brand: symbol): void {
+  Object.defineProperty(error, brand, { value: true });
+}
+
 function summarizeCause(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return typeof cause === 'string' ? cause : '';
@@ -80,7 +90,7 @@ export class SlackNotifierError extends Error {
     super(causeSummary ? `${message} (cause: ${causeSummary})` : message, options);
     this.name = 'SlackNotifierError';
     this.code = code;
-    Object.defineProperty(this, NOTIFIER_ERROR_BRAND, { value: true });
+    addBrand(this, NOTIFIER_ERROR_BRAND);
   }
 
   /**
@@ -92,7 +102,7 @@ export class SlackNotifierError extends Error {
    * ```
    */
   static isSlackNotifierError(value: unknown): value is SlackNotifierError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[NOTIFIER_ERROR_BRAND] === true;
+    return hasBrand(value, NOTIFIER_ERROR_BRAND);
   }
 }
 
@@ -142,7 +152,7 @@ export class SlackWebhookError extends SlackNotifierError {
     this.attempts = details.attempts;
     this.retryable = details.retryable;
     this.webhook = details.webhook;
-    Object.defineProperty(this, WEBHOOK_ERROR_BRAND, { value: true });
+    addBrand(this, WEBHOOK_ERROR_BRAND);
   }
 
   /**
@@ -154,6 +164,6 @@ export class SlackWebhookError extends SlackNotifierError {
    * ```
    */
   static isSlackWebhookError(value: unknown): value is SlackWebhookError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WEBHOOK_ERROR_BRAND] === true;
+    return hasBrand(value, WEBHOOK_ERROR_BRAND);
   }
 }

@@ -54,8 +54,7 @@ export function escapeAndTruncate(raw: string, max: number): string {
       piece = raw.slice(i, i + 2);
       i++;
     } else {
-      const ch = raw[i] as string;
-      piece = ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch;
+      piece = escapeMrkdwn(raw[i] as string);
     }
     if (out.length + piece.length > budget) break;
     out += piece;

@@ -207,6 +207,10 @@ const DEFAULTS: ResolvedOptions = Object.freeze({
 const SEVERITIES: readonly NotifiableSeverity[] = ['critical', 'warning', 'info', 'ok'];
 const MENTION_RE = /^<(?:!here|!channel|!everyone|@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(?:\|[^<>|]*)?)>$/;
 
+function style(emoji: string, word: string, color: string): { readonly emoji: string; readonly word: string; readonly color: string } {
+  return Object.freeze({ emoji, word, color });
+}
+
 /**
  * Severity presentation: emoji, word and colour (Slack's brand red, yellow, blue and green).
  *
@@ -217,10 +221,10 @@ const MENTION_RE = /^<(?:!here|!channel|!everyone|@[UW][A-Z0-9]{2,}|!subteam\^[A
  */
 export const SEVERITY_STYLE: Readonly<Record<NotifiableSeverity, { readonly emoji: string; readonly word: string; readonly color: string }>> =
   Object.freeze({
-    critical: Object.freeze({ emoji: '🔴', word: 'Critical', color: '#E01E5A' }),
-    warning: Object.freeze({ emoji: '🟠', word: 'Warning', color: '#ECB22E' }),
-    info: Object.freeze({ emoji: '🔵', word: 'Info', color: '#36C5F0' }),
-    ok: Object.freeze({ emoji: '🟢', word: 'OK', color: '#2EB67D' }),
+    critical: style('🔴', 'Critical', '#E01E5A'),
+    warning: style('🟠', 'Warning', '#ECB22E'),
+    info: style('🔵', 'Info', '#36C5F0'),
+    ok: style('🟢', 'OK', '#2EB67D'),
   });
 
 /** @internal Validates options (throws `INVALID_OPTIONS`); exported for the digest queue. */

@@ -1,5 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SlackNotifierError, SlackWebhookError, type SlackWebhookErrorCode } from './errors.js';
 import type { SlackMessage } from './types.js';
 
@@ -221,7 +221,7 @@ function slackCode(status: number, body: string): SlackWebhookErrorCode {
  */
 export class SlackWebhook implements SlackTransport {
   readonly #url: URL;
-  readonly #agent: http.Agent;
+  readonly #agent: HttpAgent;
   readonly #options: ResolvedOptions;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -237,7 +237,7 @@ export class SlackWebhook implements SlackTransport {
     this.#random = options.random ?? Math.random;
     this.target = redact(this.#url);
     const agentOptions = { keepAlive: this.#options.keepAlive, maxSockets: 4 };
-    this.#agent = this.#url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.#agent = this.#url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   }
 
   /**
@@ -389,7 +389,7 @@ export class SlackWebhook implements SlackTransport {
 
   #attempt(body: string, timeoutMs: number): Promise<AttemptOutcome> {
     const url = this.#url;
-    const transport = url.protocol === 'https:' ? https : http;
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<AttemptOutcome>((resolve) => {
       let settled = false;
       let timedOut = false;
@@ -401,7 +401,7 @@ export class SlackWebhook implements SlackTransport {
       };
       // An error after our own timeout destroyed the request is that timeout, not a network failure.
       const fail = (error: Error): void => settle(timedOut ? TIMED_OUT : { kind: 'network', error });
-      const req = transport.request(
+      const req = request(
         {
           protocol: url.protocol,
           hostname: url.hostname.replace(/^\[|\]$/g, ''),
