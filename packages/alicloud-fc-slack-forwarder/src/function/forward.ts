@@ -79,7 +79,10 @@ export async function forwardAlerts(
     readonly budgetMs: number;
   },
 ): Promise<ForwardResult> {
-  const { config, delivered, log, requestId } = options;
+  const { config, delivered, log, requestId, budgetMs } = options;
+  /** Logs one line per alert and route (`route` null when the alert got none). */
+  const logAlert = (level: LogRecord['level'], alert: ForwardableAlert, route: string | null, outcome: string, attempts = 0, ms = 0, extra?: object): void =>
+    log({ level, msg: 'alert', requestId, id: alert.id, name: alert.name, product: alert.product, severity: alert.severity, status: alert.status, route, outcome, attempts, ms, ...extra });
   let filtered = 0;
   let duplicates = 0;
   let unrouted = 0;
@@ -87,38 +90,32 @@ export async function forwardAlerts(
   const seenInBatch = new Set<string>();
 
   for (const alert of alerts) {
-    /** Logs an alert that is not sent (on `route`, or on none). */
-    const skip = (outcome: string, route: string | null = null, level: LogRecord['level'] = 'info'): void =>
-      log({ level, msg: 'alert', ...alertLogFields(requestId, alert, route), outcome, attempts: 0, ms: 0 });
     if (seenInBatch.has(alert.id)) {
       duplicates++;
-      skip('duplicate');
+      logAlert('info', alert, null, 'duplicate');
       continue;
     }
     seenInBatch.add(alert.id);
     if (!passesFilters(config, alert)) {
       filtered++;
-      skip('filtered');
+      logAlert('info', alert, null, 'filtered');
       continue;
     }
     const routes = selectRoutes(config, alert);
     if (routes.length === 0) {
       unrouted++;
-      skip('unrouted', null, 'warn');
+      logAlert('warn', alert, null, 'unrouted');
       continue;
     }
     let pending = 0;
     for (const route of routes) {
       if (delivered.has(deliveryKey(alert.id, route.name))) {
-        skip('duplicate', route.name);
+        logAlert('info', alert, route.name, 'duplicate');
         continue;
       }
       pending++;
       let bucket = buckets.get(route.name);
-      if (bucket === undefined) {
-        bucket = { route, alerts: [] };
-        buckets.set(route.name, bucket);
-      }
+      if (bucket === undefined) buckets.set(route.name, (bucket = { route, alerts: [] }));
       bucket.alerts.push(alert);
     }
     if (pending === 0) duplicates++;
@@ -135,54 +132,37 @@ export async function forwardAlerts(
       let webhook: SlackWebhook | undefined;
       try {
         const message = toSlackMessage(routeAlerts, route.message);
-        if (options.budgetMs < MIN_BUDGET_MS) throw new BudgetExhausted(options.budgetMs, config.safetyMarginMs);
+        if (budgetMs < MIN_BUDGET_MS) throw new BudgetExhausted(budgetMs, config.safetyMarginMs);
         webhook = new SlackWebhook(route.webhookUrl, {
           maxAttempts: config.maxAttempts,
           maxRateLimitedAttempts: Math.max(RATE_LIMITED_MAX_ATTEMPTS, config.maxAttempts),
-          timeoutMs: Math.min(config.timeoutMs, options.budgetMs),
-          deadlineMs: options.budgetMs,
+          timeoutMs: Math.min(config.timeoutMs, budgetMs),
+          deadlineMs: budgetMs,
           keepAlive: false,
         });
-        const result = await webhook.send(message);
+        const { attempts } = await webhook.send(message);
         const ms = Date.now() - started;
         for (const alert of routeAlerts) {
           delivered.add(deliveryKey(alert.id, route.name));
           deliveredCount++;
-          log({
-            level: 'info',
-            msg: 'alert',
-            ...alertLogFields(requestId, alert, route.name),
-            outcome: 'delivered',
-            attempts: result.attempts,
-            ms,
-            ...(routeAlerts.length > 1 ? { digestOf: routeAlerts.length } : {}),
-          });
+          logAlert('info', alert, route.name, 'delivered', attempts, ms, routeAlerts.length > 1 ? { digestOf: routeAlerts.length } : {});
         }
       } catch (error) {
         const ms = Date.now() - started;
         firstError ??= error;
         const webhookError = SlackWebhookError.isSlackWebhookError(error) ? error : undefined;
         const code = webhookError?.code ?? (error as { code?: unknown }).code;
-        const failure: RouteFailure = {
+        const status = webhookError?.status;
+        failures.push({
           route: route.name,
           code: typeof code === 'string' ? code : 'SEND_ERROR',
-          ...(webhookError?.status !== undefined ? { status: webhookError.status } : {}),
+          ...(status !== undefined ? { status } : {}),
           retryable: webhookError?.retryable ?? error instanceof BudgetExhausted,
           alertIds: routeAlerts.map((a) => a.id),
-        };
-        failures.push(failure);
+        });
         for (const alert of routeAlerts) {
           failedCount++;
-          log({
-            level: 'error',
-            msg: 'alert',
-            ...alertLogFields(requestId, alert, route.name),
-            outcome: 'failed',
-            attempts: webhookError?.attempts ?? 0,
-            ms,
-            ...(failure.status !== undefined ? { httpStatus: failure.status } : {}),
-            ...errorForLog(error),
-          });
+          logAlert('error', alert, route.name, 'failed', webhookError?.attempts ?? 0, ms, { ...(status !== undefined ? { httpStatus: status } : {}), ...errorForLog(error) });
         }
       } finally {
         webhook?.close();
@@ -193,9 +173,4 @@ export async function forwardAlerts(
   const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount };
   if (failures.length === 0) return { summary };
   return { summary, error: new DeliveryError(failures, { cause: firstError }) };
-}
-
-/** The fields every per-alert log line carries (one line per alert and route). */
-function alertLogFields(requestId: string, alert: NotifiableAlert, route: string | null) {
-  return { requestId, id: alert.id, name: alert.name, product: alert.product, severity: alert.severity, status: alert.status, route };
 }

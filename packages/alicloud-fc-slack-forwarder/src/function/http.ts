@@ -46,13 +46,6 @@ export function isHttpTriggerEvent(value: unknown): value is HttpTriggerEvent {
   return has(value, 'headers') && has(value, 'body');
 }
 
-/** An HTTP-trigger request whose fields have been type-checked (what the function reads from it). */
-export interface HttpRequestView {
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  readonly isBase64Encoded: boolean;
-}
-
 /** `requestContext.http[key]`, when both are objects. */
 function httpContextField(event: HttpTriggerEvent, key: string): unknown {
   const ctx = event.requestContext;
@@ -99,18 +92,18 @@ function checkStringMap(value: unknown, field: string, problems: string[]): void
 }
 
 /**
- * Type-checks an HTTP-trigger envelope and returns what the function reads from it: lower-cased headers (repeated
- * values joined with commas, as FC does), the body text and its base64 flag. A field of the wrong type (a header
- * value that is an object, a body that is not a string, a non-boolean `isBase64Encoded`...) is reported in
- * `problems` by field name, never by value.
+ * Type-checks the fields of an HTTP-trigger envelope the function reads (`requestContext.http`, `rawPath`,
+ * `headers`, `queryParameters`, `isBase64Encoded`, `body`). A field of the wrong type (a header value that is an
+ * object, a body that is not a string, a non-boolean `isBase64Encoded`...) is reported by field name, never by
+ * value. An empty list means the request is well-formed: {@link normalizeHeaders} then reads its headers.
  *
  * @example
  * ```ts
- * const read = readHttpRequest({ headers: { 'Content-Type': 'text/plain' }, body: 'hi', requestContext: { http: { method: 'POST' } } });
- * if ('problems' in read) console.log(read.problems); else console.log(read.request.headers['content-type']);
+ * httpRequestProblems({ headers: { 'Content-Type': 'text/plain' }, body: 'hi', requestContext: { http: { method: 'POST' } } }); // []
+ * httpRequestProblems({ body: 42 }); // ['body: must be a string']
  * ```
  */
-export function readHttpRequest(event: HttpTriggerEvent): { readonly request: HttpRequestView } | { readonly problems: readonly string[] } {
+export function httpRequestProblems(event: HttpTriggerEvent): string[] {
   const problems: string[] = [];
   const ctx = event.requestContext;
   if (ctx !== undefined && !isRecord(ctx)) problems.push('requestContext: must be an object');
@@ -122,14 +115,7 @@ export function readHttpRequest(event: HttpTriggerEvent): { readonly request: Ht
   checkStringMap(event.queryParameters, 'queryParameters', problems);
   checkType(event.isBase64Encoded, 'isBase64Encoded', 'boolean', problems);
   checkType(event.body ?? undefined, 'body', 'string', problems);
-  if (problems.length > 0) return { problems };
-  return {
-    request: {
-      headers: normalizeHeaders(event.headers),
-      body: typeof event.body === 'string' ? event.body : '',
-      isBase64Encoded: event.isBase64Encoded === true,
-    },
-  };
+  return problems;
 }
 
 /** String values of a map, arrays of strings joined with commas (non-string values dropped), keys passed through `key`. */

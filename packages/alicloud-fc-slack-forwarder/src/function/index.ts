@@ -15,10 +15,10 @@
  */
 import { detectFamily, safeParse } from '@ecs-pulse/cloudmonitor-event-parser';
 import { ForwarderConfigError } from '../errors.js';
-import { loadConfig, type ConfigResult } from './config.js';
+import { loadConfig, type ConfigResult, type ForwarderConfig } from './config.js';
 import { LruSet } from './dedupe.js';
 import { forwardAlerts, sendBudgetMs, type ForwardableAlert } from './forward.js';
-import { MAX_BODY_BYTES, httpMethod, httpSourceIp, isHttpTriggerEvent, jsonResponse, normalizeHeaders, normalizeQuery, readHttpRequest, type HttpTriggerEvent } from './http.js';
+import { MAX_BODY_BYTES, httpMethod, httpSourceIp, isHttpTriggerEvent, jsonResponse, httpRequestProblems, normalizeHeaders, normalizeQuery, type HttpTriggerEvent } from './http.js';
 import { createLogger, errorForLog, rawForLog, type LogRecord } from './log.js';
 import { presentedToken, tokenMatches } from './token.js';
 import type { EventResult, FcCallback, FcContext, HttpResponse, InvocationSummary } from './types.js';
@@ -76,12 +76,24 @@ function decodeJson(bytes: Buffer | undefined): unknown {
 
 const requestIdOf = (context: FcContext | undefined): string => (typeof context?.requestId === 'string' ? context.requestId : 'unknown');
 
+/** The writer of one invocation's `invocation` log line: `fields` go between the `common` fields and `ms`. */
+const invocationLog =
+  (requestId: string, startedAt: number, common: Record<string, unknown>) =>
+  (fields: Record<string, unknown>, level: LogRecord['level'] = 'info'): void =>
+    runtime.log({ level, msg: 'invocation', requestId, ...common, ...fields, ms: Date.now() - startedAt });
+
+/** Forwards parsed alerts; `fields` describe the result for the invocation log line (`outcome`, `errorCode`, the counts). */
+async function forward(data: unknown, config: ForwarderConfig, requestId: string, budgetMs: number) {
+  const result = await forwardAlerts(data as readonly ForwardableAlert[], { config, delivered: runtime.delivered, log: runtime.log, requestId, budgetMs });
+  const { summary, error } = result;
+  return { ...result, fields: error ? { outcome: summary.delivered > 0 ? 'partial' : 'failed', errorCode: error.code, ...summary } : { outcome: 'ok', ...summary } };
+}
+
 /** Handles one event invocation (EventBridge, CloudMonitor event, anything but an HTTP request). */
 async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | undefined, startedAt: number, trigger: 'fc3' | 'fc2'): Promise<EventResult> {
   const { log, config: loaded } = runtime;
   const requestId = requestIdOf(context);
-  const invocation = (fields: Record<string, unknown>, level: LogRecord['level'] = 'info'): void =>
-    log({ level, msg: 'invocation', requestId, handler: trigger === 'fc3' ? 'handler' : 'legacyHandler', kind: 'event', ...fields, ms: Date.now() - startedAt });
+  const invocation = invocationLog(requestId, startedAt, { handler: trigger === 'fc3' ? 'handler' : 'legacyHandler', kind: 'event' });
 
   if (!loaded.ok) {
     const notConfigured = new ForwarderConfigError(loaded.issues);
@@ -107,20 +119,10 @@ async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | 
   const parsed = safeParse((input ?? '') as object);
   if (!parsed.success) return drop(parsed.error.code, parsed.error.message);
 
-  const alerts = parsed.data as unknown as readonly ForwardableAlert[];
-  const source = alerts[0]?.source ?? 'unknown';
-  const { summary, error } = await forwardAlerts(alerts, {
-    config,
-    delivered: runtime.delivered,
-    log,
-    requestId,
-    budgetMs: sendBudgetMs(context, startedAt, config.safetyMarginMs),
-  });
-  if (error) {
-    invocation({ source, outcome: summary.delivered > 0 ? 'partial' : 'failed', errorCode: error.code, ...summary }, 'error');
-    throw error;
-  }
-  invocation({ source, outcome: 'ok', ...summary });
+  const source = (parsed.data as readonly ForwardableAlert[])[0]?.source ?? 'unknown';
+  const { summary, error, fields } = await forward(parsed.data, config, requestId, sendBudgetMs(context, startedAt, config.safetyMarginMs));
+  invocation({ source, ...fields }, error ? 'error' : 'info');
+  if (error) throw error;
   return { ok: true, summary };
 }
 
@@ -129,8 +131,9 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
   const { log, config: loaded } = runtime;
   const requestId = requestIdOf(context);
   const method = httpMethod(request);
-  const respond = (response: HttpResponse, fields: Record<string, unknown>, level: LogRecord['level'] = 'info'): HttpResponse => {
-    log({ level, msg: 'invocation', requestId, handler: 'handler', kind: 'http', method: method ?? null, statusCode: response.statusCode, ...fields, ms: Date.now() - startedAt });
+  const invocation = invocationLog(requestId, startedAt, { handler: 'handler', kind: 'http', method: method ?? null });
+  const respond = (response: HttpResponse, fields: Record<string, unknown>, level?: LogRecord['level']): HttpResponse => {
+    invocation({ statusCode: response.statusCode, ...fields }, level);
     return response;
   };
   /** Answers `{ error, message }` for a request that is not forwarded (nothing was delivered). */
@@ -158,26 +161,26 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
   }
   // The token is looked up among the well-typed header and query values only; nothing else about the request is
   // checked (or revealed) before it matches.
-  if (!tokenMatches(presentedToken(normalizeHeaders(request.headers), normalizeQuery(request.queryParameters)), config.httpToken)) {
+  const headers = normalizeHeaders(request.headers);
+  if (!tokenMatches(presentedToken(headers, normalizeQuery(request.queryParameters)), config.httpToken)) {
     const sourceIp = httpSourceIp(request);
     return refuse(401, 'unauthorized', 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").', 'unauthorized', sourceIp !== undefined ? { sourceIp } : {});
   }
-  const read = readHttpRequest(request);
-  if ('problems' in read) {
-    return refuse(400, 'invalid_request', `The HTTP-trigger event is malformed: ${read.problems.join('; ')}.`, 'bad-request', { errorCode: 'INVALID_REQUEST', problems: read.problems });
+  const problems = httpRequestProblems(request);
+  if (problems.length > 0) {
+    return refuse(400, 'invalid_request', `The HTTP-trigger event is malformed: ${problems.join('; ')}.`, 'bad-request', { errorCode: 'INVALID_REQUEST', problems });
   }
-  const { headers, body: bodyText, isBase64Encoded } = read.request;
 
+  // Well-formed: the body is a string, null or absent.
+  const text = typeof request.body === 'string' ? request.body : '';
   let body: Buffer;
-  if (isBase64Encoded) {
-    const compact = bodyText.replace(/\s+/g, '');
+  if (request.isBase64Encoded === true) {
+    const compact = text.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) {
       return refuse(400, 'INVALID_BASE64', 'The body is flagged isBase64Encoded but is not base64.', 'bad-request', { errorCode: 'INVALID_BASE64' });
     }
     body = Buffer.from(compact, 'base64');
-  } else {
-    body = Buffer.from(bodyText, 'utf8');
-  }
+  } else body = Buffer.from(text, 'utf8');
   if (body.length > MAX_BODY_BYTES) {
     return refuse(413, 'payload_too_large', `The body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES}.`, 'bad-request', { errorCode: 'INPUT_TOO_LARGE', bodyBytes: body.length });
   }
@@ -191,25 +194,18 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
     return refuse(status, code, message, 'bad-request', { errorCode: code });
   }
 
-  const alerts = parsed.data as unknown as readonly ForwardableAlert[];
-  const { summary, error } = await forwardAlerts(alerts, {
-    config,
-    delivered: runtime.delivered,
-    log,
-    requestId,
-    // CloudMonitor gives a callback 5 s before it retries: answer within HTTP_BUDGET_MS whatever the timeout.
-    budgetMs: Math.min(HTTP_BUDGET_MS, sendBudgetMs(context, startedAt, config.safetyMarginMs)),
-  });
+  // CloudMonitor gives a callback 5 s before it retries: answer within HTTP_BUDGET_MS whatever the timeout.
+  const { summary, error, fields } = await forward(parsed.data, config, requestId, Math.min(HTTP_BUDGET_MS, sendBudgetMs(context, startedAt, config.safetyMarginMs)));
   if (error) {
     // 503 when a retry may help (429, 5xx, timeouts): CloudMonitor retries the callback; 502 otherwise.
     const status = error.retryable ? 503 : 502;
     return respond(
       jsonResponse(status, { error: 'delivery_failed', message: 'Slack did not accept the message; retry later.', summary }, status === 503 ? { 'retry-after': '30' } : {}),
-      { outcome: summary.delivered > 0 ? 'partial' : 'failed', errorCode: error.code, ...summary },
+      fields,
       'error',
     );
   }
-  return respond(jsonResponse(200, { ok: true, summary }), { outcome: 'ok', ...summary });
+  return respond(jsonResponse(200, { ok: true, summary }), fields);
 }
 
 /** Logs an unexpected error (a bug) so it never disappears into FC's retries without a trace. */

@@ -2,9 +2,13 @@
 export const RAW_LOG_LIMIT = 2048;
 
 const REDACTED = '[REDACTED]';
+/**
+ * Patterns of secrets in any text. Group 1 (empty in the first) is what precedes the secret and is kept: each
+ * match is replaced with `$1[REDACTED]`.
+ */
 const PATTERNS: readonly RegExp[] = [
   // Slack incoming webhooks and anything that looks like one.
-  /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'\\<>]*/gi,
+  /()https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'\\<>]*/gi,
   // Token query parameters and headers, in raw, JSON-escaped or form-encoded text.
   /((?:[?&]|%26|\\u0026|\b)token(?:=|%3D|"\s*:\s*"|\\"\s*:\s*\\"))[^&"\s\\]+/gi,
   /(x-ecs-pulse-token(?:"\s*:\s*"|\\"\s*:\s*\\"|:\s*))[^"\s\\,]+/gi,
@@ -17,9 +21,14 @@ const RAW_LOG_LOOKAHEAD = 1024;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
+/** One hex digit of a percent-encoded form as a pattern that accepts either case (`F` → `[Ff]`). */
+const eitherCase = (digit: string): string => (/[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit);
+
 /** A percent-encoded form as a pattern that accepts either case of the hex digits (`%2F` and `%2f`). */
-const percentPattern = (encoded: string): string =>
-  escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a: string, b: string) => `%${/[A-F]/.test(a) ? `[${a}${a.toLowerCase()}]` : a}${/[A-F]/.test(b) ? `[${b}${b.toLowerCase()}]` : b}`);
+const percentPattern = (encoded: string): string => escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a: string, b: string) => `%${eitherCase(a)}${eitherCase(b)}`);
+
+/** Forms shorter than {@link MIN_FORM_LENGTH} are left out. */
+const longEnough = (form: string): boolean => form.length >= MIN_FORM_LENGTH;
 
 /**
  * The base64 forms of `value`: the whole value (padded and unpadded), and the characters that encode only
@@ -41,9 +50,8 @@ function base64Forms(value: string): string[] {
   return forms.flatMap((form) => [form, form.replace(/\+/g, '-').replace(/\//g, '_')]);
 }
 
-/** Every form of one secret that is redacted, as regular-expression sources. */
+/** Every form of one secret that is redacted, as regular-expression sources (duplicates are removed by the caller). */
 function secretPatterns(secret: string): string[] {
-  const patterns = new Set<string>();
   if (secret.length < 4) return [];
   const values = [secret];
   // The webhook path alone is as secret as the whole URL.
@@ -54,14 +62,13 @@ function secretPatterns(secret: string): string[] {
   } catch {
     /* not a URL: a token */
   }
-  patterns.add(escapeRegExp(secret));
-  for (const value of values) {
-    const derived = [value, ...base64Forms(value)].filter((form) => form.length >= MIN_FORM_LENGTH).map(escapeRegExp);
-    const urlEncoded = [encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)];
-    for (const form of urlEncoded) if (form.length >= MIN_FORM_LENGTH) derived.push(percentPattern(form));
-    for (const pattern of derived) patterns.add(pattern);
-  }
-  return [...patterns];
+  return [
+    escapeRegExp(secret),
+    ...values.flatMap((value) => [
+      ...[value, ...base64Forms(value)].filter(longEnough).map(escapeRegExp),
+      ...[encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)].filter(longEnough).map(percentPattern),
+    ]),
+  ];
 }
 
 const compiled = new WeakMap<readonly string[], RegExp | null>();
@@ -93,9 +100,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   const re = secretsRegExp(secrets);
   if (re !== null) out = out.replace(re, REDACTED);
-  for (const pattern of PATTERNS) {
-    out = out.replace(pattern, (match: string, prefix?: string) => (typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED));
-  }
+  for (const pattern of PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
   return out;
 }
 
@@ -114,11 +119,12 @@ export type LogRecord = { readonly level: 'info' | 'warn' | 'error'; readonly ms
  */
 export function createLogger(secrets: () => readonly string[]): (record: LogRecord) => void {
   return (record) => {
+    const time = new Date().toISOString();
     let line: string;
     try {
-      line = JSON.stringify({ time: new Date().toISOString(), ...record });
+      line = JSON.stringify({ time, ...record });
     } catch {
-      line = JSON.stringify({ time: new Date().toISOString(), level: record.level, msg: record.msg, note: 'record not serializable' });
+      line = JSON.stringify({ time, level: record.level, msg: record.msg, note: 'record not serializable' });
     }
     line = redact(line, secrets());
     if (record.level === 'error') console.error(line);
