@@ -140,8 +140,8 @@ function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string)
     default:
       throw new EventParseError(
         'UNKNOWN_FORMAT',
-        `The ${where} is not a payload the parser knows (${keyHint(o)}). Expected a CloudMonitor system event, an EventBridge ` +
-          'CloudEvent, a metric-alarm callback, a DescribeSystemEventAttribute event or an FC 3.0 HTTP-trigger envelope.',
+        `The ${where} is not a payload the parser knows (${keyHint(o)}). Expected a CloudMonitor system event, EventBridge ` +
+          'CloudEvent, metric-alarm callback, DescribeSystemEventAttribute event or FC HTTP-trigger envelope.',
       );
   }
 }

@@ -176,7 +176,7 @@ export function cloudEventParts(o: Obj, maxBytes: number): SystemEventParts {
   if (!productRaw) {
     throw new EventParseError(
       'MISSING_FIELD',
-      'The EventBridge CloudEvent has no "source" and its "type" has no product prefix. Expected e.g. source "acs.ecs".',
+      'The EventBridge CloudEvent has no "source" and its "type" has no product prefix. Add e.g. source "acs.ecs".',
       { family: 'eventbridge', path: 'source' },
     );
   }
@@ -220,13 +220,10 @@ function stringRecord(v: unknown, lower: boolean): Record<string, string> {
 export function unwrapEnvelopeObject(o: Obj, maxBytes: number): HttpTriggerRequest {
   const headers = stringRecord(o.headers, true);
   const query = stringRecord(o.queryParameters, false);
-  const rc = o.requestContext;
-  const http = isObj(rc) ? rc.http : undefined;
+  const rc: Obj = isObj(o.requestContext) ? o.requestContext : {};
+  const http: Obj = isObj(rc.http) ? rc.http : {};
   const bodyValue = o.body;
-  let body: string;
-  if (bodyValue === undefined || bodyValue === null) body = '';
-  else if (typeof bodyValue === 'string') body = bodyValue;
-  else {
+  if (bodyValue != null && typeof bodyValue !== 'string') {
     throw new EventParseError(
       'INVALID_FIELD',
       `The HTTP-trigger envelope has "body" of type ${typeName(bodyValue)}; FC passes the body as a string. ` +
@@ -234,15 +231,16 @@ export function unwrapEnvelopeObject(o: Obj, maxBytes: number): HttpTriggerReque
       { family: 'http-trigger', path: 'body' },
     );
   }
+  let body = bodyValue ?? '';
   const flagged = o.isBase64Encoded;
   if (flagged === true || flagged === 'true') body = decodeBase64(body, maxBytes, 'HTTP-trigger body');
   else checkTextSize(body, maxBytes, 'HTTP-trigger body');
   const rawPath = str(o.rawPath) ?? '';
-  const sourceIp = isObj(http) ? str(http.sourceIp) : undefined;
-  const requestId = isObj(rc) ? str(rc.requestId) : undefined;
+  const sourceIp = str(http.sourceIp);
+  const requestId = str(rc.requestId);
   return {
-    method: ((isObj(http) ? str(http.method) : undefined) ?? str(o.httpMethod) ?? '').toUpperCase(),
-    path: (isObj(http) ? str(http.path) : undefined) ?? rawPath,
+    method: (str(http.method) ?? str(o.httpMethod) ?? '').toUpperCase(),
+    path: str(http.path) ?? rawPath,
     rawPath,
     headers,
     query,
