@@ -10,6 +10,7 @@ import {
   MAX_SECTION_FIELDS,
   MAX_SECTION_TEXT,
 } from './limits.js';
+import { checkOptionRules, type OptionRule, throwOptionIssues, typeRule } from './options.js';
 import { ELLIPSIS, escapeAndTruncate, escapeMrkdwn, parseIsoTime, slackDate, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import type {
   HeaderBlock,
@@ -61,15 +62,20 @@ const FIELDS: Readonly<Record<AlertField, readonly [label: string, property?: ke
 
 const ALL_FIELDS = Object.keys(FIELDS) as readonly AlertField[];
 
-/** Options that are a plain string or boolean, with their type (in the order of their error messages). */
-const SCALAR_OPTIONS = {
-  titlePrefix: 'string',
-  environment: 'string',
-  footer: 'string',
-  consoleBaseUrl: 'string',
-  colorBar: 'boolean',
-  consoleLinks: 'boolean',
-} as const;
+const STRING = typeRule('string');
+const BOOLEAN = typeRule('boolean');
+
+/** What the options other than `fields` and `mentions` must be, in the order of the error messages. */
+const OPTION_RULES: Readonly<Record<string, OptionRule>> = {
+  titlePrefix: STRING,
+  environment: STRING,
+  footer: STRING,
+  consoleBaseUrl: STRING,
+  colorBar: BOOLEAN,
+  consoleLinks: BOOLEAN,
+  formatter: [(v) => typeof v === 'function', 'a function (alerts, context) => SlackMessage'],
+  maxDetails: [(v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
+};
 
 /**
  * Mentions to add per severity: Slack mention tokens such as `<!here>`, `<!channel>`, `<@U024BE7LH>` or
@@ -251,35 +257,25 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
     if (typeof o.mentions !== 'object' || o.mentions === null || Array.isArray(o.mentions)) issues.push('mentions: must be an object keyed by severity');
     else {
       for (const [sev, value] of Object.entries(o.mentions)) {
-        if (!SEVERITIES.includes(sev as NotifiableSeverity)) {
-          issues.push(`mentions.${sev}: not a severity (use ${SEVERITIES.join(', ')})`);
-          continue;
+        const list: unknown = typeof value === 'string' ? [value] : value;
+        if (!SEVERITIES.includes(sev as NotifiableSeverity)) issues.push(`mentions.${sev}: not a severity (use ${SEVERITIES.join(', ')})`);
+        else if (!Array.isArray(list)) issues.push(`mentions.${sev}: must be a mention string or an array of them`);
+        else {
+          list.forEach((m, i) => {
+            if (typeof m !== 'string' || !MENTION_RE.test(m)) {
+              issues.push(`mentions.${sev}${list === value ? `[${i}]` : ''}: "${String(m)}" is not a Slack mention token; use <!here>, <!channel>, <@U123ABC> or <!subteam^S123ABC>`);
+            }
+          });
+          mentions[sev as NotifiableSeverity] = list as string[];
         }
-        const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
-        if (!list) {
-          issues.push(`mentions.${sev}: must be a mention string or an array of them`);
-          continue;
-        }
-        list.forEach((m, i) => {
-          if (typeof m !== 'string' || !MENTION_RE.test(m)) {
-            issues.push(`mentions.${sev}${Array.isArray(value) ? `[${i}]` : ''}: "${String(m)}" is not a Slack mention token; use <!here>, <!channel>, <@U123ABC> or <!subteam^S123ABC>`);
-          }
-        });
-        mentions[sev as NotifiableSeverity] = list as string[];
       }
     }
   }
-  for (const [key, type] of Object.entries(SCALAR_OPTIONS)) if (o[key] !== undefined && typeof o[key] !== type) issues.push(`${key}: must be a ${type}`);
-  if (o.formatter !== undefined && typeof o.formatter !== 'function') issues.push('formatter: must be a function (alerts, context) => SlackMessage');
-  if (o.maxDetails !== undefined && (!Number.isInteger(o.maxDetails) || (o.maxDetails as number) < 0)) {
-    issues.push('maxDetails: must be a non-negative integer');
-  }
+  checkOptionRules(o, OPTION_RULES, issues);
   if (typeof o.consoleBaseUrl === 'string' && !/^https:\/\/[^/\s?#]+\/?$/.test(o.consoleBaseUrl)) {
     issues.push('consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com');
   }
-  if (issues.length) {
-    throw new SlackNotifierError('INVALID_OPTIONS', `Invalid toSlackMessage options:\n- ${issues.join('\n- ')}`);
-  }
+  throwOptionIssues('toSlackMessage', issues);
   // Every option given (validated above) replaces its default; mentions are the normalized lists.
   const resolved: Record<string, unknown> = { ...DEFAULTS };
   for (const key of known) if (o[key] !== undefined) resolved[key] = o[key];

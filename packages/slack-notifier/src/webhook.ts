@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SlackNotifierError, SlackWebhookError, type SlackWebhookErrorCode } from './errors.js';
+import { checkOptionRules, type OptionRule, throwOptionIssues, typeRule } from './options.js';
 import type { SlackMessage } from './types.js';
 
 /**
@@ -114,7 +115,7 @@ const OPTION_DEFAULTS = {
 
 const MS: OptionRule = [(v) => Number.isFinite(v) && (v as number) >= 0, 'a non-negative number of ms'];
 const COUNT: OptionRule = [(v) => Number.isInteger(v) && (v as number) >= 1, 'an integer ≥ 1'];
-const FUNCTION: OptionRule = [(v) => typeof v === 'function', 'a function'];
+const FUNCTION = typeRule('function');
 
 /** What each option must be, in the order of the error messages. */
 const OPTION_RULES: Readonly<Record<keyof SlackWebhookOptions, OptionRule>> = {
@@ -124,7 +125,7 @@ const OPTION_RULES: Readonly<Record<keyof SlackWebhookOptions, OptionRule>> = {
   backoffMaxMs: MS,
   maxAttempts: COUNT,
   maxRateLimitedAttempts: COUNT,
-  keepAlive: [(v) => typeof v === 'boolean', 'a boolean'],
+  keepAlive: typeRule('boolean'),
   now: FUNCTION,
   sleep: FUNCTION,
   random: FUNCTION,
@@ -134,8 +135,6 @@ const TIMED_OUT: AttemptOutcome = { kind: 'timeout' };
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const MAX_BODY = 64 * 1024;
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-type OptionRule = readonly [valid: (value: unknown) => boolean, what: string];
 
 type AttemptOutcome =
   | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly retryAfter: string | undefined }
@@ -174,9 +173,8 @@ type ResolvedOptions = Required<Omit<SlackWebhookOptions, 'now' | 'sleep' | 'ran
 function validateOptions(options: SlackWebhookOptions): ResolvedOptions {
   const issues: string[] = [];
   for (const key of Object.keys(options)) if (!Object.hasOwn(OPTION_RULES, key)) issues.push(`${key}: unknown option`);
-  const o = options as Record<string, unknown>;
-  for (const [key, [valid, what]] of Object.entries(OPTION_RULES)) if (o[key] !== undefined && !valid(o[key])) issues.push(`${key}: must be ${what}`);
-  if (issues.length) throw new SlackNotifierError('INVALID_OPTIONS', `Invalid SlackWebhook options:\n- ${issues.join('\n- ')}`);
+  checkOptionRules(options as Record<string, unknown>, OPTION_RULES, issues);
+  throwOptionIssues('SlackWebhook', issues);
   return { ...OPTION_DEFAULTS, ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SlackWebhookOptions) } as ResolvedOptions;
 }
 
