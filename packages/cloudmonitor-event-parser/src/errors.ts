@@ -151,7 +151,8 @@ export class EventParseError extends Error {
     details: EventParseErrorDetails = {},
     options?: { readonly cause?: unknown },
   ) {
-    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    // Error reads `cause` only when the key is present, exactly like the ES2022 constructor.
+    super(message, options);
     this.code = code;
     this.details = Object.freeze({ ...details });
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });

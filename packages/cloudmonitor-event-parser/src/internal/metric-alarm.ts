@@ -41,13 +41,16 @@ export function parseDimensions(value: unknown): Obj {
     const key = k.trim();
     if (key !== '' && !Object.prototype.hasOwnProperty.call(out, key)) safeSet(out, key, v);
   };
+  const putAll = (o: Obj): void => {
+    for (const k of Object.keys(o)) put(k, o[k]);
+  };
   if (typeof value === 'string') {
     const t = value.trim();
     if (t.startsWith('{') && t.includes('"')) {
       try {
         const parsed: unknown = JSON.parse(t);
         if (isObj(parsed)) {
-          for (const k of Object.keys(parsed)) put(k, parsed[k]);
+          putAll(parsed);
           return out;
         }
       } catch {
@@ -66,11 +69,11 @@ export function parseDimensions(value: unknown): Obj {
       if (!isObj(item)) continue;
       const n = str(item.name) ?? str(item.key);
       if (n !== undefined && 'value' in item) put(n, item.value);
-      else for (const k of Object.keys(item)) put(k, item[k]);
+      else putAll(item);
     }
     return out;
   }
-  if (isObj(value)) for (const k of Object.keys(value)) put(k, value[k]);
+  if (isObj(value)) putAll(value);
   return out;
 }
 
@@ -130,8 +133,7 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   if (name === undefined) {
     throw new EventParseError(
       'MISSING_FIELD',
-      'The CloudMonitor metric-alarm callback has neither "metricName" nor "alertName". Pass the whole callback body ' +
-        '(alertName=...&metricName=...&alertState=...).',
+      'The CloudMonitor metric-alarm callback has neither "metricName" nor "alertName". Pass the whole callback body.',
       { family: 'metric-alarm', path: 'metricName' },
     );
   }

@@ -142,24 +142,17 @@ export function canonical(value: unknown): string {
     else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') out += String(v);
     else if (typeof v !== 'object') out += 'null';
     else if (depth >= MAX_HASH_DEPTH) out += '"[deep]"';
-    else if (Array.isArray(v)) {
-      out += '[';
-      for (let i = 0; i < v.length && out.length <= MAX_HASH_CHARS; i++) {
+    else {
+      const array = Array.isArray(v);
+      const keys = array ? [] : Object.keys(v).sort();
+      const n = array ? v.length : keys.length;
+      out += array ? '[' : '{';
+      for (let i = 0; i < n && out.length <= MAX_HASH_CHARS; i++) {
         if (i > 0) out += ',';
-        walk(v[i], depth + 1);
+        if (!array) out += `${quote(keys[i]!)}:`;
+        walk((v as Obj)[array ? i : keys[i]!], depth + 1);
       }
-      out += ']';
-    } else {
-      out += '{';
-      const keys = Object.keys(v).sort();
-      for (let i = 0; i < keys.length && out.length <= MAX_HASH_CHARS; i++) {
-        const k = keys[i]!;
-        if (i > 0) out += ',';
-        out += quote(k);
-        out += ':';
-        walk((v as Obj)[k], depth + 1);
-      }
-      out += '}';
+      out += array ? ']' : '}';
     }
   };
   walk(value, 0);
