@@ -261,7 +261,7 @@ function fitBlock(block: SlackBlock): SlackBlock | undefined {
         if (block.fields.length > MAX_SECTION_FIELDS) {
           const extra = block.fields.length - MAX_SECTION_FIELDS + 1;
           block.fields = block.fields.slice(0, MAX_SECTION_FIELDS - 1);
-          block.fields.push({ type: 'mrkdwn', text: `${ELLIPSIS} ${extra} more field${extra === 1 ? '' : 's'}` });
+          block.fields.push({ type: 'mrkdwn', text: `${ELLIPSIS} ${extra} more fields` }); // extra ≥ 2: at least 11 fields were given
         }
         for (const f of block.fields) fitText(f, MAX_SECTION_FIELD_TEXT);
         if (block.fields.length === 0) delete block.fields;
@@ -357,7 +357,7 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
       dropped += n;
     }
     const target = groups.find((g, i) => g.length > 0 && groups.slice(i + 1).every((h) => h.length === 0)) ?? groups[0];
-    target?.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${ELLIPSIS} ${dropped} more block${dropped === 1 ? '' : 's'} not shown (Slack allows ${MAX_BLOCKS})` }] });
+    target?.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${ELLIPSIS} ${dropped} more blocks not shown (Slack allows ${MAX_BLOCKS})` }] }); // dropped ≥ 2
   }
   // Character budget: shrink the longest texts until everything fits.
   const texts = groups.flat().flatMap(textObjectsOf);

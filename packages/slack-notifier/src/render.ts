@@ -369,10 +369,9 @@ function detailsSection(a: NotifiableAlert, o: ResolvedOptions): SlackBlock | un
   return section(lines.join('\n'));
 }
 
+/** `body` is never empty and none of its block lists is (each ends with the footer or starts with a heading). */
 function assemble(o: ResolvedOptions, text: string, head: SlackBlock[], body: { color: string; blocks: SlackBlock[] }[]): SlackMessage {
-  if (!o.colorBar) return { text, blocks: [...head, ...body.flatMap((b) => b.blocks)] };
-  const attachments: SlackAttachment[] = body.filter((b) => b.blocks.length > 0).map((b) => ({ color: b.color, blocks: b.blocks }));
-  return attachments.length ? { text, blocks: head, attachments } : { text, blocks: head };
+  return o.colorBar ? { text, blocks: head, attachments: body } : { text, blocks: [...head, ...body.flatMap((b) => b.blocks)] };
 }
 
 function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
@@ -454,7 +453,7 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
       .map(([title, list]) => ({ sev, title, alerts: list, titleLine: `*${escapeAndTruncate(title, 200)}* ×${list.length}`, lines: list.map(digestLine) })),
   );
 
-  const top = SEVERITY_STYLE[present[0] ?? 'info'];
+  const top = SEVERITY_STYLE[present[0]!];
   const header = headerBlock(o, `${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`);
   const regions = [...new Set(alerts.map((a) => oneLineOf(a.region)).filter(Boolean))];
   const times = alerts.map((a) => parseIsoTime(s(a.time))).filter(Number.isFinite);
