@@ -2,8 +2,6 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,9}))?(
 const EXTENDED =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|PRC|UTC|GMT)?$/;
 const DIGITS = /^-?\d{1,16}$/;
-/** Already canonical UTC (`2019-04-09T04:18:26Z`, `…26.5Z`): formatted without a Date round trip. */
-const UTC_FAST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function validDay(y: number, m: number, d: number): boolean {
@@ -59,14 +57,6 @@ export function toIsoTime(value: unknown): string | undefined {
   const s = value.trim();
   if (s.length < 8 || s.length > 40) return DIGITS.test(s) ? fromEpoch(Number(s)) : undefined;
   if (DIGITS.test(s)) return fromEpoch(Number(s));
-  const f = UTC_FAST.exec(s);
-  if (f) {
-    const y = Number(f[1]);
-    if (y >= 1970 && validDay(y, Number(f[2]), Number(f[3])) && Number(f[4]) < 24 && Number(f[5]) < 60 && Number(f[6]) < 60) {
-      return `${s.slice(0, 19)}.${(f[7] ?? '').padEnd(3, '0')}Z`;
-    }
-    return undefined;
-  }
   let m = COMPACT.exec(s);
   if (m) return build(m, offsetMinutes(m[8], 480));
   m = EXTENDED.exec(s);
