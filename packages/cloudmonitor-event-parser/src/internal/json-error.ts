@@ -38,7 +38,7 @@ export function jsonErrorPosition(text: string): number | undefined {
   const value = (): boolean => {
     const c = text[i];
     if (c === '"') return str();
-    if (c === '{' || c === '[') return true; // handled by the loop
+    // `{` and `[` never get here: the main loop handles them.
     for (const lit of ['true', 'false', 'null']) {
       if (text.startsWith(lit, i)) {
         i += lit.length;

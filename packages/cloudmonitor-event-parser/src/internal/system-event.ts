@@ -190,6 +190,7 @@ interface SummaryFacts {
 function ecsSummary(f: SummaryFacts): string | undefined {
   const c = f.content;
   const get = (k: string): string | undefined => str(c[k]);
+  /** The resource as `name (id)`: an instance, or a disk for the Disk:* events. */
   const instance = label(f.resourceName, f.resourceId);
   const sys = systemEventParts(f.name);
   if (sys) {
@@ -253,9 +254,9 @@ function ecsSummary(f: SummaryFacts): string | undefined {
       return `ECS disk ${f.resourceId || 'unknown disk'}${host ? ` (instance ${host})` : ''}: ${op} ${result}`;
     }
     case 'Disk:ConvertToPostpaidCompleted':
-      return `ECS disk ${label(f.resourceName, f.resourceId)}: conversion to pay-as-you-go ${get('result') ?? 'completed'}`;
+      return `ECS disk ${instance}: conversion to pay-as-you-go ${get('result') ?? 'completed'}`;
     case 'Disk:OverduePaymentRelease':
-      return `ECS disk ${label(f.resourceName, f.resourceId)} was released because of overdue payment`;
+      return `ECS disk ${instance} was released because of overdue payment`;
     case 'Snapshot:CreateSnapshotCompleted': {
       const snap = label(get('snapshotName'), get('snapshotId') ?? f.resourceId);
       const disk = get('diskId');
