@@ -292,6 +292,10 @@ function fitBlock(block: SlackBlock): SlackBlock | undefined {
   }
 }
 
+function fitBlocks(blocks: SlackBlock[]): SlackBlock[] {
+  return blocks.map(fitBlock).filter((b): b is SlackBlock => b !== undefined);
+}
+
 function textObjectsOf(block: SlackBlock): TextObject[] {
   switch (block.type) {
     case 'header':
@@ -332,14 +336,14 @@ export function fitSlackMessage(message: SlackMessage): SlackMessage {
 export function fitInPlace(copy: SlackMessage): SlackMessage {
   const groups: SlackBlock[][] = [];
   if (Array.isArray(copy.blocks)) {
-    copy.blocks = copy.blocks.map(fitBlock).filter((b): b is SlackBlock => b !== undefined);
+    copy.blocks = fitBlocks(copy.blocks);
     groups.push(copy.blocks);
   }
   if (Array.isArray(copy.attachments)) {
     copy.attachments = copy.attachments.slice(0, MAX_ATTACHMENTS);
     for (const a of copy.attachments) {
       if (Array.isArray(a.blocks)) {
-        a.blocks = a.blocks.map(fitBlock).filter((b): b is SlackBlock => b !== undefined);
+        a.blocks = fitBlocks(a.blocks);
         groups.push(a.blocks);
       }
     }
@@ -361,6 +365,7 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
   }
   // Character budget: shrink the longest texts until everything fits.
   const texts = groups.flat().flatMap(textObjectsOf);
+  const first = texts[0]; // in message order (texts is re-sorted below)
   let chars = texts.reduce((n, t) => n + t.text.length, 0);
   while (chars > BLOCK_CHARS_BUDGET) {
     texts.sort((a, b) => b.text.length - a.text.length);
@@ -373,8 +378,7 @@ export function fitInPlace(copy: SlackMessage): SlackMessage {
   }
   if (copy.attachments) copy.attachments = copy.attachments.filter((a) => !Array.isArray(a.blocks) || a.blocks.length > 0);
   if (typeof copy.text !== 'string' || copy.text.trim() === '') {
-    const first = groups.flat().flatMap(textObjectsOf)[0]?.text;
-    copy.text = first ? first : 'Notification';
+    copy.text = first?.text || 'Notification';
   }
   if (copy.text.length > MAX_MESSAGE_TEXT) copy.text = truncateMrkdwn(copy.text, MAX_MESSAGE_TEXT);
   return copy;

@@ -210,7 +210,6 @@ const DEFAULTS: ResolvedOptions = Object.freeze({
   footer: 'ecs-pulse',
 });
 
-const SEVERITIES: readonly NotifiableSeverity[] = ['critical', 'warning', 'info', 'ok'];
 const MENTION_RE = /^<(?:!here|!channel|!everyone|@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(?:\|[^<>|]*)?)>$/;
 
 function style(emoji: string, word: string, color: string): { readonly emoji: string; readonly word: string; readonly color: string } {
@@ -232,6 +231,9 @@ export const SEVERITY_STYLE: Readonly<Record<NotifiableSeverity, { readonly emoj
     info: style('🔵', 'Info', '#36C5F0'),
     ok: style('🟢', 'OK', '#2EB67D'),
   });
+
+/** The severities, most severe first. */
+const SEVERITIES = Object.keys(SEVERITY_STYLE) as readonly NotifiableSeverity[];
 
 /** @internal Validates options (throws `INVALID_OPTIONS`); exported for the digest queue. */
 export function resolveOptions(options: ToSlackMessageOptions | undefined): ResolvedOptions {

@@ -399,12 +399,10 @@ export class SlackWebhook implements SlackTransport {
       };
       // An error after our own timeout destroyed the request is that timeout, not a network failure.
       const fail = (error: Error): void => settle(timedOut ? TIMED_OUT : { kind: 'network', error });
+      // Node derives protocol, host (IPv6 brackets stripped), port and path + query from the URL itself.
       const req = request(
+        url,
         {
-          protocol: url.protocol,
-          hostname: url.hostname.replace(/^\[|\]$/g, ''),
-          port: url.port || undefined,
-          path: url.pathname + url.search,
           method: 'POST',
           agent: this.#agent,
           headers: {
