@@ -1,3 +1,5 @@
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
 /**
  * Finds the offset of the first JSON syntax error (cold path, only after `JSON.parse` failed), so that the
  * error message can point at it without quoting the input. Iterative: deep nesting cannot overflow the stack.
@@ -6,14 +8,11 @@
 export function jsonErrorPosition(text: string): number | undefined {
   let i = 0;
   const n = text.length;
-  const stack: number[] = []; // 0 = array, 1 = object
+  const closers: string[] = []; // `}` or `]` for each open object/array
   const ws = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else break;
-    }
+    while (i < n && ' \n\r\t'.includes(text[i]!)) i++;
   };
+  /** A string at `i` (its opening quote); on failure `i` is at the bad character, or `n` when unterminated. */
   const str = (): boolean => {
     i++; // opening quote
     while (i < n) {
@@ -34,70 +33,51 @@ export function jsonErrorPosition(text: string): number | undefined {
     }
     return false;
   };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (): boolean => {
-    const c = text[i];
-    if (c === '"') return str();
-    // `{` and `[` never get here: the main loop handles them.
-    for (const lit of ['true', 'false', 'null']) {
-      if (text.startsWith(lit, i)) {
-        i += lit.length;
-        return true;
-      }
-    }
-    NUMBER.lastIndex = i;
-    if (NUMBER.test(text)) {
-      i = NUMBER.lastIndex;
-      return true;
-    }
-    return false;
+  /** An object key and its colon (whitespace around skipped). */
+  const key = (): boolean => {
+    ws();
+    if (text[i] !== '"' || !str()) return false;
+    ws();
+    if (text[i] !== ':') return false;
+    i++;
+    return true;
   };
-  ws();
+  let expectValue = true;
   for (;;) {
-    if (i >= n) return n;
+    ws();
     const c = text[i];
-    if (c === '{' || c === '[') {
-      stack.push(c === '{' ? 1 : 0);
-      i++;
-      ws();
-      if (text[i] === (c === '{' ? '}' : ']')) {
-        stack.pop();
-        i++;
-      } else if (c === '{') {
-        if (text[i] !== '"' || !str()) return Math.min(i, n);
-        ws();
-        if (text[i] !== ':') return Math.min(i, n);
+    if (expectValue) {
+      if (i >= n) return n;
+      if (c === '{' || c === '[') {
+        closers.push(c === '{' ? '}' : ']');
         i++;
         ws();
-        continue;
-      } else continue;
-    } else if (!value()) return Math.min(i, n);
-    // after a value: separators and closers
-    for (;;) {
-      ws();
-      if (stack.length === 0) {
-        return i < n ? i : undefined;
-      }
-      const top = stack[stack.length - 1];
-      const d = text[i];
-      if (d === ',') {
-        i++;
-        ws();
-        if (top === 1) {
-          if (text[i] !== '"' || !str()) return Math.min(i, n);
-          ws();
-          if (text[i] !== ':') return Math.min(i, n);
+        if (text[i] === closers[closers.length - 1]) {
+          closers.pop();
           i++;
-          ws();
-        }
-        break;
-      }
-      if ((d === '}' && top === 1) || (d === ']' && top === 0)) {
-        stack.pop();
-        i++;
+          expectValue = false;
+        } else if (c === '{' && !key()) return i;
         continue;
       }
-      return Math.min(i, n);
-    }
+      if (c === '"') {
+        if (!str()) return i;
+      } else {
+        const literal = ['true', 'false', 'null'].find((l) => text.startsWith(l, i));
+        NUMBER.lastIndex = i;
+        if (literal) i += literal.length;
+        else if (NUMBER.test(text)) i = NUMBER.lastIndex;
+        else return i;
+      }
+      expectValue = false;
+    } else if (closers.length === 0) {
+      return i < n ? i : undefined;
+    } else if (c === ',') {
+      i++;
+      if (closers[closers.length - 1] === '}' && !key()) return i;
+      expectValue = true;
+    } else if (c === closers[closers.length - 1]) {
+      closers.pop();
+      i++;
+    } else return i;
   }
 }
