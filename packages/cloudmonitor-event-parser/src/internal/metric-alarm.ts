@@ -161,11 +161,6 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   const accountId = get('userId') ?? str(dims.userId);
   const product = productFromNamespace(get('namespace') ?? get('metricProject')) ?? 'CloudMonitor';
 
-  let severity: AlertSeverity;
-  if (status === 'OK') severity = 'ok';
-  else if (status === 'INSUFFICIENT_DATA') severity = 'warning';
-  else severity = levelSeverity(triggerLevel) ?? 'warning';
-
   const unit = unitFor(metricName, get('unit'));
   const value = get('curValue');
   const expression = humanExpression(get('expression'), unit);
@@ -173,12 +168,16 @@ export function buildMetricAlarm(o: Obj, ctx: ParseContext): Alert {
   const head = alertName ?? name;
   const metric = metricName ?? '';
   const reading = value !== undefined ? `${metric} ${value}${unit}`.trim() : metric;
+  let severity: AlertSeverity;
   let summary: string;
   if (status === 'OK') {
+    severity = 'ok';
     summary = `${head} recovered: ${reading}${expression ? ` (alerts at ${expression})` : ''}${target}`;
   } else if (status === 'INSUFFICIENT_DATA') {
+    severity = 'warning';
     summary = `${head}: no data${metric ? ` for ${metric}` : ''}${target}`;
   } else {
+    severity = levelSeverity(triggerLevel) ?? 'warning';
     summary = `${head}: ${reading}${expression ? ` (${expression})` : ''}${target}`;
   }
 
