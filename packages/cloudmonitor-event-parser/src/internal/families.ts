@@ -4,14 +4,14 @@ import { checkTextSize, decodeBase64 } from './decode.js';
 import { METRIC_KEYS } from './metric-alarm.js';
 import type { SystemEventParts } from './system-event.js';
 import { toIsoTime } from './time.js';
-import { isObj, parseResourceRef, safeSet, str, typeName, type Obj } from './util.js';
+import { isObj, jsonObject, parseResourceRef, safeSet, str, typeName, type Obj } from './util.js';
 
 const CMS_KEYS = ['product', 'resourceId', 'level', 'eventTime', 'content', 'regionId', 'userId', 'ver', 'instanceName'];
 const API_KEYS = ['Product', 'Name', 'Level', 'Content', 'Time', 'ResourceId', 'RegionId', 'InstanceName', 'GroupId', 'Id'];
 
 function count(o: Obj, keys: readonly string[]): number {
   let n = 0;
-  for (const k of keys) if (Object.prototype.hasOwnProperty.call(o, k)) n++;
+  for (const k of keys) if (Object.hasOwn(o, k)) n++;
   return n;
 }
 
@@ -72,15 +72,8 @@ function readContent(v: unknown): { content?: Obj; contentText?: string } | unde
   if (isObj(v)) return { content: v };
   if (typeof v === 'string') {
     const t = v.trim();
-    if (t.startsWith('{')) {
-      try {
-        const parsed: unknown = JSON.parse(t);
-        if (isObj(parsed)) return { content: parsed };
-      } catch {
-        // not JSON: keep the text
-      }
-    }
-    return { contentText: v };
+    const parsed = t.startsWith('{') ? jsonObject(t) : undefined;
+    return parsed ? { content: parsed } : { contentText: v };
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { EventParseError } from '../errors.js';
 import type { Alert, AlertSeverity } from '../types.js';
 import { finishAlert, levelSeverity, type ParseContext } from './system-event.js';
 import { toIsoTime } from './time.js';
-import { DetailsBuilder, dict, isObj, label, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
+import { DetailsBuilder, dict, isObj, jsonObject, label, parseResourceRef, payloadHash, safeSet, str, type Obj } from './util.js';
 
 /**
  * CloudMonitor namespaces → product code as Alibaba Cloud spells it, for the namespaces where that is not simply the
@@ -39,24 +39,19 @@ export function parseDimensions(value: unknown): Obj {
   const out: Obj = Object.create(null) as Obj;
   const put = (k: string, v: unknown): void => {
     const key = k.trim();
-    if (key !== '' && !Object.prototype.hasOwnProperty.call(out, key)) safeSet(out, key, v);
+    if (key !== '' && !Object.hasOwn(out, key)) safeSet(out, key, v);
   };
   const putAll = (o: Obj): void => {
     for (const k of Object.keys(o)) put(k, o[k]);
   };
   if (typeof value === 'string') {
     const t = value.trim();
-    if (t.startsWith('{') && t.includes('"')) {
-      try {
-        const parsed: unknown = JSON.parse(t);
-        if (isObj(parsed)) {
-          putAll(parsed);
-          return out;
-        }
-      } catch {
-        // not JSON: fall through to the Java-map form
-      }
+    const parsed = t.startsWith('{') && t.includes('"') ? jsonObject(t) : undefined;
+    if (parsed) {
+      putAll(parsed);
+      return out;
     }
+    // Not JSON: the Java-map form.
     const inner = t.replace(/^\{/, '').replace(/\}$/, '');
     for (const part of inner.split(/,\s*/)) {
       const eq = part.indexOf('=');

@@ -23,6 +23,16 @@ export function isObj(value: unknown): value is Obj {
 // (`name`, `content`, `alertState`...) is not an `Object.prototype` member, so `__proto__`, `constructor` and friends
 // are never read.
 
+/** The object a JSON text holds, or `undefined` when it is not JSON or not an object. */
+export function jsonObject(text: string): Obj | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObj(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `null`, `array`, or the `typeof` name: for "got <type>" messages. */
 export function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
@@ -70,7 +80,7 @@ export class DetailsBuilder {
   private truncated = false;
 
   has(key: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.out, key);
+    return Object.hasOwn(this.out, key);
   }
 
   set(key: string, value: AlertDetailValue): void {
