@@ -19,6 +19,9 @@ const BRAND = Symbol.for('@ecs-pulse/alicloud-fc-slack-forwarder.SlackForwarderE
  */
 export type SlackForwarderErrorCode = 'INVALID_PROPS' | 'ASSET_NOT_FOUND' | 'INVALID_CONFIG' | 'DELIVERY_FAILED';
 
+/** `1 alert`, `2 alerts`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function summarizeCause(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return typeof cause === 'string' ? cause : '';
@@ -59,7 +62,8 @@ export class SlackForwarderError extends Error {
    */
   constructor(code: SlackForwarderErrorCode, message: string, options?: { readonly cause?: unknown }) {
     const causeSummary = options?.cause === undefined ? '' : summarizeCause(options.cause);
-    super(causeSummary ? `${message} (cause: ${causeSummary})` : message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    // Error reads `cause` from the options only when the key is present, as ES2022 specifies.
+    super(causeSummary ? `${message} (cause: ${causeSummary})` : message, options);
     this.name = 'SlackForwarderError';
     this.code = code;
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });
@@ -138,8 +142,8 @@ export class ForwarderConfigError extends SlackForwarderError {
   constructor(issues: readonly string[]) {
     super(
       'INVALID_CONFIG',
-      `The forwarder function is not configured correctly (${issues.length} issue${issues.length === 1 ? '' : 's'}): ${issues.join('; ')}. ` +
-        'Fix the function environment variables (SLACK_WEBHOOK_URL, ECS_PULSE_HTTP_TOKEN, ECS_PULSE_CONFIG); nothing is posted until then.',
+      `The forwarder is misconfigured (${count(issues.length, 'issue')}): ${issues.join('; ')}. ` +
+        'Fix the environment variables SLACK_WEBHOOK_URL, ECS_PULSE_HTTP_TOKEN, ECS_PULSE_CONFIG; nothing is posted until then.',
     );
     this.name = 'ForwarderConfigError';
     this.issues = Object.freeze([...issues]);
@@ -199,11 +203,11 @@ export class DeliveryError extends SlackForwarderError {
    * ```
    */
   constructor(failures: readonly RouteFailure[], options?: { readonly cause?: unknown }) {
-    const list = failures.map((f) => `${f.route} (${f.code}${f.status ? `, HTTP ${f.status}` : ''}, ${f.alertIds.length} alert${f.alertIds.length === 1 ? '' : 's'})`);
+    const list = failures.map((f) => `${f.route} (${f.code}${f.status ? `, HTTP ${f.status}` : ''}, ${count(f.alertIds.length, 'alert')})`);
     super(
       'DELIVERY_FAILED',
       `Slack did not accept the message on route${failures.length === 1 ? '' : 's'} ${list.join(', ')}. ` +
-        'Function Compute will retry the event; check the webhook and Slack status if this persists.',
+        'Function Compute retries the event; if this persists, check the webhook and Slack status.',
       options,
     );
     this.name = 'DeliveryError';

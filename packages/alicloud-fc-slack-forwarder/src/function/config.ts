@@ -169,7 +169,18 @@ export type ConfigResult =
   | { readonly ok: false; readonly issues: readonly string[]; readonly secrets: readonly string[] };
 
 const SEVERITIES: readonly ForwarderSeverity[] = ['critical', 'warning', 'info', 'ok'];
-const MATCHER_KEYS = ['products', 'names', 'severities', 'statuses', 'kinds', 'sources', 'resourceIds', 'regions', 'details'] as const;
+/** The matcher keys that list values of one alert field, and that field (in matching order). */
+export const MATCHER_FIELDS = {
+  products: 'product',
+  names: 'name',
+  severities: 'severity',
+  statuses: 'status',
+  kinds: 'kind',
+  sources: 'source',
+  resourceIds: 'resourceId',
+  regions: 'region',
+} as const;
+const MATCHER_KEYS = [...Object.keys(MATCHER_FIELDS), 'details'];
 /** The configuration variable's name, the root of every issue path under it. */
 const CONFIG = 'ECS_PULSE_CONFIG';
 const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message'];
@@ -317,7 +328,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   } else {
     secrets.push(token);
     if (token.length < MIN_TOKEN_LENGTH) {
-      httpTokenProblem = `ECS_PULSE_HTTP_TOKEN: is shorter than ${MIN_TOKEN_LENGTH} characters; use a random value (the construct generates 32). HTTP-trigger requests are refused with 500 until it is fixed`;
+      httpTokenProblem = `ECS_PULSE_HTTP_TOKEN: is shorter than ${MIN_TOKEN_LENGTH} characters; use a random value (the construct generates 32). HTTP-trigger requests get 500 until then`;
     } else httpToken = token;
   }
   if (httpTokenProblem) warnings.push(httpTokenProblem);

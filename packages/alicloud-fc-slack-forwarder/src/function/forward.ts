@@ -34,12 +34,12 @@ const MIN_BUDGET_MS = 250;
 export function sendBudgetMs(context: FcContext | undefined, startedAt: number, safetyMarginMs: number, now = Date.now()): number {
   let remaining: number | undefined;
   try {
-    const fromRuntime = typeof context?.getRemainingTimeInMS === 'function' ? context.getRemainingTimeInMS() : undefined;
-    if (typeof fromRuntime === 'number' && Number.isFinite(fromRuntime)) remaining = fromRuntime;
+    // Throws (and falls back) when the runtime put something other than a function there.
+    remaining = context?.getRemainingTimeInMS?.();
   } catch {
     remaining = undefined;
   }
-  if (remaining === undefined) {
+  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) {
     const timeoutS = context?.function?.timeout;
     remaining = typeof timeoutS === 'number' && timeoutS > 0 ? timeoutS * 1000 - (now - startedAt) : DEFAULT_BUDGET_MS;
   }
@@ -50,7 +50,7 @@ export function sendBudgetMs(context: FcContext | undefined, startedAt: number, 
 class BudgetExhausted extends Error {
   readonly code = 'DEADLINE_EXCEEDED';
   constructor(budgetMs: number, marginMs: number) {
-    super(`only ${budgetMs} ms of the invocation are left after the ${marginMs} ms safety margin; the send was not started`);
+    super(`only ${budgetMs} ms are left after the ${marginMs} ms safety margin; the send was not started`);
     this.name = 'BudgetExhausted';
   }
 }

@@ -114,7 +114,7 @@ async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | 
   // An HTTP-trigger envelope here did not come through the HTTP path (FC 2.0, or one encoded twice): the parser
   // would unwrap it and its body would be posted without the token check. Refuse it.
   if (isHttpTriggerEvent(decoded) || detectFamily(input ?? '') === 'http-trigger') {
-    return drop(ENVELOPE_ON_EVENT_PATH, 'The event is an FC 3.0 HTTP-trigger envelope that did not arrive as an HTTP request; it was not forwarded (HTTP requests need the token).');
+    return drop(ENVELOPE_ON_EVENT_PATH, 'An FC 3.0 HTTP-trigger envelope arrived as an event, not as an HTTP request: not forwarded (HTTP requests need the token).');
   }
   const parsed = safeParse((input ?? '') as object);
   if (!parsed.success) return drop(parsed.error.code, parsed.error.message);
@@ -157,7 +157,8 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
 
   if (method !== 'POST') return refuse(405, 'method_not_allowed', 'Use POST.', 'rejected', {}, 'warn', { allow: 'POST' });
   if (config.httpToken === undefined) {
-    return notConfigured([config.httpTokenProblem ?? 'ECS_PULSE_HTTP_TOKEN is not set'], 'HTTP token not configured; see the function logs.');
+    // loadConfig sets httpTokenProblem whenever it leaves httpToken unset.
+    return notConfigured([config.httpTokenProblem!], 'HTTP token not configured; see the function logs.');
   }
   // The token is looked up among the well-typed header and query values only; nothing else about the request is
   // checked (or revealed) before it matches.

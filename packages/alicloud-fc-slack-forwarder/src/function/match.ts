@@ -1,4 +1,4 @@
-import type { AlertMatcher, ForwarderConfig, ResolvedRoute } from './config.js';
+import { MATCHER_FIELDS, type AlertMatcher, type ForwarderConfig, type ResolvedRoute } from './config.js';
 import type { RoutableAlert } from './types.js';
 
 const patternCache = new Map<string, RegExp>();
@@ -30,14 +30,9 @@ const anyOf = (patterns: readonly string[] | undefined, value: string | undefine
  * ```
  */
 export function matches(matcher: AlertMatcher, alert: RoutableAlert): boolean {
-  if (!anyOf(matcher.products, alert.product)) return false;
-  if (!anyOf(matcher.names, alert.name)) return false;
-  if (!anyOf(matcher.severities, alert.severity)) return false;
-  if (!anyOf(matcher.statuses, alert.status)) return false;
-  if (!anyOf(matcher.kinds, alert.kind)) return false;
-  if (!anyOf(matcher.sources, alert.source)) return false;
-  if (!anyOf(matcher.resourceIds, alert.resourceId)) return false;
-  if (!anyOf(matcher.regions, alert.region)) return false;
+  for (const [key, field] of Object.entries(MATCHER_FIELDS) as [keyof typeof MATCHER_FIELDS, (typeof MATCHER_FIELDS)[keyof typeof MATCHER_FIELDS]][]) {
+    if (!anyOf(matcher[key], alert[field])) return false;
+  }
   if (matcher.details !== undefined) {
     for (const [key, expected] of Object.entries(matcher.details)) {
       const actual = alert.details[key];
