@@ -1,7 +1,7 @@
 import { EventParseError, type EventParseErrorDetails } from './errors.js';
 import {
   bodyFormat,
-  checkTextSize,
+  checkedText,
   classifyContentType,
   cleanText,
   DEFAULT_MAX_INPUT_BYTES,
@@ -52,7 +52,7 @@ function resolveOptions(options: ParseOptions | undefined): Resolved {
   for (const key of Object.keys(o)) {
     const path = `options.${key.slice(0, 40)}`;
     if (!OPTION_CHECKS[key]) {
-      throw new EventParseError('INVALID_OPTIONS', `Unknown option "${path}". Allowed: contentType, maxInputBytes, now.`, { path });
+      throw new EventParseError('INVALID_OPTIONS', `Unknown option "${path}". Allowed: ${Object.keys(OPTION_CHECKS).join(', ')}.`, { path });
     }
   }
   for (const key of Object.keys(OPTION_CHECKS)) {
@@ -68,19 +68,6 @@ function resolveOptions(options: ParseOptions | undefined): Resolved {
     maxInputBytes: maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
     ctx: { now: now ? safeNow(now) : () => new Date() },
   };
-}
-
-function rethrowAt(error: unknown, index: number): never {
-  if (EventParseError.isEventParseError(error)) {
-    const d: EventParseErrorDetails = error.details;
-    throw new EventParseError(
-      error.code,
-      `Event [${index}] of the batch: ${error.message}`,
-      { ...d, path: d.path ? `[${index}].${d.path}` : `[${index}]` },
-      error.cause === undefined ? undefined : { cause: error.cause },
-    );
-  }
-  throw error;
 }
 
 function keyHint(o: Obj): string {
@@ -105,7 +92,15 @@ function parseEach(list: readonly unknown[], r: Resolved, listName: string, wher
       }
       out.push(...parseObject(item, r, false, where));
     } catch (error) {
-      rethrowAt(error, i);
+      if (!EventParseError.isEventParseError(error)) throw error;
+      // The same error, located: message prefix and `[i]` path prefix.
+      const d: EventParseErrorDetails = error.details;
+      throw new EventParseError(
+        error.code,
+        `Event [${i}] of the batch: ${error.message}`,
+        { ...d, path: d.path ? `[${i}].${d.path}` : `[${i}]` },
+        error.cause === undefined ? undefined : { cause: error.cause },
+      );
     }
   }
   return out;
@@ -164,8 +159,7 @@ function parseText(
   where: string,
   allowString: boolean,
 ): Alert[] {
-  checkTextSize(text, r.maxInputBytes, where);
-  const t = cleanText(text);
+  const t = checkedText(text, r.maxInputBytes, where);
   if (t === '') {
     throw new EventParseError('EMPTY_INPUT', `The ${where} is empty. Pass the event payload (FC event, HTTP body or object).`, {
       inputSize: text.length,
@@ -264,9 +258,7 @@ export function safeParse(input: string | Uint8Array | ArrayBuffer | object, opt
 
 function decodeForDetection(input: unknown, r: Resolved): unknown {
   if (!isRawInput(input)) return input;
-  const text = inputText(input, r.maxInputBytes, 'input');
-  checkTextSize(text, r.maxInputBytes, 'input');
-  const t = cleanText(text);
+  const t = checkedText(inputText(input, r.maxInputBytes, 'input'), r.maxInputBytes, 'input');
   if (bodyFormat(t, classifyContentType(r.contentType)) === 'form') return parseForm(t, 'input');
   const v = parseJson(t, 'input');
   return typeof v === 'string' ? parseJson(cleanText(v), 'input') : v;
@@ -332,9 +324,7 @@ export function unwrapHttpTriggerEvent(
     const r = resolveOptions(options);
     let v: unknown = event;
     if (isRawInput(event)) {
-      const text = inputText(event, r.maxInputBytes, 'FC event');
-      checkTextSize(text, r.maxInputBytes, 'FC event');
-      const t = cleanText(text);
+      const t = checkedText(inputText(event, r.maxInputBytes, 'FC event'), r.maxInputBytes, 'FC event');
       if (t === '') throw new EventParseError('EMPTY_INPUT', 'The FC event is empty; pass the HTTP-trigger event unchanged.');
       v = parseJson(t, 'FC event', 'http-trigger');
     }

@@ -97,6 +97,12 @@ export function bodyFormat(text: string, kind: BodyKind): 'json' | 'form' | unde
   return /^[A-Za-z0-9_.%-]+=/.test(text) ? 'form' : undefined;
 }
 
+/** {@link checkTextSize}, then {@link cleanText}. */
+export function checkedText(text: string, max: number, where: string): string {
+  checkTextSize(text, max, where);
+  return cleanText(text);
+}
+
 /** Strips a leading BOM and surrounding whitespace. */
 export function cleanText(text: string): string {
   let t = text;
