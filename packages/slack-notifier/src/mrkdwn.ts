@@ -15,6 +15,10 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
@@ -50,7 +54,8 @@ export function escapeAndTruncate(raw: string, max: number): string {
   for (let i = 0; i < raw.length; i++) {
     const code = raw.charCodeAt(i);
     let piece: string;
-    if (isHighSurrogate(code) && i + 1 < raw.length) {
+    // A surrogate PAIR stays whole; a lone high surrogate is one unit like any other (the next unit is escaped on its own).
+    if (isHighSurrogate(code) && isLowSurrogate(raw.charCodeAt(i + 1))) {
       piece = raw.slice(i, i + 2);
       i++;
     } else {

@@ -109,6 +109,8 @@ describe('Method: mrkdwn helpers', () => {
     expect(truncatePlain('ab😀cd', 4)).toBe('ab…');
     expect(escapeAndTruncate('a<b', 4)).toBe('a…');
     expect(escapeAndTruncate('😀😀😀', 4)).toBe('😀…');
+    // A lone high surrogate must not swallow the next character: `<` is still escaped when the text is cut.
+    expect(escapeAndTruncate(`\uD800<!channel> ${'x'.repeat(50)}`, 30)).toBe(`\uD800&lt;!channel&gt; ${'x'.repeat(11)}…`);
     expect(truncateMrkdwn('ab&amp;cd', 5)).toBe('ab…');
   });
 
