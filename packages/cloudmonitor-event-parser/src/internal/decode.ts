@@ -54,7 +54,7 @@ function utf8Length(s: string): number {
 function tooLarge(size: number, max: number, where: string): EventParseError {
   return new EventParseError(
     'INPUT_TOO_LARGE',
-    `The ${where} is ${size} bytes, more than maxInputBytes (${max}). Check that the right body is passed, or raise it.`,
+    `The ${where} is ${size} bytes, more than maxInputBytes (${max}). Check that the right body is passed, or raise maxInputBytes.`,
     { inputSize: size },
   );
 }
