@@ -143,22 +143,14 @@ export function parseJson(text: string, where: string, family?: string): unknown
 export function parseForm(text: string, where: string): Obj {
   const out: Obj = Object.create(null) as Obj;
   let pairs = 0;
-  let start = 0;
-  const n = text.length;
-  while (start <= n) {
-    let end = text.indexOf('&', start);
-    if (end < 0) end = n;
-    if (end > start) {
-      const eq = text.indexOf('=', start);
-      const hasEq = eq >= 0 && eq < end;
-      const key = formDecode(text.slice(start, hasEq ? eq : end));
-      // `out` has no prototype: `in` sees own keys only and `__proto__` is a plain key.
-      if (key !== '' && !(key in out)) {
-        out[key] = hasEq ? formDecode(text.slice(eq + 1, end)) : '';
-        pairs++;
-      }
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    const key = formDecode(eq >= 0 ? pair.slice(0, eq) : pair);
+    // `out` has no prototype: `in` sees own keys only and `__proto__` is a plain key.
+    if (key !== '' && !(key in out)) {
+      out[key] = eq >= 0 ? formDecode(pair.slice(eq + 1)) : '';
+      pairs++;
     }
-    start = end + 1;
   }
   if (pairs === 0 || !text.includes('=')) {
     throw new EventParseError(

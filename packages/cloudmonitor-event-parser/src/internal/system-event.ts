@@ -145,30 +145,24 @@ const CATEGORY = dict<string>({
   Security: 'security',
 });
 
+/** Lower-case status → phrase, and the optional time that follows it: `[phrase, joint, content key]`. */
+const PHRASES = dict<[phrase: string, joint?: string, timeKey?: string]>({
+  scheduled: ['is scheduled', ', not before ', 'notBefore'],
+  inquiring: ['awaits your authorization (inquiring)', ', not before ', 'notBefore'],
+  executing: ['is executing', ' since ', 'executeStartTime'],
+  executed: ['was executed', ' at ', 'executeFinishTime'],
+  avoided: ['was avoided'],
+  canceled: ['was canceled'],
+  cancelled: ['was canceled'],
+  failed: ['failed'],
+});
+
 function systemEventPhrase(status: string, c: Obj): string {
-  const s = status.toLowerCase();
-  const notBefore = when(c.notBefore);
-  const start = when(c.executeStartTime);
-  const finish = when(c.executeFinishTime);
-  switch (s) {
-    case 'scheduled':
-      return `is scheduled${notBefore ? `, not before ${notBefore}` : ''}`;
-    case 'inquiring':
-      return `awaits your authorization (inquiring)${notBefore ? `, not before ${notBefore}` : ''}`;
-    case 'executing':
-      return `is executing${start ? ` since ${start}` : ''}`;
-    case 'executed':
-      return `was executed${finish ? ` at ${finish}` : ''}`;
-    case 'avoided':
-      return 'was avoided';
-    case 'canceled':
-    case 'cancelled':
-      return 'was canceled';
-    case 'failed':
-      return 'failed';
-    default:
-      return `is ${status}`;
-  }
+  const entry = PHRASES[status.toLowerCase()];
+  if (!entry) return `is ${status}`;
+  const [phrase, joint, timeKey] = entry;
+  const time = timeKey ? when(c[timeKey]) : undefined;
+  return time ? phrase + joint + time : phrase;
 }
 
 const DISK_STALL = dict<string>({
