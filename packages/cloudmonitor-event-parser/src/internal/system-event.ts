@@ -56,11 +56,6 @@ const LEVELS = dict<AlertSeverity>({
   ok: 'ok',
 });
 
-const RANK: Record<AlertSeverity, number> = { ok: 0, info: 1, warning: 2, critical: 3 };
-
-function atLeast(a: AlertSeverity | undefined, floor: AlertSeverity): AlertSeverity {
-  return a !== undefined && RANK[a] > RANK[floor] ? a : floor;
-}
 
 /** `CRITICAL|WARN|INFO` (any case) → severity. */
 export function levelSeverity(level: string | undefined): AlertSeverity | undefined {
@@ -115,17 +110,19 @@ export function systemSeverity(
   }
   if (RESOLVED.test(s)) return 'ok';
   const result = str(content ? content.result : undefined)?.toLowerCase();
-  if (s === 'failed' || result === 'failed') return atLeast(fromLevel, 'warning');
+  // At least a warning: only a critical level stays above it.
+  const warning = fromLevel === 'critical' ? 'critical' : 'warning';
+  if (s === 'failed' || result === 'failed') return warning;
   if (product.toUpperCase() === 'ECS') {
     if (name === 'Instance:StateChange') {
-      return s === 'stopping' || s === 'stopped' || s === 'deleted' ? atLeast(fromLevel, 'warning') : (fromLevel ?? 'info');
+      return s === 'stopping' || s === 'stopped' || s === 'deleted' ? warning : (fromLevel ?? 'info');
     }
     if (
       name === 'Instance:PreemptibleInstanceInterruption' ||
       name === 'Instance:BurstablePerformanceRestricted' ||
       name === 'Disk:OverduePaymentRelease'
     ) {
-      return atLeast(fromLevel, 'warning');
+      return warning;
     }
   }
   return fromLevel ?? 'info';
