@@ -13,7 +13,6 @@ import {
 } from './internal/decode.js';
 import {
   apiEventList,
-  apiEventParts,
   classifyObject,
   cloudEventParts,
   cloudMonitorParts,
@@ -126,7 +125,7 @@ function parseObject(o: Obj, r: Resolved, allowEnvelope: boolean, where: string)
       const list = apiEventList(o);
       return list
         ? parseEach(list, r, 'DescribeSystemEventAttribute list', 'DescribeSystemEventAttribute event', family)
-        : [buildSystemAlert(apiEventParts(o), r.ctx)];
+        : [buildSystemAlert(cloudMonitorParts(o, true), r.ctx)];
     }
     case 'metric-alarm':
       return [buildMetricAlarm(o, r.ctx)];

@@ -78,12 +78,21 @@ function readContent(v: unknown): { content?: Obj; contentText?: string } | unde
   return undefined;
 }
 
-/** The parts shared by the CloudMonitor event and its DescribeSystemEventAttribute (PascalCase) twin. */
-function cmsCommon(o: Obj, family: EventFamily, what: string, keys: readonly string[]) {
-  const [nameKey, productKey, resourceKey, contentKey] = keys as [string, string, string, string];
-  const rawName = requiredString(o, nameKey, family, what, 'Expected e.g. "Instance:StateChange".');
-  const resourceRef = str(o[resourceKey]);
-  const product = str(o[productKey]) ?? parseResourceRef(resourceRef).product?.toUpperCase();
+const CMS_MAPPED = ['id', 'product', 'name', 'resourceId', 'regionId', 'userId', 'eventTime', 'instanceName', 'eventRealnameEn'];
+const API_MAPPED = ['Id', 'Product', 'Name', 'ResourceId', 'RegionId', 'Time', 'InstanceName'];
+
+/**
+ * A CloudMonitor system event (documented, FC-observed, console test, 2023 shape, SDK model), or with `api` one event of
+ * CloudMonitor's DescribeSystemEventAttribute API: the same fields in PascalCase (`Name`, `ResourceId`, `Content`...),
+ * with `Time` as its only time and no account, `curLevel` or display name.
+ */
+export function cloudMonitorParts(o: Obj, api = false): SystemEventParts {
+  const field = (key: string): unknown => o[api ? key[0]!.toUpperCase() + key.slice(1) : key];
+  const family = api ? 'cloudmonitor-api-event' : 'cloudmonitor-event';
+  const what = api ? 'DescribeSystemEventAttribute event' : 'CloudMonitor system event';
+  const rawName = requiredString(o, api ? 'Name' : 'name', family, what, 'Expected e.g. "Instance:StateChange".');
+  const resourceRef = str(field('resourceId'));
+  const product = str(field('product')) ?? parseResourceRef(resourceRef).product?.toUpperCase();
   if (!product) {
     throw new EventParseError(
       'MISSING_FIELD',
@@ -91,69 +100,30 @@ function cmsCommon(o: Obj, family: EventFamily, what: string, keys: readonly str
       { family, path: 'product' },
     );
   }
-  return { rawName, resourceRef, product, body: readContent(o[contentKey]) };
-}
-
-const CMS_MAPPED = ['id', 'product', 'name', 'resourceId', 'regionId', 'userId', 'eventTime', 'instanceName', 'eventRealnameEn'];
-
-/** CloudMonitor system event (documented, FC-observed, console test, 2023 shape, SDK model). */
-export function cloudMonitorParts(o: Obj): SystemEventParts {
-  const { rawName, resourceRef, product, body } = cmsCommon(o, 'cloudmonitor-event', 'CloudMonitor system event', [
-    'name',
-    'product',
-    'resourceId',
-    'content',
-  ]);
-  let time = toIsoTime(o.eventTime);
+  const body = readContent(field('content'));
+  let time = toIsoTime(api ? o.Time : o.eventTime);
   let timeUsed = false;
-  if (time === undefined) {
+  if (!api && time === undefined) {
     time = toIsoTime(o.time);
     timeUsed = time !== undefined;
+    if (time === undefined && isObj(o.timeMetrics)) time = toIsoTime(o.timeMetrics.event_time);
   }
-  if (time === undefined && isObj(o.timeMetrics)) time = toIsoTime(o.timeMetrics.event_time);
   return {
     source: 'cloudmonitor',
-    id: str(o.id),
+    id: str(field('id')),
     product,
     rawName,
-    level: str(o.level) ?? str(o.curLevel),
-    topStatus: str(o.status),
+    level: str(field('level')) ?? (api ? undefined : str(o.curLevel)),
+    topStatus: str(field('status')),
     resourceRef,
-    region: str(o.regionId),
-    account: str(o.userId),
+    region: str(field('regionId')),
+    account: api ? undefined : str(o.userId),
     time,
-    resourceName: str(o.instanceName),
-    displayName: str(o.eventRealnameEn),
+    resourceName: str(field('instanceName')),
+    displayName: api ? undefined : str(o.eventRealnameEn),
     ...body,
-    skip: CMS_MAPPED.concat(body ? 'content' : [], timeUsed ? 'time' : []),
-    raw: o,
-  };
-}
-
-const API_MAPPED = ['Id', 'Product', 'Name', 'ResourceId', 'RegionId', 'Time', 'InstanceName'];
-
-/** One event of CloudMonitor's DescribeSystemEventAttribute API (PascalCase). */
-export function apiEventParts(o: Obj): SystemEventParts {
-  const { rawName, resourceRef, product, body } = cmsCommon(o, 'cloudmonitor-api-event', 'DescribeSystemEventAttribute event', [
-    'Name',
-    'Product',
-    'ResourceId',
-    'Content',
-  ]);
-  return {
-    source: 'cloudmonitor',
-    id: str(o.Id),
-    product,
-    rawName,
-    level: str(o.Level),
-    topStatus: str(o.Status),
-    resourceRef,
-    region: str(o.RegionId),
-    time: toIsoTime(o.Time),
-    resourceName: str(o.InstanceName),
-    ...body,
-    skip: body ? API_MAPPED.concat('Content') : API_MAPPED,
-    camelExtras: true,
+    skip: (api ? API_MAPPED : CMS_MAPPED).concat(body ? (api ? 'Content' : 'content') : [], timeUsed ? 'time' : []),
+    camelExtras: api,
     raw: o,
   };
 }
