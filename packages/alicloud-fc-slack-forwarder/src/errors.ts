@@ -1,4 +1,5 @@
-const BRAND = Symbol.for('@ecs-pulse/alicloud-fc-slack-forwarder.SlackForwarderError');
+const PACKAGE = '@ecs-pulse/alicloud-fc-slack-forwarder';
+const BRAND = Symbol.for(`${PACKAGE}.SlackForwarderError`);
 
 /**
  * Stable codes of {@link SlackForwarderError}.
@@ -48,7 +49,7 @@ export class SlackForwarderError extends Error {
   /** Stable machine-readable code. */
   readonly code: SlackForwarderErrorCode;
   /** The package that raised the error, for logs that aggregate several packages. */
-  readonly package = '@ecs-pulse/alicloud-fc-slack-forwarder';
+  readonly package = PACKAGE;
 
   /**
    * @param code - stable error code

@@ -25,8 +25,7 @@ export class LruSet {
 
   /** True when `key` is held; refreshes it as the newest. */
   has(key: string): boolean {
-    if (!this.keys.has(key)) return false;
-    this.keys.delete(key);
+    if (!this.keys.delete(key)) return false;
     this.keys.set(key, true);
     return true;
   }
@@ -35,10 +34,8 @@ export class LruSet {
   add(key: string): void {
     this.keys.delete(key);
     this.keys.set(key, true);
-    while (this.keys.size > this.capacity) {
-      const oldest = this.keys.keys().next().value as string;
-      this.keys.delete(oldest);
-    }
+    // A Map iterates in insertion order: the first key is the oldest.
+    while (this.keys.size > this.capacity) this.keys.delete(this.keys.keys().next().value as string);
   }
 }
 

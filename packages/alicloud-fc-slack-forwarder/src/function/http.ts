@@ -22,7 +22,6 @@ export interface HttpTriggerEvent {
 /** Top-level keys only an HTTP-trigger envelope has (events have `data`/`content`, never these). */
 const ENVELOPE_KEYS = ['rawPath', 'isBase64Encoded', 'queryParameters'] as const;
 
-const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
  * True when a decoded invocation payload has the shape of an FC 3.0 HTTP-trigger request envelope
@@ -41,16 +40,14 @@ const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty
  */
 export function isHttpTriggerEvent(value: unknown): value is HttpTriggerEvent {
   if (!isRecord(value)) return false;
-  if (has(value, 'requestContext') && typeof value.requestContext === 'object' && value.requestContext !== null) return true;
-  if (ENVELOPE_KEYS.some((key) => has(value, key))) return true;
-  return has(value, 'headers') && has(value, 'body');
+  const has = (key: string): boolean => Object.hasOwn(value, key);
+  return (has('requestContext') && typeof value.requestContext === 'object' && value.requestContext !== null) || ENVELOPE_KEYS.some(has) || (has('headers') && has('body'));
 }
 
-/** `requestContext.http[key]`, when both are objects. */
-function httpContextField(event: HttpTriggerEvent, key: string): unknown {
+/** `requestContext.http`, when both are objects. */
+function httpContext(event: HttpTriggerEvent): Record<string, unknown> | undefined {
   const ctx = event.requestContext;
-  const http = isRecord(ctx) ? ctx.http : undefined;
-  return isRecord(http) ? http[key] : undefined;
+  return isRecord(ctx) && isRecord(ctx.http) ? ctx.http : undefined;
 }
 
 /**
@@ -64,7 +61,7 @@ function httpContextField(event: HttpTriggerEvent, key: string): unknown {
  * ```
  */
 export function httpMethod(event: HttpTriggerEvent): string | undefined {
-  const method = httpContextField(event, 'method');
+  const method = httpContext(event)?.method;
   return typeof method === 'string' ? method.toUpperCase() : undefined;
 }
 
@@ -77,7 +74,7 @@ export function httpMethod(event: HttpTriggerEvent): string | undefined {
  * ```
  */
 export function httpSourceIp(event: HttpTriggerEvent): string | undefined {
-  const ip = httpContextField(event, 'sourceIp');
+  const ip = httpContext(event)?.sourceIp;
   return typeof ip === 'string' ? ip : undefined;
 }
 

@@ -13,8 +13,7 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  * ```
  */
 export function tokenMatches(presented: string | undefined, expected: string): boolean {
-  if (presented === undefined || presented === '') return false;
-  return timingSafeEqual(digest(presented), digest(expected));
+  return presented !== undefined && presented !== '' && timingSafeEqual(digest(presented), digest(expected));
 }
 
 /**
@@ -30,8 +29,6 @@ export function presentedToken(
   headers: Readonly<Record<string, string>>,
   query: Readonly<Record<string, string>>,
 ): string | undefined {
-  const raw = headers['x-ecs-pulse-token'] ?? query.token;
-  if (raw === undefined) return undefined;
-  const first = raw.split(',')[0]?.trim();
-  return first === '' ? undefined : first;
+  // An empty first value counts as no token.
+  return (headers['x-ecs-pulse-token'] ?? query.token)?.split(',')[0]?.trim() || undefined;
 }
