@@ -135,12 +135,6 @@ function when(value: unknown): string | undefined {
   return str(value);
 }
 
-const CATEGORY = dict<string>({
-  SystemMaintenance: 'system maintenance',
-  SystemFailure: 'system failure',
-  InstanceFailure: 'instance failure',
-  Security: 'security',
-});
 
 /** Lower-case status → phrase, and the optional time that follows it: `[phrase, joint, content key]`. */
 const PHRASES = dict<[phrase: string, joint?: string, timeKey?: string]>({
@@ -185,8 +179,8 @@ function ecsSummary(f: SummaryFacts): string | undefined {
   const instance = label(f.resourceName, f.resourceId);
   const sys = systemEventParts(f.name);
   if (sys) {
-    const category = CATEGORY[sys.category] ?? humanize(sys.category);
-    return `ECS instance ${instance}: ${category} ${humanize(sys.action)} ${systemEventPhrase(f.status, c)}`;
+    // humanize: `SystemMaintenance` → `system maintenance`, `Reboot` → `reboot`.
+    return `ECS instance ${instance}: ${humanize(sys.category)} ${humanize(sys.action)} ${systemEventPhrase(f.status, c)}`;
   }
   switch (f.name) {
     case 'Instance:StateChange':
