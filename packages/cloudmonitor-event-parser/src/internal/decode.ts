@@ -11,9 +11,8 @@ export type BodyKind = 'json' | 'form' | 'sniff';
 
 /** Classifies a Content-Type header value; throws `UNSUPPORTED_CONTENT_TYPE` for anything else. */
 export function classifyContentType(contentType: string | undefined, where = 'options.contentType'): BodyKind {
-  if (contentType === undefined) return 'sniff';
-  const raw = contentType.trim();
-  if (raw === '') return 'sniff';
+  const raw = contentType?.trim();
+  if (!raw) return 'sniff';
   const semi = raw.indexOf(';');
   const media = (semi >= 0 ? raw.slice(0, semi) : raw).trim().toLowerCase();
   if (semi >= 0) {

@@ -117,11 +117,7 @@ export function systemSeverity(
     if (name === 'Instance:StateChange') {
       return s === 'stopping' || s === 'stopped' || s === 'deleted' ? warning : (fromLevel ?? 'info');
     }
-    if (
-      name === 'Instance:PreemptibleInstanceInterruption' ||
-      name === 'Instance:BurstablePerformanceRestricted' ||
-      name === 'Disk:OverduePaymentRelease'
-    ) {
+    if (/^(Instance:(PreemptibleInstanceInterruption|BurstablePerformanceRestricted)|Disk:OverduePaymentRelease)$/.test(name)) {
       return warning;
     }
   }
@@ -168,7 +164,7 @@ interface SummaryFacts {
   readonly status: string;
   readonly resourceId: string;
   readonly resourceName: string | undefined;
-  readonly displayName: string | undefined;
+  readonly displayName?: string | undefined;
   readonly content: Obj;
 }
 
@@ -320,15 +316,7 @@ export function buildSystemAlert(p: SystemEventParts, ctx: ParseContext): Alert 
   if (resourceName === resourceId) resourceName = undefined;
 
   const severity = systemSeverity(p.product, name, status, p.level, c);
-  const facts: SummaryFacts = {
-    product: p.product,
-    name,
-    status,
-    resourceId,
-    resourceName,
-    displayName: p.displayName,
-    content: c,
-  };
+  const facts: SummaryFacts = { ...p, name, status, resourceId, resourceName, content: c };
   const summary = (p.product.toUpperCase() === 'ECS' ? ecsSummary(facts) : undefined) ?? genericSummary(facts);
 
   const details = new DetailsBuilder();
