@@ -183,6 +183,8 @@ export const MATCHER_FIELDS = {
 const MATCHER_KEYS = [...Object.keys(MATCHER_FIELDS), 'details'];
 /** The configuration variable's name, the root of every issue path under it. */
 const CONFIG = 'ECS_PULSE_CONFIG';
+/** The default route's webhook variable. */
+const WEBHOOK = 'SLACK_WEBHOOK_URL';
 const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message'];
 const MESSAGE_KEYS = ['titlePrefix', 'environment', 'mentions', 'colorBar', 'consoleLinks', 'consoleBaseUrl', 'maxDetails', 'footer'];
 const ROUTE_KEYS = ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'];
@@ -311,12 +313,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   /** A webhook URL from the environment (blank counts as unset). */
   const envUrl = (name: string): string | undefined => env[name]?.trim() || undefined;
 
-  const webhook = envUrl('SLACK_WEBHOOK_URL');
+  const webhook = envUrl(WEBHOOK);
   let defaultWebhook: string | undefined;
   if (webhook !== undefined) {
     secrets.push(webhook);
     const problem = checkWebhookUrl(webhook);
-    if (problem) addIssue(issues, 'SLACK_WEBHOOK_URL', problem);
+    if (problem) addIssue(issues, WEBHOOK, problem);
     else defaultWebhook = webhook;
   }
 
@@ -367,7 +369,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         if (route === undefined) return;
         const { name, webhookUrl, webhookUrlEnv, match } = route;
         if (typeof name !== 'string' || !ROUTE_NAME.test(name)) addIssue(issues, `${path}.name`, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
-        else if (name === 'default') addIssue(issues, `${path}.name`, '"default" is reserved for SLACK_WEBHOOK_URL; pick another name');
+        else if (name === 'default') addIssue(issues, `${path}.name`, `"default" is reserved for ${WEBHOOK}; pick another name`);
         else if (names.has(name)) addIssue(issues, `${path}.name`, `"${name}" is used by an earlier route; names must be unique`);
         else names.add(name);
 
@@ -406,17 +408,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     else addIssue(issues, `${CONFIG}.routing`, 'must be "first-match" or "all-matches"');
   }
 
-  const dedupeCapacity = checkInteger(json.dedupeCapacity, `${CONFIG}.dedupeCapacity`, 1, 100_000, issues) ?? 1000;
-  const safetyMarginMs = checkInteger(json.safetyMarginMs, `${CONFIG}.safetyMarginMs`, 0, 60_000, issues) ?? 1500;
+  /** The integer `key` of `object` (at `path`), or `fallback` when it is absent or (reported) out of range. */
+  const integer = (object: Record<string, unknown> | undefined, path: string, key: string, min: number, max: number, fallback: number): number =>
+    checkInteger(object?.[key], `${path}.${key}`, min, max, issues) ?? fallback;
+  const dedupeCapacity = integer(json, CONFIG, 'dedupeCapacity', 1, 100_000, 1000);
+  const safetyMarginMs = integer(json, CONFIG, 'safetyMarginMs', 0, 60_000, 1500);
   const slack = objectAt(json.slack, `${CONFIG}.slack`, ['maxAttempts', 'timeoutMs'], '{"maxAttempts":3,"timeoutMs":5000}', issues);
-  const maxAttempts = checkInteger(slack?.maxAttempts, `${CONFIG}.slack.maxAttempts`, 1, 10, issues) ?? 3;
-  const timeoutMs = checkInteger(slack?.timeoutMs, `${CONFIG}.slack.timeoutMs`, 100, 60_000, issues) ?? 5000;
+  const maxAttempts = integer(slack, `${CONFIG}.slack`, 'maxAttempts', 1, 10, 3);
+  const timeoutMs = integer(slack, `${CONFIG}.slack`, 'timeoutMs', 100, 60_000, 5000);
 
-  if (defaultRoute === undefined && routes.length === 0 && !issues.some((i) => i.startsWith('SLACK_WEBHOOK_URL') || i.includes('.routes'))) {
-    issues.push('SLACK_WEBHOOK_URL: is not set and ECS_PULSE_CONFIG has no routes; set the Slack incoming-webhook URL');
-  }
-  if (defaultRoute === undefined && routes.length > 0 && routes.every((r) => r.match !== undefined)) {
-    warnings.push('SLACK_WEBHOOK_URL is not set: alerts that match no route are logged as "unrouted" and dropped');
+  if (defaultRoute === undefined) {
+    if (routes.length === 0) {
+      if (!issues.some((i) => i.startsWith(WEBHOOK) || i.includes('.routes'))) addIssue(issues, WEBHOOK, `is not set and ${CONFIG} has no routes; set the Slack incoming-webhook URL`);
+    } else if (routes.every((r) => r.match !== undefined)) {
+      warnings.push(`${WEBHOOK} is not set: alerts that match no route are logged as "unrouted" and dropped`);
+    }
   }
 
   if (issues.length > 0) return { ok: false, issues, secrets };
