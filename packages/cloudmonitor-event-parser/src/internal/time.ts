@@ -15,8 +15,8 @@ const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 function offsetMinutes(zone: string | undefined, fallback: number): number | undefined {
   if (zone === undefined) return fallback;
-  if (zone === 'Z' || zone === 'z' || zone === 'UTC' || zone === 'GMT') return 0;
-  if (zone === 'PRC') return 480; // EventBridge's aliyunpublishtime: China Standard Time
+  // The regexes allow Z, z, UTC, GMT, PRC (EventBridge's aliyunpublishtime: China Standard Time) or ±hh[:]mm.
+  if (zone[0] !== '+' && zone[0] !== '-') return zone === 'PRC' ? 480 : 0;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const h = Number(digits.slice(0, 2));
