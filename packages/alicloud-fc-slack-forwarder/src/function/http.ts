@@ -22,7 +22,6 @@ export interface HttpTriggerEvent {
 /** Top-level keys only an HTTP-trigger envelope has (events have `data`/`content`, never these). */
 const ENVELOPE_KEYS = ['rawPath', 'isBase64Encoded', 'queryParameters'] as const;
 
-
 /**
  * True when a decoded invocation payload has the shape of an FC 3.0 HTTP-trigger request envelope
  * (`{ version, rawPath, headers, queryParameters, body, isBase64Encoded, requestContext: { http } }`): a
