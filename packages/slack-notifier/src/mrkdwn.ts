@@ -2,9 +2,21 @@
 export const ELLIPSIS = '…';
 
 /**
+ * C0 control characters except tab, newline and carriage return, and DEL. Slack shows nothing for them, and
+ * JSON spells each as six characters (`\u0000`), so a field full of them could blow the payload size.
+ */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Replaces control characters (see {@link CONTROL_CHARS}) with U+FFFD, so they stay visible as `�`. */
+function replaceControls(text: string): string {
+  return text.replace(CONTROL_CHARS, '\ufffd');
+}
+
+/**
  * Escapes text for Slack mrkdwn: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;` (the three characters Slack
  * asks to escape). After escaping, event text cannot form `<!channel>`, `<@U…>` or `<url|label>` tokens,
- * so an instance named `<!channel>` pings nobody.
+ * so an instance named `<!channel>` pings nobody. Control characters other than tab, newline and carriage
+ * return become `�` (U+FFFD).
  *
  * @example
  * ```ts
@@ -12,7 +24,7 @@ export const ELLIPSIS = '…';
  * ```
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return replaceControls(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 function isLowSurrogate(code: number): boolean {
@@ -32,9 +44,10 @@ export function safeCut(text: string, n: number): number {
 
 /**
  * Truncates plain text to at most `max` UTF-16 code units, ending with `…` when cut. Never splits a
- * surrogate pair.
+ * surrogate pair. Control characters become `�` first, as in {@link escapeMrkdwn}.
  */
-export function truncatePlain(text: string, max: number): string {
+export function truncatePlain(raw: string, max: number): string {
+  const text = replaceControls(raw);
   if (text.length <= max) return text;
   if (max <= 0) return '';
   const cut = safeCut(text, max - ELLIPSIS.length);

@@ -58,6 +58,31 @@ function checkMessage(alerts: NotifiableAlert | NotifiableAlert[], opts: ToSlack
   }
 }
 
+describe('Control characters', () => {
+  it('become U+FFFD, so a field full of NULs cannot blow up the JSON (found by the property below, seed 2017449965)', () => {
+    const nuls = '\u0000'.repeat(5_000);
+    const a: NotifiableAlert = {
+      id: '',
+      product: 'ECS',
+      name: nuls,
+      status: '<!channel>',
+      severity: 'info',
+      resourceId: 'i-bp1abc',
+      resourceName: `<!channel>${nuls}`,
+      region: 'cn-hangzhou',
+      time: '2000-01-01T00:00:00.000Z',
+      summary: nuls,
+      details: { [`k${nuls}`]: nuls },
+    };
+    const message = toSlackMessage(a, { environment: `\u0000prod\u0007` });
+    const json = JSON.stringify(message);
+    expect(json).not.toMatch(/\\u00[01][0-9a-f]|\\u007f/);
+    expect(json).toContain('\ufffd');
+    expect(json.length).toBeLessThan(40_000);
+    expect(validateSlackMessage(message)).toEqual([]);
+  });
+});
+
 describe('Property: every rendered message fits Slack and pings nobody', () => {
   it('single alerts', () => {
     fc.assert(
