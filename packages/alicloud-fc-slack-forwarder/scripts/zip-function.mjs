@@ -24,10 +24,28 @@ export function crc32(buffer) {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+const DOS_TIME = 0; // 00:00:00
+const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
+
+/**
+ * The fields the local header (from offset 4) and the central directory header (from offset 6) share, in
+ * the same order: version needed, flags, method, time, date, CRC, sizes, name length, extra length.
+ */
+function writeEntryFields(header, at, { crc, compressedSize, size, nameLength }) {
+  header.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+  header.writeUInt16LE(0x0800, at + 2); // flags: UTF-8 names
+  header.writeUInt16LE(8, at + 4); // method: deflate
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(compressedSize, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+  header.writeUInt16LE(0, at + 24); // extra
+}
+
 /** A ZIP archive (deflate) of `files`: an array of `{ name, data: Buffer }`. */
 export function zip(files) {
-  const DOS_TIME = 0; // 00:00:00
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
   const locals = [];
   const centrals = [];
   let offset = 0;
@@ -35,33 +53,16 @@ export function zip(files) {
     const nameBytes = Buffer.from(name, 'utf8');
     const compressed = deflateRawSync(data, { level: 9 });
     const crc = crc32(data);
+    const entry = { crc, compressedSize: compressed.length, size: data.length, nameLength: nameBytes.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0x0800, 6); // flags: UTF-8 names
-    local.writeUInt16LE(8, 8); // method: deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, entry);
     locals.push(local, nameBytes, compressed);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4); // made by: UNIX, 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt16LE(0, 30); // extra
+    writeEntryFields(central, 6, entry);
     central.writeUInt16LE(0, 32); // comment
     central.writeUInt16LE(0, 34); // disk
     central.writeUInt16LE(0, 36); // internal attributes

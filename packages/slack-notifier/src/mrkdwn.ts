@@ -4,13 +4,13 @@ export const ELLIPSIS = '…';
 /**
  * C0 control characters except tab, newline and carriage return, and DEL. Slack shows nothing for them, and
  * JSON spells each as six characters (`\u0000`), so a field full of them could blow the payload size.
+ * They become U+FFFD (`�`), so they stay visible.
  */
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-/** Replaces control characters (see {@link CONTROL_CHARS}) with U+FFFD, so they stay visible as `�`. */
-function replaceControls(text: string): string {
-  return text.replace(CONTROL_CHARS, '\ufffd');
-}
+const CONTROL_CHARS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f';
+const CONTROL_RE = new RegExp(`[${CONTROL_CHARS}]`, 'g');
+/** One pass for {@link escapeMrkdwn}: the three mrkdwn characters and the control characters. */
+const MRKDWN_RE = new RegExp(`[&<>${CONTROL_CHARS}]`, 'g');
+const MRKDWN_REPLACEMENTS: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
  * Escapes text for Slack mrkdwn: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;` (the three characters Slack
@@ -24,7 +24,7 @@ function replaceControls(text: string): string {
  * ```
  */
 export function escapeMrkdwn(text: string): string {
-  return replaceControls(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return text.replace(MRKDWN_RE, (c) => MRKDWN_REPLACEMENTS[c] ?? '\ufffd');
 }
 
 function isLowSurrogate(code: number): boolean {
@@ -47,7 +47,7 @@ export function safeCut(text: string, n: number): number {
  * surrogate pair. Control characters become `�` first, as in {@link escapeMrkdwn}.
  */
 export function truncatePlain(raw: string, max: number): string {
-  const text = replaceControls(raw);
+  const text = raw.replace(CONTROL_RE, '\ufffd');
   if (text.length <= max) return text;
   if (max <= 0) return '';
   const cut = safeCut(text, max - ELLIPSIS.length);
