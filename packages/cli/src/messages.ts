@@ -119,6 +119,8 @@ export const M = {
   // events / alarms
   eventsUnparsable: () => 'CloudMonitor returned system events the parser could not read. Run with --json to see them and report the shape.',
   noEvents: () => 'No system events in this window. Widen it with --since (e.g. --since 1d).',
+  eventsPageLimit: (pages: number, count: number) =>
+    `Stopped after ${pages} pages (${count} events): there may be more. Narrow the window with --since, --product or --level.`,
   replaySummary: (n: number, s: Readonly<Record<string, number>>) =>
     `Replayed ${n} event(s) through the forwarder: ${s.alerts ?? 0} alert(s), ${s.delivered ?? 0} delivered, ${s.filtered ?? 0} filtered, ${s.duplicates ?? 0} duplicate(s), ${s.unrouted ?? 0} unrouted, ${s.failed ?? 0} failed.`,
   forwarderMissing: (why: string) =>

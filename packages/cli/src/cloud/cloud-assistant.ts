@@ -41,7 +41,8 @@ export interface RunRemoteOptions {
   readonly label: string;
 }
 
-const DONE_RECORD = new Set(['Finished', 'Failed', 'Stopped', 'Success', 'PartialFailed']);
+// `InvokeRecordStatus` of a DescribeInvocationResults item is that instance's record, not an aggregate of the
+// invocation (the API has none across instances), so only every instance's own status ends the wait.
 const DONE_INSTANCE = new Set(['Success', 'Failed', 'Timeout', 'Error', 'Aborted', 'Cancelled', 'Terminated', 'Invalid']);
 
 /**
@@ -81,10 +82,7 @@ export async function runRemote(o: RunRemoteOptions, io: Io): Promise<RemoteResu
     const deadline = started + (o.timeoutSeconds + 120) * 1000;
     for (;;) {
       const results = await describeAll(client, models, region, invokeId, io, onRetry);
-      const recordDone = results.record !== undefined && DONE_RECORD.has(results.record);
-      const allDone =
-        results.items.length >= o.instanceIds.length && results.items.every((r) => DONE_INSTANCE.has(r.status));
-      if (recordDone || allDone) {
+      if (allTerminal(results.items, o.instanceIds)) {
         const failed = results.items.filter((r) => r.status !== 'Success').length;
         if (failed === 0) progress.succeed(`${o.label}: done in ${Math.round((Date.now() - started) / 1000)} s`);
         else progress.fail(`${o.label}: ${failed} of ${results.items.length} instance(s) did not succeed`);
@@ -94,7 +92,7 @@ export async function runRemote(o: RunRemoteOptions, io: Io): Promise<RemoteResu
         progress.fail(`${o.label}: timed out`);
         throw new CliError('REMOTE_TIMEOUT', M.remoteTimeout(invokeId, o.timeoutSeconds));
       }
-      const states = results.items.map((r) => r.status).join(', ') || results.record || 'Pending';
+      const states = results.items.map((r) => `${r.instanceId} ${r.status}`).join(', ') || 'Pending';
       progress.update(`${o.label}: ${states} (${Math.round((Date.now() - started) / 1000)} s, invoke ${invokeId})`);
       await new Promise((r) => setTimeout(r, pollMs));
     }
@@ -102,6 +100,14 @@ export async function runRemote(o: RunRemoteOptions, io: Io): Promise<RemoteResu
     progress.stop();
     throw error;
   }
+}
+
+/** Whether every instance of the invocation has a result in a terminal status. @internal */
+export function allTerminal(items: readonly RemoteResult[], instanceIds: readonly string[]): boolean {
+  return instanceIds.every((id) => {
+    const item = items.find((r) => r.instanceId === id);
+    return item !== undefined && DONE_INSTANCE.has(item.status);
+  });
 }
 
 type EcsModels = typeof import('@alicloud/ecs20140526');
@@ -114,9 +120,8 @@ async function describeAll(
   invokeId: string,
   io: Io,
   onRetry: (attempt: number, delay: number, code: string) => void,
-): Promise<{ record?: string; items: RemoteResult[] }> {
+): Promise<{ items: RemoteResult[] }> {
   const items: RemoteResult[] = [];
-  let record: string | undefined;
   let nextToken: string | undefined;
   do {
     const res = await callApi(
@@ -136,7 +141,6 @@ async function describeAll(
     );
     const inv = res.body?.invocation;
     for (const r of inv?.invocationResults?.invocationResult ?? []) {
-      record ??= r.invokeRecordStatus;
       items.push({
         instanceId: r.instanceId ?? '',
         status: r.invocationStatus ?? r.invokeRecordStatus ?? 'Unknown',
@@ -151,5 +155,5 @@ async function describeAll(
     }
     nextToken = inv?.nextToken || undefined;
   } while (nextToken);
-  return { ...(record === undefined ? {} : { record }), items };
+  return { items };
 }

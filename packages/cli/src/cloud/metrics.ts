@@ -3,12 +3,18 @@ import { callApi } from './call.js';
 import { cmsClient } from './clients.js';
 import type { ClientSettings } from './config.js';
 
-/** The CloudMonitor metrics fetched beside a test run (namespace `acs_ecs_dashboard`). */
+/**
+ * The CloudMonitor metrics fetched beside a test run (namespace `acs_ecs_dashboard`). Public traffic is read as
+ * `VPC_PublicIP_InternetInRate`/`OutRate` (dimensions userId, instanceId, ip): the hosts are VPC instances, and
+ * `InternetInRate`/`InternetOutRate` are the classic-network metrics, which VPC instances do not report
+ * (CloudMonitor metric list of ECS, acs_ecs_dashboard; issue 15 item 8). Queried by instanceId, the datapoints
+ * of every public IP of the instance come back and are summarised together.
+ */
 export const RUN_METRICS = [
   'CPUUtilization',
-  'InternetInRate',
+  'VPC_PublicIP_InternetInRate',
   'IntranetInRate',
-  'InternetOutRate',
+  'VPC_PublicIP_InternetOutRate',
   'IntranetOutRate',
   'memory_usedutilization',
 ] as const;
@@ -52,9 +58,9 @@ export interface MetricsReport {
 const UNITS: Record<string, string> = {
   CPUUtilization: '%',
   memory_usedutilization: '%',
-  InternetInRate: 'bit/s',
+  VPC_PublicIP_InternetInRate: 'bit/s',
   IntranetInRate: 'bit/s',
-  InternetOutRate: 'bit/s',
+  VPC_PublicIP_InternetOutRate: 'bit/s',
   IntranetOutRate: 'bit/s',
 };
 

@@ -1,5 +1,6 @@
 import { callApi } from '../cloud/call.js';
 import { cmsClient } from '../cloud/clients.js';
+import { batches, CMS_LIMITS, timeWindows } from '../cloud/paging.js';
 import { clientSettings, resolveRegion } from '../cloud/config.js';
 import { CliError } from '../errors.js';
 import { parseSince, table } from '../format.js';
@@ -118,66 +119,70 @@ export async function alarms(options: AlarmsOptions = {}): Promise<AlarmsResult>
   const rules: AlarmRule[] = [];
   const history: AlertLogEntry[] = [];
   try {
-    for (let page = 1; page <= 100; page++) {
-      const res = await callApi(
-        { product: 'CloudMonitor', action: 'DescribeMetricRuleList', region },
-        () =>
-          client.describeMetricRuleList(
-            new models.DescribeMetricRuleListRequest({
-              page,
-              pageSize: 100,
-              ...(ruleIds ? { ruleIds: ruleIds.join(',') } : options.name ? { ruleName: options.name } : { namespace: 'acs_ecs_dashboard' }),
-            }),
-          ),
-        io.env,
-      );
-      const items = res.body?.alarms?.alarm ?? [];
-      for (const a of items) {
-        rules.push({
-          ruleId: a.ruleId ?? '',
-          ruleName: a.ruleName ?? '',
-          metric: a.metricName ?? '',
-          namespace: a.namespace ?? '',
-          state: a.alertState ?? 'UNKNOWN',
-          enabled: a.enableState === true,
-          hasWebhook: typeof a.webhook === 'string' && a.webhook !== '',
-        });
+    // RuleIds takes at most 20 ids per call: one query per batch (a single query without ids otherwise).
+    const queries: Array<Record<string, string>> = ruleIds
+      ? batches(ruleIds, CMS_LIMITS.ruleIdsPerCall).map((ids) => ({ ruleIds: ids.join(',') }))
+      : [options.name ? { ruleName: options.name } : { namespace: 'acs_ecs_dashboard' }];
+    for (const query of queries) {
+      let collected = 0;
+      for (let page = 1; page <= 100; page++) {
+        const res = await callApi(
+          { product: 'CloudMonitor', action: 'DescribeMetricRuleList', region },
+          () => client.describeMetricRuleList(new models.DescribeMetricRuleListRequest({ page, pageSize: 100, ...query })),
+          io.env,
+        );
+        const items = res.body?.alarms?.alarm ?? [];
+        collected += items.length;
+        for (const a of items) {
+          rules.push({
+            ruleId: a.ruleId ?? '',
+            ruleName: a.ruleName ?? '',
+            metric: a.metricName ?? '',
+            namespace: a.namespace ?? '',
+            state: a.alertState ?? 'UNKNOWN',
+            enabled: a.enableState === true,
+            hasWebhook: typeof a.webhook === 'string' && a.webhook !== '',
+          });
+        }
+        if (items.length === 0 || collected >= Number(res.body?.total ?? 0)) break;
       }
-      const total = Number(res.body?.total ?? 0);
-      if (items.length < 100 || rules.length >= total) break;
     }
     progress.update('CloudMonitor: reading the alert history');
-    for (let page = 1; page <= 100; page++) {
-      const res = await callApi(
-        { product: 'CloudMonitor', action: 'DescribeAlertLogList', region },
-        () =>
-          client.describeAlertLogList(
-            new models.DescribeAlertLogListRequest({
-              startTime: since.getTime(),
-              endTime: now.getTime(),
-              pageNumber: page,
-              pageSize: 100,
-              ...(options.name ? { searchKey: options.name } : {}),
-            }),
-          ),
-        io.env,
-      );
-      const items = res.body?.alertLogList ?? [];
-      const keep = new Set(ruleIds ?? rules.map((r) => r.ruleId));
-      for (const l of items) {
-        if (keep.size > 0 && l.ruleId && !keep.has(l.ruleId)) continue;
-        history.push({
-          time: l.alertTime ? new Date(Number(l.alertTime)).toISOString() : '',
-          ruleId: l.ruleId ?? '',
-          ruleName: l.ruleName ?? '',
-          instanceId: l.instanceId ?? '',
-          level: l.level ?? '',
-          levelChange: l.levelChange ?? '',
-          sendStatus: l.sendStatus ?? '',
-          message: l.message ?? '',
-        });
+    const keep = new Set(ruleIds ?? rules.map((r) => r.ruleId));
+    // DescribeAlertLogList answers at most 15 days per call: read the window newest first, 15 days at a time.
+    for (const window of timeWindows(since.getTime(), now.getTime(), CMS_LIMITS.alertLogWindowMs)) {
+      for (let page = 1; page <= 100; page++) {
+        const res = await callApi(
+          { product: 'CloudMonitor', action: 'DescribeAlertLogList', region },
+          () =>
+            client.describeAlertLogList(
+              new models.DescribeAlertLogListRequest({
+                startTime: window.start,
+                endTime: window.end,
+                pageNumber: page,
+                pageSize: 100,
+                ...(options.name ? { searchKey: options.name } : {}),
+              }),
+            ),
+          io.env,
+        );
+        const items = res.body?.alertLogList ?? [];
+        for (const l of items) {
+          if (keep.size > 0 && l.ruleId && !keep.has(l.ruleId)) continue;
+          history.push({
+            time: l.alertTime ? new Date(Number(l.alertTime)).toISOString() : '',
+            ruleId: l.ruleId ?? '',
+            ruleName: l.ruleName ?? '',
+            instanceId: l.instanceId ?? '',
+            level: l.level ?? '',
+            levelChange: l.levelChange ?? '',
+            sendStatus: l.sendStatus ?? '',
+            message: l.message ?? '',
+          });
+        }
+        // A page shorter than the size the service says it used is the last one.
+        if (items.length === 0 || items.length < (Number(res.body?.pageSize) || 100)) break;
       }
-      if (items.length < 100) break;
     }
     progress.succeed(`CloudMonitor: ${rules.length} rule(s), ${history.length} alert(s)`);
   } catch (e) {

@@ -128,7 +128,10 @@ async function fetchEvents(options: EventsListOptions, io: Io): Promise<Omit<Eve
         });
       }
       progress.update(`CloudMonitor: ${events.length} event(s), page ${page}`);
-      if (items.length < PAGE_SIZE) break;
+      // The response has no Total (SDK model DescribeSystemEventAttributeResponseBody) and the service may answer
+      // fewer than PageSize events per page, so a short page is not the end: only an empty one is.
+      if (items.length === 0) break;
+      if (page === MAX_PAGES) io.err(io.paint.yellow(M.eventsPageLimit(pages, events.length)));
     }
     progress.succeed(`CloudMonitor: ${events.length} system event(s) in ${region}`);
   } catch (e) {

@@ -31,8 +31,9 @@ export const bashRunner: Runner = (script) =>
 
 /**
  * Register ECS 2014-05-26 handlers on a double: DescribeInstances, RunCommand (checks Type, Base64
- * content, InstanceId list, Timeout), DescribeInvocationResults (Running until the runner is done,
- * then Finished with Base64 output; pages of `pageSize` with NextToken).
+ * content, InstanceId list, Timeout), DescribeInvocationResults (each instance Running until its runner is
+ * done, then Finished with Base64 output, so instances of one invocation finish at different times; the
+ * record status is per instance, not an aggregate; pages of `pageSize` with NextToken).
  */
 export function ecsDouble(
   double: OpenApiDouble,
@@ -84,7 +85,6 @@ export function ecsDouble(
     const inv = invocations.find((i) => i.invokeId === call.query.InvokeId);
     if (!inv) return { status: 404, json: { Code: 'InvalidInvokeId.NotFound', Message: 'not found', RequestId: 'R' } };
     inv.polls++;
-    const done = [...inv.results.values()].every((r) => r !== undefined);
     const all = inv.instanceIds.map((id) => {
       const r = inv.results.get(id);
       return {
@@ -92,7 +92,8 @@ export function ecsDouble(
         InvokeId: inv.invokeId,
         CommandId: 'c-1',
         InvocationStatus: r === undefined ? 'Running' : r.exitCode === 0 ? 'Success' : 'Failed',
-        InvokeRecordStatus: done ? 'Finished' : 'Running',
+        // Per instance, like the service: the record status of one instance says nothing about the others.
+        InvokeRecordStatus: r === undefined ? 'Running' : 'Finished',
         ExitCode: r?.exitCode ?? 0,
         Output: Buffer.from(r?.output ?? '').toString('base64'),
         Dropped: r?.dropped ?? 0,

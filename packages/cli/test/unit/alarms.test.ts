@@ -5,6 +5,7 @@ import { deployedStack } from '../helpers/deployed-stack.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { testIo } from '../helpers/io.js';
 import { expectParams, OpenApiDouble } from '../helpers/openapi-double.js';
+import { alarmsDouble } from '../helpers/cms-double.js';
 
 let double: OpenApiDouble;
 let dir: string;
@@ -114,5 +115,38 @@ describe('Command: alarms', () => {
     expect(double.rejected).toEqual([]);
     expect(r.rules).toEqual([]);
     expect(io.stderr.text()).toContain('The stack has no alarm_rule_ids output (deployed with an older ecs-pulse?)');
+  });
+});
+
+describe('Command: alarms within the CloudMonitor limits (issue 15, defects 2 and 3)', () => {
+  const rule = (i: number) => ({ RuleId: `r-${String(i).padStart(3, '0')}`, RuleName: `ecs-pulse-rule-${i}`, MetricName: 'CPUUtilization', Namespace: 'acs_ecs_dashboard', AlertState: 'OK', EnableState: true });
+  const ids = Array.from({ length: 45 }, (_, i) => rule(i).RuleId);
+
+  it('asks for the stack rules 20 ids at a time (the service rejects more)', async () => {
+    // Prepare: 45 rules; the service caps pages at 10 entries.
+    const stack = await deployedStack({ region: 'cn-hangzhou', alarm_rule_ids: ids });
+    alarmsDouble(double, { rules: ids.map((_, i) => rule(i)), logs: [], maxPageSize: 10 });
+    // Act
+    const r = await alarms({ ...testIo(cloudEnv(double.url, stack.env), stack.root), app: stack.app, now: () => NOW, json: true });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    expect(r.rules.map((x) => x.ruleId)).toEqual(ids);
+    const asked = double.callsOf('DescribeMetricRuleList').map((c) => (c.query.RuleIds ?? '').split(',').length);
+    expect(Math.max(...asked)).toBe(20);
+    expect(new Set(double.callsOf('DescribeMetricRuleList').flatMap((c) => (c.query.RuleIds ?? '').split(','))).size).toBe(45);
+  });
+
+  it('reads a --since longer than 15 days in windows of at most 15 days, every entry once', async () => {
+    // Prepare: one alert a day for 40 days; pages capped at 10 entries.
+    const logs = Array.from({ length: 40 }, (_, d) => ({ AlertTime: String(NOW.getTime() - d * 86_400_000 - 1000), RuleId: 'r-000', RuleName: 'ecs-pulse-rule-0', InstanceId: 'i-x', Level: 'WARN', LevelChange: 'OK->WARN', SendStatus: '0', Message: '' }));
+    alarmsDouble(double, { rules: [rule(0)], logs, maxPageSize: 10 });
+    // Act
+    const r = await alarms({ ...testIo(cloudEnv(double.url), dir), region: 'cn-hangzhou', name: 'ecs-pulse', since: '40d', now: () => NOW, json: true });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    const calls = double.callsOf('DescribeAlertLogList');
+    for (const c of calls) expect(Number(c.query.EndTime) - Number(c.query.StartTime)).toBeLessThanOrEqual(15 * 86_400_000);
+    expect(Math.min(...calls.map((c) => Number(c.query.StartTime)))).toBe(NOW.getTime() - 40 * 86_400_000);
+    expect(r.history.map((h) => h.time).sort()).toEqual(logs.map((l) => new Date(Number(l.AlertTime)).toISOString()).sort());
   });
 });

@@ -16,11 +16,12 @@ const NOW = new Date('2026-11-24T12:00:00Z');
 let double: OpenApiDouble;
 let dir: string;
 
-function serveEvents(all: ReturnType<typeof eventHistory>): void {
+/** Serve the events, at most `cap` per page whatever PageSize asks for (the service may cap the page size). */
+function serveEvents(all: ReturnType<typeof eventHistory>, cap = 100): void {
   double.on('2019-01-01', 'DescribeSystemEventAttribute', (call) => {
     expectParams(call, { StartTime: /^\d{13}$/, EndTime: /^\d{13}$/, PageNumber: /^\d+$/, PageSize: '100' });
     const page = Number(call.query.PageNumber);
-    const items = all.slice((page - 1) * 100, page * 100);
+    const items = all.slice((page - 1) * cap, page * cap);
     return { json: { RequestId: 'R-SEA', Code: '200', Success: 'true', SystemEvents: { SystemEvent: items } } };
   });
 }
@@ -40,12 +41,13 @@ describe('Command: events list (CloudMonitor double)', () => {
     const io = testIo(cloudEnv(double.url), dir);
     const r = await eventsList({ ...io, region: REGION, since: '3h', now: () => NOW });
     expect(double.rejected).toEqual([]);
-    expect(double.callsOf('DescribeSystemEventAttribute').map((c) => c.query.PageNumber)).toEqual(['1', '2', '3']);
+    // The response has no Total: the empty fourth page ends the listing.
+    expect(double.callsOf('DescribeSystemEventAttribute').map((c) => c.query.PageNumber)).toEqual(['1', '2', '3', '4']);
     expect(double.callsOf('DescribeSystemEventAttribute')[0]?.query).toMatchObject({
       StartTime: String(NOW.getTime() - 3 * 3600_000),
       EndTime: String(NOW.getTime()),
     });
-    expect(r.pages).toBe(3);
+    expect(r.pages).toBe(4);
     expect(r.events).toHaveLength(250);
     expect(r.alerts).toHaveLength(250);
     expect(r.alerts[0]).toMatchObject({ product: 'ECS', name: 'Instance:StateChange', status: 'Stopped', resourceId: 'i-bp1fake0instance0001', severity: 'warning' });
@@ -54,13 +56,23 @@ describe('Command: events list (CloudMonitor double)', () => {
     expect(io.stdout.text()).toContain('i-bp1fake0instance0002');
   });
 
+  it('keeps paging past a page shorter than PageSize when the service caps the page size (issue 15, defect 5)', async () => {
+    serveEvents(eventHistory(130), 40);
+    const r = await eventsList({ ...testIo(cloudEnv(double.url), dir), region: REGION, since: '3h', now: () => NOW, json: true });
+    expect(double.rejected).toEqual([]);
+    expect(r.events).toHaveLength(130);
+    expect(new Set(r.events.map((e) => e.Id)).size).toBe(130);
+    expect(r.pages).toBe(5);
+  });
+
   it('passes one --level to the API and filters several locally; --product goes to the API', async () => {
     serveEvents(eventHistory(6));
     const one = await eventsList({ ...testIo(cloudEnv(double.url), dir), region: REGION, level: ['critical'], product: 'ECS', now: () => NOW });
     expect(double.callsOf('DescribeSystemEventAttribute')[0]?.query).toMatchObject({ Level: 'CRITICAL', Product: 'ECS' });
     expect(one.events).toHaveLength(6); // the double ignores Level; the API would filter
     const two = await eventsList({ ...testIo(cloudEnv(double.url), dir), region: REGION, level: ['CRITICAL', 'WARN'], now: () => NOW, json: true });
-    expect(double.callsOf('DescribeSystemEventAttribute')[1]?.query.Level).toBeUndefined();
+    const firstPages = double.callsOf('DescribeSystemEventAttribute').filter((c) => c.query.PageNumber === '1');
+    expect(firstPages[1]?.query.Level).toBeUndefined();
     expect(two.events.map((e) => e.Level)).toEqual(['WARN', 'CRITICAL', 'WARN', 'CRITICAL']);
   });
 
@@ -69,7 +81,7 @@ describe('Command: events list (CloudMonitor double)', () => {
     double.throttle('DescribeSystemEventAttribute', 3);
     const r = await eventsList({ ...testIo(cloudEnv(double.url), dir), region: REGION, now: () => NOW });
     expect(r.events).toHaveLength(3);
-    expect(double.callsOf('DescribeSystemEventAttribute')).toHaveLength(4);
+    expect(double.callsOf('DescribeSystemEventAttribute')).toHaveLength(5); // 3 throttled, page 1, the empty page 2
   });
 
   it('rejects a bad --since and a missing region as usage errors', async () => {

@@ -77,7 +77,7 @@ describe('Command: stress run (Cloud Assistant against the OpenAPI double, real 
     setup(async (_script, id) => ({ output: cannedStressOutput(id), exitCode: 0 }));
     metricsDouble(double, {
       region: REGION,
-      values: { CPUUtilization: { [SERVER]: [50, 90, 100] }, IntranetInRate: { [SERVER]: [1e6, 3e6] } },
+      values: { CPUUtilization: { [SERVER]: [50, 90, 100] }, IntranetInRate: { [SERVER]: [1e6, 3e6] }, VPC_PublicIP_InternetOutRate: { [SERVER]: [2e6, 4e6] } },
       pageSize: 2,
     });
     sink = await startSlackSink();
@@ -86,6 +86,8 @@ describe('Command: stress run (Cloud Assistant against the OpenAPI double, real 
     const cpu = r.metrics?.summaries.find((s) => s.metric === 'CPUUtilization' && s.instanceId === SERVER);
     expect(cpu).toMatchObject({ points: 3, average: 80, maximum: 101, unit: '%' });
     expect(r.metrics?.summaries.find((s) => s.metric === 'memory_usedutilization')).toMatchObject({ points: 0 });
+    // VPC hosts report public traffic as VPC_PublicIP_* (issue 15, defect 8).
+    expect(r.metrics?.summaries.find((s) => s.metric === 'VPC_PublicIP_InternetOutRate' && s.instanceId === SERVER)).toMatchObject({ points: 2, average: 3e6, unit: 'bit/s' });
     expect(double.callsOf('DescribeMetricList').filter((c) => c.query.MetricName === 'CPUUtilization')).toHaveLength(2); // NextToken
     expect(JSON.parse(io.stdout.text()).metrics.summaries.length).toBe(6);
     expect(sink.messages).toHaveLength(1);
