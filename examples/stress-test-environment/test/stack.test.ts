@@ -54,7 +54,8 @@ describe('Stack: FC 3.0 (default configuration)', () => {
     expect(fn!.environment_variables.SLACK_WEBHOOK_URL).toBe('${var.slack_webhook_url}');
     expect(json.variable.slack_webhook_url).toMatchObject({ type: 'string', sensitive: true, nullable: false });
     expect(all(json, 'alicloud_fcv3_trigger').map((t) => t.trigger_type).sort()).toEqual(['eventbridge', 'http']);
-    expect(all(json, 'alicloud_event_bridge_service_linked_role')).toHaveLength(1);
+    // the account-wide EventBridge service-linked role is not in the stack (ecs-pulse deploy creates it if missing)
+    expect(all(json, 'alicloud_event_bridge_service_linked_role')).toHaveLength(0);
     expect(json.resource.alicloud_fc_function).toBeUndefined();
     expect(json.output.forwarder_callback_url.sensitive).toBe(true);
   });
@@ -183,6 +184,17 @@ describe('Stack: clients, cross-zone, SSH and OSS remote state', () => {
       tablestore_endpoint: 'https://acme.cn-shanghai.ots.aliyuncs.com',
       tablestore_table: 'tf_lock',
     });
+  });
+
+  it('names its account-wide resources after the stack, so it does not collide with the default stack (issue 15, defect 12)', () => {
+    const other = synth(resolveConfig({})).json;
+    const names = (j: Json) => [
+      all(j, 'alicloud_ram_role')[0]!.role_name,
+      all(j, 'alicloud_ram_policy')[0]!.policy_name,
+      all(j, 'alicloud_cms_alarm_contact_group')[0]!.alarm_contact_group_name,
+    ];
+    expect(names(json)).toEqual(['team-perf-forwarder-role', 'team-perf-forwarder-policy', 'team-perf-alarms']);
+    expect(names(other)).toEqual(['ecs-pulse-forwarder-role', 'ecs-pulse-forwarder-policy', 'ecs-pulse-alarms']);
   });
 
   it('creates three hosts, nine alarms, SSH from the allowed range only, and a 0600 key file', () => {

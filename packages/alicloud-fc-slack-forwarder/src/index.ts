@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { SlackForwarder } from './construct/slack-forwarder.js';
+export { EVENTBRIDGE_SEND_TO_FC_ROLE, SlackForwarder } from './construct/slack-forwarder.js';
 export type { AsyncInvokeProps, EventLevel, EventSourceProps, LogsProps, SelfMonitoringProps, SlackForwarderProps } from './construct/props.js';
 export { SLACK_FORWARDER_OUTPUTS } from './construct/outputs.js';
 export type { SlackForwarderOutputKey } from './construct/outputs.js';

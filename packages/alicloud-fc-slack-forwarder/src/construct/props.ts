@@ -32,9 +32,17 @@ export interface EventSourceProps {
   /**
    * EventBridge event types, `<product>:<resource>:<event>` (e.g. `ecs:Instance:StateChange`). In FC 2.0 mode
    * they become the CloudMonitor rule's `name_list` without the product prefix (`Instance:StateChange`).
-   * @default - every event type of the products
+   * @default - ECS: its system events only (types `ecs:Instance:*`, `ecs:Disk:*`, `ecs:Snapshot:*`,
+   * `ecs:NetworkInterface:*`); other products: every type of the product, less ActionTrail events
    */
   readonly eventTypes?: readonly string[];
+  /**
+   * Also forward ActionTrail events (`ecs:ActionTrail:ApiCall`: one event per ECS write API call, terraform's
+   * own included, and `ecs:ActionTrail:AliyunServiceEvent`). FC 3.0 only: the trigger then matches
+   * `ecs:ActionTrail:*` too, and the function keeps `:ActionTrail:` events (it drops them otherwise).
+   * @default false
+   */
+  readonly actionTrail?: boolean;
   /**
    * Event levels to forward. FC 2.0: the CloudMonitor rule's `level_list`. FC 3.0: EventBridge CloudEvents
    * carry no level, so the function filters system events by severity instead (CRITICAL → critical,
@@ -121,9 +129,15 @@ export interface SelfMonitoringProps {
   readonly webhook?: string;
   /**
    * Metric of namespace `acs_fc` to watch.
-   * @default 'FunctionFunctionErrors'
+   * @default 'FunctionErrors'
    */
   readonly metric?: string;
+  /**
+   * Statistic of the metric the threshold applies to; CloudMonitor accepts only the statistics the metric
+   * offers (checked since 2024-08-15). `FunctionErrors` offers `Value`.
+   * @default 'Value'
+   */
+  readonly statistics?: string;
   /**
    * Errors per period at or above which the alarm fires.
    * @default 1
@@ -209,11 +223,14 @@ export interface SlackForwarderProps {
    */
   readonly eventSource?: EventSourceProps | false;
   /**
-   * FC 3.0 only: create `alicloud_event_bridge_service_linked_role` (AliyunServiceRoleForEventBridgeSendToFC),
-   * which EventBridge needs to invoke the function. Set false when the account already has it.
-   * @default true
+   * FC 3.0 only: manage the service-linked role `AliyunServiceRoleForEventBridgeSendToFC`, which EventBridge
+   * needs to invoke the function, with `alicloud_event_bridge_service_linked_role`. **The role is account-wide:
+   * every EventBridge→FC route of the account uses it, and `terraform destroy` of this stack deletes it
+   * (`DeleteServiceLinkedRole`), breaking those routes.** Leave it off and let `ecs-pulse deploy` create the
+   * role once when the account lacks it (or create it in the console).
+   * @default false
    */
-  readonly createServiceLinkedRole?: boolean;
+  readonly manageServiceLinkedRole?: boolean;
   /**
    * FC 3.0 only: create the HTTP trigger (anonymous, POST) guarded by a generated token, for CloudMonitor
    * metric-alarm callbacks and event webhooks.

@@ -14,6 +14,8 @@ import { RamPolicy } from '@ecs-pulse/alicloud-provider/ram-policy';
 import { RamRole } from '@ecs-pulse/alicloud-provider/ram-role';
 import { RamRolePolicyAttachment } from '@ecs-pulse/alicloud-provider/ram-role-policy-attachment';
 import { Password } from '@cdktf/provider-random/lib/password/index.js';
+import { Sleep } from '@cdktf/provider-time/lib/sleep/index.js';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider/index.js';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider/index.js';
 import { StringResource } from '@cdktf/provider-random/lib/string-resource/index.js';
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token } from 'cdktf';
@@ -21,9 +23,23 @@ import { Construct } from 'constructs';
 import type { AlertMatcher, ForwarderJsonConfig } from '../function/config.js';
 import { SlackForwarderPropsError } from '../errors.js';
 import { functionArchivePath } from './asset.js';
+import { eventRuleFilterPattern } from './event-pattern.js';
+import { RAM_POLICY_NAME, RAM_ROLE_NAME, uniqueGlobalName } from './names.js';
 import { SLACK_FORWARDER_OUTPUTS, type SlackForwarderOutputKey } from './outputs.js';
 import type { SlackForwarderProps } from './props.js';
 import { destinationAction, validateProps } from './validate.js';
+
+/**
+ * The account-wide service-linked role EventBridge uses to invoke Function Compute (ResourceManager service name
+ * `sendevent-fc.eventbridge.aliyuncs.com`).
+ *
+ * @example
+ * ```ts
+ * import { EVENTBRIDGE_SEND_TO_FC_ROLE } from '@ecs-pulse/alicloud-fc-slack-forwarder';
+ * console.log(EVENTBRIDGE_SEND_TO_FC_ROLE); // AliyunServiceRoleForEventBridgeSendToFC
+ * ```
+ */
+export const EVENTBRIDGE_SEND_TO_FC_ROLE = 'AliyunServiceRoleForEventBridgeSendToFC';
 
 /** Output prefixes already taken, per stack (two forwarders must not write the same output names). */
 const usedOutputPrefixes = new WeakMap<TerraformStack, Set<string>>();
@@ -32,8 +48,12 @@ const LEVEL_TO_SEVERITY = { CRITICAL: 'critical', WARN: 'warning', INFO: 'info' 
 
 /** Turns a construct id into a Terraform-safe name fragment. */
 const slug = (id: string): string => id.replace(/[^A-Za-z0-9_]/g, '_');
-/** RAM role and policy names allow letters, digits, `.` and `-`. */
-const ramName = (name: string): string => (Token.isUnresolved(name) ? name : name.replace(/_/g, '-').slice(0, 56));
+/**
+ * How long to wait after attaching the policy to the role before FC creates the function (FC writes to the
+ * logstore as the role at creation, and RAM changes take a few seconds to reach every service; the provider's
+ * own examples wait with `time_sleep`).
+ */
+const RAM_PROPAGATION = '15s';
 
 /**
  * Forwards Alibaba Cloud alerts to Slack through a Function Compute function whose code is bundled into this
@@ -81,7 +101,7 @@ export class SlackForwarder extends Construct {
   readonly httpTrigger?: Fcv3Trigger;
   /** FC 3.0 only: the EventBridge trigger. */
   readonly eventTrigger?: Fcv3Trigger;
-  /** FC 3.0 only: the EventBridge service-linked role. */
+  /** FC 3.0 with `manageServiceLinkedRole: true` only: the EventBridge service-linked role. */
   readonly serviceLinkedRole?: EventBridgeServiceLinkedRole;
   /** FC 2.0 only: the CloudMonitor event rules (one per product). */
   readonly eventRules: readonly CmsEventRule[];
@@ -106,6 +126,10 @@ export class SlackForwarder extends Construct {
   readonly role: RamRole;
   /** The custom RAM policy attached to {@link SlackForwarder.role}. */
   readonly policy: RamPolicy;
+  /** The attachment of {@link SlackForwarder.policy} to {@link SlackForwarder.role}. */
+  readonly policyAttachment: RamRolePolicyAttachment;
+  /** The `time_sleep` after the attachment that the function (FC 3.0) or service (FC 2.0) waits for (RAM propagation). */
+  readonly ramPropagation: Sleep;
   /** The self-monitoring alarm, when `selfMonitoring` is set. */
   readonly errorAlarm?: CmsAlarm;
   /** The function code asset (`dist/function.zip`). */
@@ -191,7 +215,9 @@ export class SlackForwarder extends Construct {
 
     this.functionName = props.functionName ?? (fc2 ? 'ECSMonitoringFunction' : 'ecs-pulse-slack-forwarder');
     const serviceName = props.serviceName ?? 'ECSMonitoringService';
-    const roleName = ramName(`${fc2 ? serviceName : this.functionName}-role`);
+    // RAM names are account-wide: derive them from the stack and construct path so a second deployment in the
+    // same account (another stack, or another forwarder) does not collide (issue 15 item 12).
+    const roleName = uniqueGlobalName(this, 'role', RAM_ROLE_NAME);
     this.role = new RamRole(this, 'role', {
       roleName,
       description: 'Function Compute role of the ecs-pulse Slack forwarder: writes its logs, nothing else.',
@@ -220,16 +246,21 @@ export class SlackForwarder extends Construct {
       }
     }
     this.policy = new RamPolicy(this, 'policy', {
-      policyName: ramName(`${fc2 ? serviceName : this.functionName}-policy`),
+      policyName: uniqueGlobalName(this, 'policy', RAM_POLICY_NAME),
       description: 'Least privilege for the ecs-pulse Slack forwarder function.',
       policyDocument: JSON.stringify({ Version: '1', Statement: statements }),
       force: true,
     });
-    new RamRolePolicyAttachment(this, 'policy-attachment', {
+    this.policyAttachment = new RamRolePolicyAttachment(this, 'policy-attachment', {
       roleName: this.role.roleName,
       policyName: this.policy.policyName,
       policyType: 'Custom',
     });
+    // FC checks the log configuration by writing to the logstore as the role when the function (FC 3.0) or the
+    // service (FC 2.0) is created: that needs the policy attached, not merely created, and RAM to have propagated
+    // it. Depend on the attachment through a time_sleep (issue 15 item 10).
+    ensureTimeProvider(stack);
+    this.ramPropagation = new Sleep(this, 'ram-propagation', { createDuration: RAM_PROPAGATION, dependsOn: [this.policyAttachment] });
 
     // --- code and environment ---------------------------------------------------------------------------
     this.asset = new TerraformAsset(this, 'code', { path: functionArchivePath(), type: AssetType.FILE });
@@ -255,7 +286,7 @@ export class SlackForwarder extends Construct {
         role: this.role.arn,
         internetAccess: true,
         logConfig: { project: this.logProject.projectName, logstore: this.logStore.logstoreName, enableRequestMetrics: true, enableInstanceMetrics: true },
-        dependsOn: [this.policy],
+        dependsOn: [this.ramPropagation],
         ...(tags ? { tags } : {}),
       });
       const fn = new FcFunction(this, 'function', {
@@ -285,7 +316,9 @@ export class SlackForwarder extends Construct {
             ...(eventSource?.levels ? { levelList: [...eventSource.levels] } : {}),
             ...(names.length > 0 ? { nameList: names } : {}),
           },
-          fcParameters: [{ serviceName: service.name, functionName: fn.name, region: currentRegion() }],
+          // The provider's own acceptance test sets fc_parameters_id; without it an empty id is sent and the
+          // target diffs on every plan (issue 15 item 9). The id only names the target within this rule.
+          fcParameters: [{ fcParametersId: 'ecs-pulse-forwarder', serviceName: service.name, functionName: fn.name, region: currentRegion() }],
         });
       });
     } else {
@@ -313,18 +346,18 @@ export class SlackForwarder extends Construct {
           enableInstanceMetrics: true,
           logBeginRule: 'DefaultRegex',
         },
-        dependsOn: [this.policy],
+        dependsOn: [this.ramPropagation],
         ...(tags ? { tags } : {}),
       });
       this.function = fn;
       this.eventRules = [];
 
       if (eventSource) {
-        if (props.createServiceLinkedRole ?? true) {
-          this.serviceLinkedRole = new EventBridgeServiceLinkedRole(this, 'eventbridge-slr', { productName: 'AliyunServiceRoleForEventBridgeSendToFC' });
+        // Account-wide and shared by every EventBridge→FC route of the account: the provider's delete calls
+        // DeleteServiceLinkedRole, so it is managed here only on request (`ecs-pulse deploy` creates it otherwise).
+        if (props.manageServiceLinkedRole === true) {
+          this.serviceLinkedRole = new EventBridgeServiceLinkedRole(this, 'eventbridge-slr', { productName: EVENTBRIDGE_SEND_TO_FC_ROLE });
         }
-        const pattern: Record<string, string[]> = { source: products.map((p) => `acs.${p.toLowerCase()}`) };
-        if (eventSource.eventTypes) pattern.type = [...eventSource.eventTypes];
         this.eventTrigger = new Fcv3Trigger(this, 'event-trigger', {
           functionName: fn.functionName,
           qualifier: 'LATEST',
@@ -333,8 +366,15 @@ export class SlackForwarder extends Construct {
           description: 'ecs-pulse: system events from the default event bus.',
           triggerConfig: JSON.stringify({
             triggerEnable: true,
+            // true = asynchronous. FC's pages disagree (the FC 2.0 API struct EventBridgeTriggerConfig of
+            // fc-open 2021-04-06 says "true: invokes the function in asynchronous mode"; a 2026 rendering of the
+            // 2023-03-30 struct says "true: synchronous call"). The strongest source is the official SDK model
+            // generated from the FC 2023-03-30 API metadata, @alicloud/fc20230330 4.7.6
+            // `EventBridgeTriggerConfig.asyncInvocationType`: "Whether to invoke the function in asynchronous
+            // mode", which agrees with the 2021 struct and with the field's name. Async is also what the async
+            // invoke config below (retries, on-failure destination) applies to. Pinned by a test (issue 15 item 13).
             asyncInvocationType: true,
-            eventRuleFilterPattern: JSON.stringify(pattern),
+            eventRuleFilterPattern: JSON.stringify(eventRuleFilterPattern(products, eventSource)),
             eventSourceConfig: { eventSourceType: 'Default' },
             eventSinkConfig: { deliveryOption: { eventSchema: 'CloudEvents' } },
           }),
@@ -378,13 +418,15 @@ export class SlackForwarder extends Construct {
       this.errorAlarm = new CmsAlarm(this, 'error-alarm', {
         name: `${Token.isUnresolved(this.functionName) ? 'ecs-pulse-forwarder' : this.functionName}-errors`,
         project: 'acs_fc',
-        metric: m.metric ?? 'FunctionFunctionErrors',
+        metric: m.metric ?? 'FunctionErrors',
         metricDimensions: JSON.stringify([dimensions]),
         period: m.periodSeconds ?? 60,
         contactGroups: [...m.contactGroups],
         enabled: true,
         // max_items = 1: an object, not an array.
-        escalationsCritical: { comparisonOperator: '>=', statistics: 'Sum', threshold: String(m.threshold ?? 1), times: 1 },
+        // CloudMonitor validates Statistics per metric since 2024-08-15: `FunctionErrors` of acs_fc offers `Value`
+        // only (CloudMonitor metric list, namespace acs_fc; issue 15 item 7), so `Sum` is rejected at apply.
+        escalationsCritical: { comparisonOperator: '>=', statistics: m.statistics ?? 'Value', threshold: String(m.threshold ?? 1), times: 1 },
         ...(m.webhook !== undefined ? { webhook: m.webhook } : {}),
         ...(tags ? { tags } : {}),
       });
@@ -412,10 +454,15 @@ export class SlackForwarder extends Construct {
   }
 }
 
-/** Merges `eventSource.levels` (FC 3.0) into the function config as an exclude filter on system events. */
+/**
+ * Merges `eventSource.levels` (FC 3.0) into the function config as an exclude filter on system events, and
+ * `eventSource.actionTrail` (or an ActionTrail type in `eventSource.eventTypes`) as `actionTrail: true`.
+ */
 function buildFunctionConfig(props: SlackForwarderProps): ForwarderJsonConfig | undefined {
-  const config = props.config;
-  const levels = props.fcVersion !== 2 && props.eventSource ? props.eventSource.levels : undefined;
+  const source = props.fcVersion !== 2 && props.eventSource ? props.eventSource : undefined;
+  const keepActionTrail = source?.actionTrail === true || (source?.eventTypes ?? []).some((t) => /:ActionTrail:/i.test(t));
+  const config: ForwarderJsonConfig | undefined = keepActionTrail ? { ...(props.config ?? {}), actionTrail: true } : props.config;
+  const levels = source?.levels;
   if (levels === undefined || levels.length === 3) return config;
   const keep = new Set(levels.map((l) => LEVEL_TO_SEVERITY[l]));
   const dropped = (['critical', 'warning', 'info'] as const).filter((s) => !keep.has(s));
@@ -424,6 +471,12 @@ function buildFunctionConfig(props: SlackForwarderProps): ForwarderJsonConfig | 
     ...(config ?? {}),
     filters: { ...(config?.filters ?? {}), exclude: [...(config?.filters?.exclude ?? []), levelFilter] },
   };
+}
+
+/** Adds a `time` provider to the stack unless one is there already. */
+function ensureTimeProvider(stack: TerraformStack): void {
+  const has = stack.node.findAll().some((c) => c instanceof TerraformProvider && c.terraformResourceType === 'time');
+  if (!has) new TimeProvider(stack, 'ecs-pulse-time');
 }
 
 /** Adds a `random` provider to the stack unless one is there already. */

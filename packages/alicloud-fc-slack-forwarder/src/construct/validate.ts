@@ -15,7 +15,7 @@ const PROP_KEYS: readonly (keyof SlackForwarderProps)[] = [
   'timeout',
   'region',
   'eventSource',
-  'createServiceLinkedRole',
+  'manageServiceLinkedRole',
   'httpTrigger',
   'asyncInvoke',
   'logs',
@@ -94,7 +94,13 @@ export function validateProps(props: SlackForwarderProps): void {
   } else {
     if (props.httpTrigger === true) throw new SlackForwarderPropsError('httpTrigger', 'is not available with fcVersion: 2 (the FC 2.0 function is an event function). Use fcVersion: 3 for the HTTP trigger.');
     if (props.asyncInvoke !== undefined) throw new SlackForwarderPropsError('asyncInvoke', 'applies to FC 3.0 only. Remove it or use fcVersion: 3.');
-    if (props.createServiceLinkedRole !== undefined) throw new SlackForwarderPropsError('createServiceLinkedRole', 'applies to FC 3.0 only (the EventBridge trigger). Remove it or use fcVersion: 3.');
+    if (props.manageServiceLinkedRole !== undefined) throw new SlackForwarderPropsError('manageServiceLinkedRole', 'applies to FC 3.0 only (the EventBridge trigger). Remove it or use fcVersion: 3.');
+    if (props.eventSource && props.eventSource.actionTrail !== undefined) {
+      throw new SlackForwarderPropsError('eventSource.actionTrail', 'applies to FC 3.0 only (CloudMonitor event rules carry system events, not ActionTrail). Remove it or use fcVersion: 3.');
+    }
+  }
+  if (props.manageServiceLinkedRole !== undefined && typeof props.manageServiceLinkedRole !== 'boolean') {
+    throw new SlackForwarderPropsError('manageServiceLinkedRole', `must be true or false; got ${JSON.stringify(props.manageServiceLinkedRole)}.`);
   }
   if (props.runtime !== undefined && props.runtime !== 'nodejs20' && props.runtime !== 'nodejs18') {
     throw new SlackForwarderPropsError('runtime', `must be 'nodejs20' or 'nodejs18' (the bundle targets Node.js 20 syntax that 18 also runs); got ${JSON.stringify(props.runtime)}.`);
@@ -104,7 +110,9 @@ export function validateProps(props: SlackForwarderProps): void {
   if (props.region !== undefined && (typeof props.region !== 'string' || props.region === '')) throw new SlackForwarderPropsError('region', 'must be a region id like cn-hangzhou.');
 
   if (props.eventSource !== undefined && props.eventSource !== false) {
-    checkKeys(props.eventSource, 'eventSource', ['products', 'eventTypes', 'levels']);
+    checkKeys(props.eventSource, 'eventSource', ['products', 'eventTypes', 'levels', 'actionTrail']);
+    const actionTrail = props.eventSource.actionTrail;
+    if (actionTrail !== undefined && typeof actionTrail !== 'boolean') throw new SlackForwarderPropsError('eventSource.actionTrail', `must be true or false; got ${JSON.stringify(actionTrail)}.`);
     const { products, eventTypes, levels } = props.eventSource;
     if (products !== undefined) {
       if (!Array.isArray(products) || products.length === 0) {
@@ -176,12 +184,13 @@ export function validateProps(props: SlackForwarderProps): void {
   }
 
   if (props.selfMonitoring !== undefined) {
-    checkKeys(props.selfMonitoring, 'selfMonitoring', ['contactGroups', 'webhook', 'metric', 'threshold', 'periodSeconds']);
+    checkKeys(props.selfMonitoring, 'selfMonitoring', ['contactGroups', 'webhook', 'metric', 'statistics', 'threshold', 'periodSeconds']);
+    checkName(props.selfMonitoring.statistics, 'selfMonitoring.statistics', /^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a CloudMonitor statistic the metric offers, such as Value');
     const groups = props.selfMonitoring.contactGroups;
     if (!Array.isArray(groups) || groups.length === 0 || groups.some((g) => typeof g !== 'string' || g === '')) {
       throw new SlackForwarderPropsError('selfMonitoring.contactGroups', 'must list at least one CloudMonitor alarm contact group name.');
     }
-    checkName(props.selfMonitoring.metric, 'selfMonitoring.metric', /^[A-Za-z][A-Za-z0-9_.]{0,127}$/, 'an acs_fc metric name such as FunctionFunctionErrors');
+    checkName(props.selfMonitoring.metric, 'selfMonitoring.metric', /^[A-Za-z][A-Za-z0-9_.]{0,127}$/, 'an acs_fc metric name such as FunctionErrors');
     checkInt(props.selfMonitoring.threshold, 'selfMonitoring.threshold', 1, 1_000_000);
     checkInt(props.selfMonitoring.periodSeconds, 'selfMonitoring.periodSeconds', 60, 86400, (n) => (n % 60 === 0 ? undefined : `must be a multiple of 60 seconds; got ${n}.`));
   }

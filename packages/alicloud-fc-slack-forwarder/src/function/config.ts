@@ -68,6 +68,12 @@ export interface RouteConfig {
  * ```
  */
 export interface ForwarderJsonConfig {
+  /**
+   * Keep ActionTrail events (EventBridge types `<product>:ActionTrail:*`, e.g. `ecs:ActionTrail:ApiCall`, one per
+   * API call). Default false: they are dropped before the filters, since the source `acs.ecs` alone also matches
+   * every ECS write call.
+   */
+  readonly actionTrail?: boolean;
   /** Alerts pass when they match any `include` matcher (or `include` is empty) and no `exclude` matcher. */
   readonly filters?: { readonly include?: readonly AlertMatcher[]; readonly exclude?: readonly AlertMatcher[] };
   /** Routes, tried in order. When none matches, `SLACK_WEBHOOK_URL` (route `default`) is used if set. */
@@ -143,6 +149,8 @@ export interface ForwarderConfig {
   readonly routing: 'first-match' | 'all-matches';
   readonly include: readonly AlertMatcher[];
   readonly exclude: readonly AlertMatcher[];
+  /** Keep ActionTrail events (`actionTrail` in the JSON; default false). */
+  readonly actionTrail: boolean;
   readonly dedupeCapacity: number;
   readonly maxAttempts: number;
   readonly timeoutMs: number;
@@ -185,7 +193,7 @@ const MATCHER_KEYS = [...Object.keys(MATCHER_FIELDS), 'details'];
 const CONFIG = 'ECS_PULSE_CONFIG';
 /** The default route's webhook variable. */
 const WEBHOOK = 'SLACK_WEBHOOK_URL';
-const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message'];
+const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message', 'actionTrail'];
 const MESSAGE_KEYS = ['titlePrefix', 'environment', 'mentions', 'colorBar', 'consoleLinks', 'consoleBaseUrl', 'maxDetails', 'footer'];
 const ROUTE_KEYS = ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'];
 const ROUTE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -358,6 +366,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const include = checkMatcherList(filters?.include, `${CONFIG}.filters.include`, issues);
   const exclude = checkMatcherList(filters?.exclude, `${CONFIG}.filters.exclude`, issues);
 
+  let actionTrail = false;
+  if (json.actionTrail !== undefined) {
+    if (typeof json.actionTrail === 'boolean') actionTrail = json.actionTrail;
+    else addIssue(issues, `${CONFIG}.actionTrail`, 'must be true or false');
+  }
+
   const routes: ResolvedRoute[] = [];
   if (json.routes !== undefined) {
     if (!Array.isArray(json.routes)) addIssue(issues, `${CONFIG}.routes`, 'must be an array of routes');
@@ -435,6 +449,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       routing,
       include,
       exclude,
+      actionTrail,
       dedupeCapacity,
       maxAttempts,
       timeoutMs,

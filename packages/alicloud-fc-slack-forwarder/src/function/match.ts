@@ -45,15 +45,22 @@ export function matches(matcher: AlertMatcher, alert: RoutableAlert): boolean {
 }
 
 /**
- * The filter step: an alert passes when it matches any `include` matcher (or there is none) and no
- * `exclude` matcher.
+ * Whether an alert is an ActionTrail event: EventBridge type `<product>:ActionTrail:<event>` (e.g.
+ * `ecs:ActionTrail:ApiCall`), which the parser names `ActionTrail:<event>`.
+ */
+const isActionTrail = (alert: RoutableAlert): boolean => /^ActionTrail:/i.test(alert.name);
+
+/**
+ * The filter step: ActionTrail events are dropped unless `actionTrail` is set; then an alert passes when it
+ * matches any `include` matcher (or there is none) and no `exclude` matcher.
  *
  * @example
  * ```ts
  * passesFilters(config, alert); // true | false
  * ```
  */
-export function passesFilters(config: Pick<ForwarderConfig, 'include' | 'exclude'>, alert: RoutableAlert): boolean {
+export function passesFilters(config: Pick<ForwarderConfig, 'include' | 'exclude'> & { readonly actionTrail?: boolean }, alert: RoutableAlert): boolean {
+  if (config.actionTrail !== true && isActionTrail(alert)) return false;
   if (config.include.length > 0 && !config.include.some((m) => matches(m, alert))) return false;
   return !config.exclude.some((m) => matches(m, alert));
 }

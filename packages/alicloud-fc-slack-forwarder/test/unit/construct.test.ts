@@ -61,7 +61,7 @@ describe('Construct: SlackForwarder (FC 3.0, default)', () => {
     expect(json.terraform.required_providers.random).toBeDefined();
   });
 
-  it('routes system events with an EventBridge trigger on the default bus and the service-linked role', () => {
+  it('routes ECS system events (not ActionTrail) with an EventBridge trigger on the default bus, without managing the service-linked role', () => {
     const triggers = Object.values(json.resource.alicloud_fcv3_trigger) as Json[];
     const events = triggers.find((t) => t.trigger_type === 'eventbridge')!;
     expect(events).toMatchObject({ qualifier: 'LATEST', trigger_name: 'system-events' });
@@ -69,12 +69,15 @@ describe('Construct: SlackForwarder (FC 3.0, default)', () => {
     expect(config).toEqual({
       triggerEnable: true,
       asyncInvocationType: true,
-      eventRuleFilterPattern: '{"source":["acs.ecs"]}',
+      eventRuleFilterPattern: JSON.stringify({
+        source: ['acs.ecs'],
+        type: [{ prefix: 'ecs:Instance:' }, { prefix: 'ecs:Disk:' }, { prefix: 'ecs:Snapshot:' }, { prefix: 'ecs:NetworkInterface:' }],
+      }),
       eventSourceConfig: { eventSourceType: 'Default' },
       eventSinkConfig: { deliveryOption: { eventSchema: 'CloudEvents' } },
     });
-    expect(one(json, 'alicloud_event_bridge_service_linked_role')).toMatchObject({ product_name: 'AliyunServiceRoleForEventBridgeSendToFC' });
-    expect(events.depends_on).toEqual([expect.stringContaining('alicloud_event_bridge_service_linked_role.')]);
+    expect(json.resource.alicloud_event_bridge_service_linked_role).toBeUndefined();
+    expect(events.depends_on).toBeUndefined();
   });
 
   it('creates an anonymous POST HTTP trigger and a sensitive callback URL output with the token', () => {
@@ -151,7 +154,6 @@ describe('Construct: SlackForwarder options (FC 3.0)', () => {
         memorySize: 256,
         timeout: 60,
         region: 'cn-shanghai',
-        createServiceLinkedRole: false,
         asyncInvoke: { maxRetries: 1, maxEventAgeSeconds: 600, onFailureDestination: 'acs:mns:cn-shanghai:1234567890123456:/queues/dlq/messages' },
         logs: { projectName: 'acme-alerts-logs', logstoreName: 'fc', retentionDays: 7 },
         environment: { SLACK_WEBHOOK_URL_ONCALL: '${var.oncall}' }, // a raw Terraform expression is a token too
@@ -164,7 +166,7 @@ describe('Construct: SlackForwarder options (FC 3.0)', () => {
     expect(checkStack(json).issues).toEqual([]);
     expect(json.resource.alicloud_event_bridge_service_linked_role).toBeUndefined();
     expect(one(json, 'alicloud_fcv3_function')).toMatchObject({ function_name: 'acme_alerts', memory_size: 256, timeout: 60, tags: { team: 'sre' } });
-    expect(one(json, 'alicloud_ram_role').role_name).toBe('acme-alerts-role');
+    expect(one(json, 'alicloud_ram_role').role_name).toBe('test-alerts-role');
     expect(one(json, 'alicloud_fcv3_async_invoke_config')).toMatchObject({
       max_async_retry_attempts: 1,
       max_async_event_age_in_seconds: 600,
@@ -177,9 +179,9 @@ describe('Construct: SlackForwarder options (FC 3.0)', () => {
     const alarm = one(json, 'alicloud_cms_alarm');
     expect(alarm).toMatchObject({
       project: 'acs_fc',
-      metric: 'FunctionFunctionErrors',
+      metric: 'FunctionErrors',
       contact_groups: ['ops'],
-      escalations_critical: { comparison_operator: '>=', statistics: 'Sum', threshold: '3', times: 1 },
+      escalations_critical: { comparison_operator: '>=', statistics: 'Value', threshold: '3', times: 1 },
     });
     expect(JSON.parse(alarm.metric_dimensions as string)).toEqual([{ region: 'cn-shanghai', functionName: expect.stringContaining('alicloud_fcv3_function.') }]);
     expect(forwarder.errorAlarm).toBeDefined();
@@ -250,6 +252,7 @@ describe('Construct: SlackForwarder (FC 2.0, the original environment)', () => {
     expect(rule.event_pattern).toEqual({ product: 'ecs', level_list: ['CRITICAL', 'WARN'], name_list: ['Instance:StateChange'] });
     expect(rule.fc_parameters).toEqual([
       {
+        fc_parameters_id: 'ecs-pulse-forwarder',
         service_name: expect.stringMatching(/^\$\{alicloud_fc_service\..+\.name\}$/),
         function_name: expect.stringMatching(/^\$\{alicloud_fc_function\..+\.name\}$/),
         region: expect.stringContaining('data.alicloud_regions.'),
@@ -370,5 +373,95 @@ describe('Artifact: the built library finds its function archive from ESM and CJ
     const out = execFileSync(process.execPath, args, { cwd: tmpdir(), encoding: 'utf8' }).trim();
     expect(isAbsolute(out)).toBe(true);
     expect(out).toBe(fileURLToPath(new URL('../../dist/function.zip', import.meta.url)));
+  });
+});
+
+describe('Construct: the cloud contract (issue 15)', () => {
+  const pattern = (json: Json): Json => {
+    const trigger = (Object.values(json.resource.alicloud_fcv3_trigger) as Json[]).find((t) => t.trigger_type === 'eventbridge')!;
+    return JSON.parse(JSON.parse(trigger.trigger_config as string).eventRuleFilterPattern as string) as Json;
+  };
+  const fnConfig = (json: Json): Json | undefined => {
+    const raw = one(json, 'alicloud_fcv3_function').environment_variables.ECS_PULSE_CONFIG as string | undefined;
+    return raw === undefined ? undefined : (JSON.parse(raw) as Json);
+  };
+
+  it('4: manages the account-wide EventBridge service-linked role only when asked to, and then depends on it', () => {
+    const { json } = synth({ manageServiceLinkedRole: true });
+    expect(checkStack(json).issues).toEqual([]);
+    expect(one(json, 'alicloud_event_bridge_service_linked_role')).toEqual({ product_name: 'AliyunServiceRoleForEventBridgeSendToFC' });
+    const trigger = (Object.values(json.resource.alicloud_fcv3_trigger) as Json[]).find((t) => t.trigger_type === 'eventbridge')!;
+    expect(trigger.depends_on).toEqual([expect.stringContaining('alicloud_event_bridge_service_linked_role.')]);
+    expect(() => synth({ fcVersion: 2, manageServiceLinkedRole: false })).toThrow(/"manageServiceLinkedRole".*applies to FC 3\.0 only/);
+  });
+
+  it('6: ActionTrail events are an explicit opt-in, in the trigger pattern and in the function config', () => {
+    const off = synth().json;
+    expect(JSON.stringify(pattern(off).type)).not.toContain('ActionTrail');
+    expect(fnConfig(off)).toBeUndefined(); // the function's default drops :ActionTrail: events
+    const on = synth({ eventSource: { actionTrail: true } }).json;
+    expect(checkStack(on).issues).toEqual([]);
+    expect(pattern(on).type).toContainEqual({ prefix: 'ecs:ActionTrail:' });
+    expect(fnConfig(on)).toEqual({ actionTrail: true });
+    // a listed ActionTrail type is kept by the function too; other products match by their type prefix
+    const typed = synth({ eventSource: { products: ['ECS', 'RDS'], eventTypes: ['ecs:ActionTrail:ApiCall'] } }).json;
+    expect(fnConfig(typed)).toEqual({ actionTrail: true });
+    expect(pattern(synth({ eventSource: { products: ['ECS', 'RDS'] } }).json).type).toContainEqual({ prefix: 'rds:' });
+    expect(() => synth({ fcVersion: 2, eventSource: { actionTrail: true } })).toThrow(/"eventSource\.actionTrail".*applies to FC 3\.0 only/);
+  });
+
+  it('7: the self-monitoring alarm watches acs_fc FunctionErrors with the statistic CloudMonitor offers for it (Value)', () => {
+    for (const fcVersion of [3, 2] as const) {
+      const { json } = synth({ fcVersion, selfMonitoring: { contactGroups: ['ops'] } });
+      expect(checkStack(json).issues).toEqual([]);
+      const alarm = one(json, 'alicloud_cms_alarm');
+      expect(alarm).toMatchObject({ project: 'acs_fc', metric: 'FunctionErrors' });
+      expect(alarm.escalations_critical.statistics).toBe('Value');
+    }
+    expect(() => synth({ selfMonitoring: { contactGroups: ['ops'], statistics: 'Sum Total' } })).toThrow(/selfMonitoring\.statistics/);
+  });
+
+  it('9: the FC 2.0 event rule target has an fc_parameters_id', () => {
+    const { json } = synth({ fcVersion: 2 });
+    expect(one(json, 'alicloud_cms_event_rule').fc_parameters[0].fc_parameters_id).toBe('ecs-pulse-forwarder');
+  });
+
+  it('10: the function (FC 3.0) and the service (FC 2.0) wait for the policy attachment and RAM propagation', () => {
+    for (const [fcVersion, type] of [[3, 'alicloud_fcv3_function'], [2, 'alicloud_fc_service']] as const) {
+      const { json } = synth({ fcVersion });
+      expect(checkStack(json).issues).toEqual([]);
+      const [sleepId, sleep] = Object.entries(json.resource.time_sleep as Json)[0]!;
+      expect(sleep).toMatchObject({ create_duration: '15s' });
+      expect(sleep.depends_on).toEqual([expect.stringMatching(/^alicloud_ram_role_policy_attachment\./)]);
+      expect(one(json, type).depends_on).toEqual([`time_sleep.${sleepId}`]);
+      expect(json.terraform.required_providers.time).toBeDefined();
+    }
+  });
+
+  it('12: RAM role and policy names come from the stack and construct path, within RAM length and charset', () => {
+    const names = (stackId: string, id: string) => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, stackId);
+      new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
+      new SlackForwarder(stack, id, {});
+      const json = JSON.parse(Testing.synth(stack)) as Json;
+      return [one(json, 'alicloud_ram_role').role_name as string, one(json, 'alicloud_ram_policy').policy_name as string];
+    };
+    expect(names('prod', 'alerts')).toEqual(['prod-alerts-role', 'prod-alerts-policy']);
+    expect(names('staging', 'alerts')).toEqual(['staging-alerts-role', 'staging-alerts-policy']);
+    const [role, policy] = names(`stack_${'x'.repeat(80)}`, 'Alerts.Forwarder');
+    const [role2] = names(`stack_${'x'.repeat(80)}`, 'Alerts.Other');
+    expect(role).toMatch(/^[A-Za-z0-9.-]{1,64}$/);
+    expect(role).toMatch(/-[0-9a-f]{8}-role$/);
+    expect(policy).toMatch(/^[A-Za-z0-9-]{1,128}$/);
+    expect(role2).not.toBe(role); // the hash keeps truncated names apart
+  });
+
+  it('13: the EventBridge trigger invokes the function asynchronously (asyncInvocationType true = async, per the FC 2023-03-30 SDK model)', () => {
+    const { json } = synth();
+    const trigger = (Object.values(json.resource.alicloud_fcv3_trigger) as Json[]).find((t) => t.trigger_type === 'eventbridge')!;
+    expect(JSON.parse(trigger.trigger_config as string).asyncInvocationType).toBe(true);
+    // the async invoke config (retries, on-failure destination) only applies to asynchronous invocations
+    expect(one(json, 'alicloud_fcv3_async_invoke_config').max_async_retry_attempts).toBe(2);
   });
 });

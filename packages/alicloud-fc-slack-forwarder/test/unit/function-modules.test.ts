@@ -45,6 +45,13 @@ describe('Method: loadConfig', () => {
     expect(config.secrets).toEqual([HOOK, 't'.repeat(32)]);
   });
 
+  it('keeps ActionTrail events only when actionTrail is true (default false), and checks its type', () => {
+    expect(okConfig({ SLACK_WEBHOOK_URL: HOOK }).actionTrail).toBe(false);
+    expect(okConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_CONFIG: '{"actionTrail":true}' }).actionTrail).toBe(true);
+    const bad = loadConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_CONFIG: '{"actionTrail":"yes"}' });
+    expect(bad.ok ? [] : bad.issues).toEqual(['ECS_PULSE_CONFIG.actionTrail: must be true or false']);
+  });
+
   it('reports every problem as path: message, without echoing secrets', () => {
     const result = loadConfig({
       SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T/B/secretvalue',
@@ -62,7 +69,7 @@ describe('Method: loadConfig', () => {
     if (result.ok) return;
     expect(result.issues).toEqual([
       'SLACK_WEBHOOK_URL: must be an https: URL (got http://…); http: is allowed for loopback test sinks only',
-      'ECS_PULSE_CONFIG.bogus: unknown key; allowed: filters, routes, routing, dedupeCapacity, slack, safetyMarginMs, message',
+      'ECS_PULSE_CONFIG.bogus: unknown key; allowed: filters, routes, routing, dedupeCapacity, slack, safetyMarginMs, message, actionTrail',
       'ECS_PULSE_CONFIG.message.colorBar: must be true or false',
       'ECS_PULSE_CONFIG.message.mentions.fatal: unknown severity; allowed: critical, warning, info, ok',
       'ECS_PULSE_CONFIG.message.titlePrefix: must be a string',

@@ -55,6 +55,27 @@ describe('Behaviour: filters', () => {
   });
 });
 
+describe('Behaviour: ActionTrail events (issue 15, defect 6)', () => {
+  const apiCall = (id: string) =>
+    cloudEvent(id, { eventName: 'RunInstances', eventSource: 'ecs.aliyuncs.com', userIdentity: { type: 'ram-user' } }, 'ecs:ActionTrail:ApiCall');
+
+  it('drops ActionTrail API-call events by default and logs them as filtered', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: url('default') });
+    const result = await fn.handler(Buffer.from(JSON.stringify([apiCall('a-1'), stopped('a-2')])), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { alerts: 2, delivered: 1, filtered: 1 } });
+    expect(logs.byMsg('alert').map((l) => [l.id, l.outcome])).toEqual([
+      ['a-1', 'filtered'],
+      ['a-2', 'delivered'],
+    ]);
+  });
+
+  it('keeps them when the configuration asks for them (actionTrail: true)', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: url('default'), ECS_PULSE_CONFIG: JSON.stringify({ actionTrail: true }) });
+    const result = await fn.handler(Buffer.from(JSON.stringify([apiCall('b-1')])), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { alerts: 1, delivered: 1 } });
+  });
+});
+
 describe('Behaviour: routes', () => {
   const routes = () => [
     { name: 'oncall', webhookUrlEnv: 'SLACK_WEBHOOK_URL_ONCALL', match: { severities: ['critical'] } },
