@@ -140,8 +140,9 @@ export interface StressHostAlarmProps {
    */
   readonly networkOutBitsPerSecond?: number;
   /**
-   * Which traffic the network alarms watch: `intranet` (VPC, `IntranetInRate`/`IntranetOutRate`) or
-   * `internet` (`InternetInRate`/`InternetOutRate`).
+   * Which traffic the network alarms watch: `intranet` (`IntranetInRate`/`IntranetOutRate`) or `internet` (the
+   * public IP's `VPC_PublicIP_InternetInRate`/`VPC_PublicIP_InternetOutRate`, dimensions instanceId and ip; needs
+   * `publicBandwidthMbps` > 0).
    * @default 'intranet'
    */
   readonly network?: 'intranet' | 'internet';
@@ -178,7 +179,8 @@ export interface StressHostProps {
   readonly allowedCidrs: readonly string[];
   /**
    * Existing vSwitch ids to place the hosts in (host `i` goes to `vswitchIds[i % length]`). With them,
-   * no VPC or vSwitch is created and `crossZone` is ignored; give `vpcId` too unless `securityGroupId` is given.
+   * no VPC or vSwitch is created and `crossZone` is ignored; give `vpcId` too unless `securityGroupId` is given,
+   * and `zoneIds` (the vSwitches' zones, same order) unless `instanceType` is given.
    * @default - a VPC and vSwitch(es) are created
    */
   readonly vswitchIds?: readonly string[];
@@ -198,8 +200,10 @@ export interface StressHostProps {
    */
   readonly vpcCidr?: string;
   /**
-   * Zones to use, in order: host `i` (0 = server) goes to `zoneIds[i % length]`.
-   * @default - from the `alicloud_zones` data source: the first zone, or one zone per host with `crossZone`
+   * Zones to use, in order: host `i` (0 = server) goes to `zoneIds[i % length]`. The instance type (when not
+   * given) is looked up in every zone a host uses: the first type all of them sell.
+   * @default - from the `alicloud_zones` data source, among the zones that sell the instance type: the first
+   * zone, or one zone per host with `crossZone`
    */
   readonly zoneIds?: readonly string[];
   /**
@@ -214,7 +218,8 @@ export interface StressHostProps {
   readonly crossZone?: boolean;
   /**
    * Instance type of every host, e.g. `ecs.c7.large`.
-   * @default - the first type of `instanceTypeFamily` with `cpuCores` cores and `memoryGiB` GiB available in the first zone
+   * @default - the first type of `instanceTypeFamily` with `cpuCores` cores and `memoryGiB` GiB sold in every zone of
+   * `zoneIds` the hosts use (region-wide without `zoneIds`)
    */
   readonly instanceType?: string;
   /**
@@ -467,25 +472,26 @@ export class StressHost extends Construct {
     }
     let instanceType = p.instanceType;
     if (instanceType === undefined) {
-      let firstZone = p.zoneIds?.[0];
-      if (firstZone === undefined) {
-        const zones = new DataAlicloudZones(this, 'zones', {
-          availableResourceCreation: 'VSwitch',
-          availableDiskCategory: p.systemDiskCategory,
+      // Look the type up where the hosts run (issue 15 item 11): in each zone of `zoneIds` that a host uses, the
+      // type is the first one all of them sell; without zoneIds the lookup is region-wide and the zones are then
+      // chosen among those offering the type (below). A single zone's first type is no longer assumed to exist
+      // elsewhere, and the region's first zone (which may not sell the family) is no longer consulted.
+      const lookup = (id: string, zone: string | undefined) =>
+        new DataAlicloudInstanceTypes(this, id, {
+          ...(zone === undefined ? {} : { availabilityZone: zone }),
+          instanceTypeFamily: p.instanceTypeFamily,
+          cpuCoreCount: p.cpuCores,
+          memorySize: p.memoryGiB,
+          imageId,
+          instanceChargeType: 'PostPaid',
           ...spotFilter,
         });
-        firstZone = zones.zones.get(0).id;
+      const zones = hostZones(p.zoneIds, hostCount);
+      if (zones.length <= 1) instanceType = lookup('instance-type', zones[0]).instanceTypes.get(0).id;
+      else {
+        const perZone = zones.map((zone, i) => lookup(`instance-type-${i}`, zone).ids);
+        instanceType = Fn.element(Fn.tolist(Fn.setintersection(perZone[0] as string[], perZone.slice(1))), 0) as string;
       }
-      const types = new DataAlicloudInstanceTypes(this, 'instance-type', {
-        availabilityZone: firstZone,
-        instanceTypeFamily: p.instanceTypeFamily,
-        cpuCoreCount: p.cpuCores,
-        memorySize: p.memoryGiB,
-        imageId,
-        instanceChargeType: 'PostPaid',
-        ...spotFilter,
-      });
-      instanceType = types.instanceTypes.get(0).id;
     }
     let zoneFor: (i: number) => string;
     if (p.zoneIds !== undefined) {
@@ -683,11 +689,16 @@ export class StressHost extends Construct {
     a: Required<Omit<StressHostAlarmProps, 'contactGroups'>> & { contactGroups: string[] },
     tags: Record<string, string>,
   ): CmsAlarm[] {
-    const direction = a.network === 'internet' ? 'Internet' : 'Intranet';
+    // The hosts are VPC instances: their public traffic is `VPC_PublicIP_InternetInRate`/`OutRate` (dimensions
+    // userId, instanceId, ip); `InternetInRate`/`InternetOutRate` are the classic-network metrics, which a VPC
+    // instance does not report (CloudMonitor metric list of ECS, acs_ecs_dashboard; issue 15 item 8).
+    const internet = a.network === 'internet';
+    const [inMetric, outMetric] = internet ? ['VPC_PublicIP_InternetInRate', 'VPC_PublicIP_InternetOutRate'] : ['IntranetInRate', 'IntranetOutRate'];
+    const netDimensions = JSON.stringify([internet ? { instanceId: instance.id, ip: instance.publicIp } : { instanceId: instance.id }]);
     const specs = [
-      { key: 'cpu', metric: 'CPUUtilization', threshold: a.cpuUtilizationPercent, label: 'CPU utilization (%)' },
-      { key: 'net-in', metric: `${direction}InRate`, threshold: a.networkInBitsPerSecond, label: `${direction.toLowerCase()} in (bit/s)` },
-      { key: 'net-out', metric: `${direction}OutRate`, threshold: a.networkOutBitsPerSecond, label: `${direction.toLowerCase()} out (bit/s)` },
+      { key: 'cpu', metric: 'CPUUtilization', threshold: a.cpuUtilizationPercent, dimensions: JSON.stringify([{ instanceId: instance.id }]) },
+      { key: 'net-in', metric: inMetric, threshold: a.networkInBitsPerSecond, dimensions: netDimensions },
+      { key: 'net-out', metric: outMetric, threshold: a.networkOutBitsPerSecond, dimensions: netDimensions },
     ];
     return specs.map((s) => {
       const escalation = { statistics: 'Average', comparisonOperator: '>=', threshold: String(s.threshold), times: a.times };
@@ -695,7 +706,7 @@ export class StressHost extends Construct {
         name: `${name}-${s.key}`,
         project: 'acs_ecs_dashboard',
         metric: s.metric,
-        metricDimensions: JSON.stringify([{ instanceId: instance.id }]),
+        metricDimensions: s.dimensions,
         period: a.periodSeconds,
         contactGroups: a.contactGroups,
         webhook: a.webhook,
@@ -846,6 +857,12 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
   }
   if (vswitchIds !== undefined && props.vpcId === undefined && props.securityGroupId === undefined) {
     issues.push('props.vpcId: required with vswitchIds to create the security group; pass the VPC of the vSwitches, or securityGroupId.');
+  }
+  if (vswitchIds !== undefined && props.zoneIds === undefined && props.instanceType === undefined) {
+    issues.push(
+      'props.zoneIds: required with vswitchIds when instanceType is not given, so the instance type is looked up in the zones the hosts run in; ' +
+        'list the zones of the vSwitches in the same order (e.g. ["cn-hangzhou-h", "cn-hangzhou-i"]), or give instanceType.',
+    );
   }
   if (vswitchIds !== undefined && props.vpcCidr !== undefined) {
     issues.push('props.vpcCidr: only used when the VPC is created; remove it when passing vswitchIds.');
@@ -999,6 +1016,9 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
       if (typeof netOut !== 'number' || !(netOut > 0)) issues.push(`props.alarms.networkOutBitsPerSecond: ${String(netOut)} must be a positive number of bits per second.`);
       const network = a.network ?? 'intranet';
       if (network !== 'intranet' && network !== 'internet') issues.push(`props.alarms.network: "${String(network)}" must be "intranet" or "internet".`);
+      if (network === 'internet' && (props.publicBandwidthMbps ?? 0) === 0) {
+        issues.push('props.alarms.network: "internet" watches the hosts\' public IPs, but publicBandwidthMbps is 0 (no public IP); set publicBandwidthMbps or use "intranet".');
+      }
       const periodSeconds = a.periodSeconds ?? 60;
       if (!isInt(periodSeconds, 60, 86400) || periodSeconds % 60 !== 0) issues.push(`props.alarms.periodSeconds: ${String(periodSeconds)} must be a multiple of 60 from 60 to 86400.`);
       const times = a.times ?? 3;
@@ -1107,6 +1127,17 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
 }
 
 /** Add the providers the construct needs when the stack has none of that type. */
+/** The distinct zones of `zoneIds` that the hosts use (host `i` in `zoneIds[i % length]`), in host order. */
+function hostZones(zoneIds: readonly string[] | undefined, hostCount: number): string[] {
+  if (zoneIds === undefined || zoneIds.length === 0) return [];
+  const used: string[] = [];
+  for (let i = 0; i < hostCount; i++) {
+    const zone = zoneIds[i % zoneIds.length] as string;
+    if (!used.includes(zone)) used.push(zone);
+  }
+  return used;
+}
+
 function ensureProviders(scope: Construct, stack: TerraformStack, keyFile: boolean): void {
   const present = new Set(
     stack.node

@@ -301,12 +301,49 @@ describe('Construct: StressHost options', () => {
 
   it('creates the security group in the given VPC with vswitchIds + vpcId', () => {
     const stack = newStack();
-    new StressHost(stack, 'hosts', { allowedCidrs: ALLOWED, vswitchIds: ['vsw-1', 'vsw-2'], vpcId: 'vpc-9', clients: 1 });
+    new StressHost(stack, 'hosts', { allowedCidrs: ALLOWED, vswitchIds: ['vsw-1', 'vsw-2'], zoneIds: ['cn-hangzhou-h', 'cn-hangzhou-i'], vpcId: 'vpc-9', clients: 1 });
     const { json } = synth(stack);
     expect(Object.values(resources(json, 'alicloud_security_group'))[0].vpc_id).toBe('vpc-9');
     const instances = Object.values(resources(json, 'alicloud_instance'));
     expect(instances.find((i) => i.tags['ecs-pulse-role'] === 'server').vswitch_id).toBe('vsw-1');
     expect(instances.find((i) => i.tags['ecs-pulse-role'] === 'client').vswitch_id).toBe('vsw-2');
+  });
+
+  it('looks the instance type up in the zones the hosts use (issue 15, defect 11)', () => {
+    // Prepare: two zones used by three hosts, no instanceType
+    const stack = newStack();
+    new StressHost(stack, 'hosts', { allowedCidrs: ALLOWED, zoneIds: ['cn-hangzhou-h', 'cn-hangzhou-i'], clients: 2 });
+    // Act
+    const { json } = synth(stack);
+    // Assess: one lookup per zone, and the type is the first that both sell
+    expect(checkStack(json).issues).toEqual([]);
+    const lookups = Object.entries(json.data.alicloud_instance_types as Record<string, Record<string, unknown>>);
+    expect(lookups.map(([, d]) => d.availability_zone)).toEqual(['cn-hangzhou-h', 'cn-hangzhou-i']);
+    const [first, second] = lookups.map(([name]) => name);
+    const types = new Set(Object.values(resources(json, 'alicloud_instance')).map((i) => i.instance_type));
+    expect([...types]).toEqual([`\${element(tolist(setintersection(data.alicloud_instance_types.${first}.ids, data.alicloud_instance_types.${second}.ids)), 0)}`]);
+    expect(json.data.alicloud_zones).toBeUndefined(); // the region's first zone is not consulted
+  });
+
+  it('looks the instance type up region-wide without zoneIds, then picks zones that sell it', () => {
+    const stack = newStack();
+    new StressHost(stack, 'hosts', { allowedCidrs: ALLOWED, clients: 1, crossZone: true });
+    const { json } = synth(stack);
+    expect(checkStack(json).issues).toEqual([]);
+    const lookups = Object.values(json.data.alicloud_instance_types as Record<string, Record<string, unknown>>);
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]!.availability_zone).toBeUndefined();
+    const zones = Object.values(json.data.alicloud_zones as Record<string, Record<string, unknown>>);
+    expect(zones).toHaveLength(1);
+    expect(zones[0]!.available_instance_type).toMatch(/^\$\{data\.alicloud_instance_types\..+\.instance_types\[0\]\.id\}$/);
+  });
+
+  it('fails at synth when vswitchIds come without their zones and without an instance type', () => {
+    expect(() => new StressHost(newStack(), 'hosts', { allowedCidrs: ALLOWED, vswitchIds: ['vsw-1'], vpcId: 'vpc-9' })).toThrow(
+      /props\.zoneIds: required with vswitchIds when instanceType is not given/,
+    );
+    expect(() => new StressHost(newStack(), 'hosts', { allowedCidrs: ALLOWED, zoneIds: [] })).toThrow(/props\.zoneIds: must be a non-empty array/);
+    expect(() => new StressHost(newStack(), 'hosts', { allowedCidrs: ALLOWED, vswitchIds: ['vsw-1'], vpcId: 'vpc-9', instanceType: 'ecs.c7.large' })).not.toThrow();
   });
 
   it('places hosts in explicit zoneIds', () => {
@@ -365,10 +402,19 @@ describe('Construct: StressHost options', () => {
     const stack = newStack();
     new StressHost(stack, 'hosts', {
       allowedCidrs: ALLOWED,
+      publicBandwidthMbps: 10,
       alarms: { webhook: 'https://hooks.example.com/cb', contactGroups: ['ops'], network: 'internet', cpuUtilizationPercent: 95, periodSeconds: 300, times: 1 },
     });
-    const alarms = Object.values(resources(synth(stack).json, 'alicloud_cms_alarm'));
-    expect(alarms.map((a) => a.metric).sort()).toEqual(['CPUUtilization', 'InternetInRate', 'InternetOutRate']);
+    const { json } = synth(stack);
+    expect(checkStack(json).issues).toEqual([]);
+    const alarms = Object.values(resources(json, 'alicloud_cms_alarm'));
+    // VPC hosts report public traffic as VPC_PublicIP_* (dimensions instanceId, ip), not the classic InternetInRate (issue 15, defect 8)
+    expect(alarms.map((a) => a.metric).sort()).toEqual(['CPUUtilization', 'VPC_PublicIP_InternetInRate', 'VPC_PublicIP_InternetOutRate']);
+    const netIn = alarms.find((a) => a.metric === 'VPC_PublicIP_InternetInRate');
+    expect(JSON.parse(netIn.metric_dimensions)).toEqual([{ instanceId: expect.stringMatching(/^\$\{alicloud_instance\..+\.id\}$/), ip: expect.stringMatching(/^\$\{alicloud_instance\..+\.public_ip\}$/) }]);
+    expect(() => new StressHost(newStack(), 'hosts', { allowedCidrs: ALLOWED, alarms: { webhook: 'https://hooks.example.com/cb', contactGroups: ['ops'], network: 'internet' } })).toThrow(
+      /props\.alarms\.network: "internet" watches the hosts' public IPs, but publicBandwidthMbps is 0/,
+    );
     const cpu = alarms.find((a) => a.metric === 'CPUUtilization');
     expect(cpu).toMatchObject({ period: 300, escalations_warn: { threshold: '95', times: 1 } });
   });
