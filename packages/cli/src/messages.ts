@@ -48,6 +48,11 @@ export const M = {
   needYes: (verb: string) =>
     `${verb} changes real cloud resources and stdin is not a terminal, so terraform cannot ask for approval. Pass --yes to approve.`,
   deployDone: (stack: string) => `Deployed stack ${stack}. Outputs:`,
+  serviceLinkedRolePresent: (role: string) => `The account has the service-linked role ${role} (EventBridge → Function Compute).`,
+  serviceLinkedRoleCreated: (role: string) =>
+    `Created the service-linked role ${role}, which EventBridge needs to invoke Function Compute. It is account-wide and not part of the stack: destroy keeps it (delete it in the RAM console when no EventBridge route uses it).`,
+  serviceLinkedRoleUnchecked: (role: string, reason: string) =>
+    `Could not check the service-linked role ${role} (${reason}); going on. If the account lacks it, apply fails at the EventBridge trigger: create it in the RAM console, grant ram:GetRole and ram:CreateServiceLinkedRole, or set manageServiceLinkedRole on SlackForwarder.`,
   sensitiveHidden: (n: number) => `  (${n} sensitive output${n === 1 ? '' : 's'} not shown)`,
   destroyDone: (stack: string) => `Destroyed stack ${stack}.`,
   removed: (p: string) => `removed ${p}`,

@@ -26,3 +26,13 @@ export async function cmsClient(settings: ClientSettings) {
   const client = new Client(new core.$OpenApiUtil.Config({ ...settings }));
   return { client, models: m };
 }
+
+/** The ResourceManager client (service-linked roles) and its request classes, loaded on first use. @internal */
+export async function resourceManagerClient(settings: ClientSettings) {
+  const [mod, core] = await Promise.all([import('@alicloud/resourcemanager20200331'), import('@alicloud/openapi-core')]);
+  type Rm = typeof import('@alicloud/resourcemanager20200331').default;
+  const Client = cjsDefault<Rm>(mod);
+  const m = mod as unknown as typeof import('@alicloud/resourcemanager20200331');
+  const client = new Client(new core.$OpenApiUtil.Config({ ...settings }));
+  return { client, models: m };
+}

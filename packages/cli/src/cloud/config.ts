@@ -4,12 +4,13 @@ import { registerSecret } from '../redact.js';
 import { cjsDefault } from './clients.js';
 
 /** Products the CLI calls, with their endpoint override variables. */
-export type Product = 'ecs' | 'fc' | 'cms';
+export type Product = 'ecs' | 'fc' | 'cms' | 'resourcemanager';
 
 const ENDPOINT_ENV: Record<Product, string> = {
   ecs: 'ECS_PULSE_ENDPOINT_ECS',
   fc: 'ECS_PULSE_ENDPOINT_FC',
   cms: 'ECS_PULSE_ENDPOINT_CMS',
+  resourcemanager: 'ECS_PULSE_ENDPOINT_RESOURCEMANAGER',
 };
 
 /** A resolved AccessKey (possibly STS). @internal */

@@ -1,6 +1,8 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pickStack, resolveApp, synthApp, type SynthesizedStack } from '../app.js';
+import { clientSettings } from '../cloud/config.js';
+import { ensureServiceLinkedRole, EVENTBRIDGE_FC_ROLE, isPermissionError, needsEventBridgeRole, stackRegion } from '../cloud/service-linked-role.js';
 import { CliError } from '../errors.js';
 import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { M } from '../messages.js';
@@ -160,6 +162,7 @@ export async function deploy(options: ApplyOptions = {}): Promise<DeployResult> 
   const io = resolveIo(options);
   const approve = approval(options, 'deploy');
   const { bin, appDir, stack } = await prepare(options, io);
+  await ensureStackServiceLinkedRoles(stack, io);
   await terraform(bin, ['apply', '-input=false', ...approve.args, ...colorFlag(io)], stack.dir, io, {
     inherit: approve.inherit,
   });
@@ -174,6 +177,25 @@ export async function deploy(options: ApplyOptions = {}): Promise<DeployResult> 
     if (hidden > 0) io.out(io.paint.dim(M.sensitiveHidden(hidden)));
   }
   return { stack: stack.name, dir: stack.dir, outputs: visible, outputsFile };
+}
+
+/**
+ * Before apply: when the stack routes EventBridge to FC without managing the account-wide service-linked role,
+ * make sure the account has it (ResourceManager), creating it once if missing. A permission problem is reported
+ * and the deploy goes on (terraform then names the real need).
+ */
+async function ensureStackServiceLinkedRoles(stack: SynthesizedStack, io: Io): Promise<void> {
+  const file = path.join(stack.dir, 'cdk.tf.json');
+  if (!existsSync(file)) return;
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof needsEventBridgeRole>[0];
+  if (!needsEventBridgeRole(json)) return;
+  const region = stackRegion(json) ?? io.env.ALIBABA_CLOUD_REGION_ID ?? io.env.ALICLOUD_REGION ?? 'cn-hangzhou';
+  try {
+    await ensureServiceLinkedRole(await clientSettings('resourcemanager', region, io.env), EVENTBRIDGE_FC_ROLE, io);
+  } catch (error) {
+    if (!isPermissionError(error)) throw error;
+    io.err(io.paint.yellow(M.serviceLinkedRoleUnchecked(EVENTBRIDGE_FC_ROLE.roleName, (error as Error).message)));
+  }
 }
 
 /**
