@@ -412,6 +412,8 @@ export class SlackForwarder extends Construct {
     // --- self-monitoring ------------------------------------------------------------------------------
     if (props.selfMonitoring) {
       const m = props.selfMonitoring;
+      // Function-level dimensions of acs_fc: FC 3.0 {region, functionName}, FC 2.0 {region, serviceName,
+      // functionName} (Function Compute "Monitoring data" pages of FC 3.0 and FC 2.0, CloudMonitor API).
       const dimensions: Record<string, string> = fc2
         ? { region: currentRegion(), serviceName: this.service!.name, functionName: (this.function as FcFunction).name }
         : { region: currentRegion(), functionName: (this.function as Fcv3Function).functionName };
