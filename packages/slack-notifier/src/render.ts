@@ -564,6 +564,13 @@ function alertList(alerts: NotifiableAlert | readonly NotifiableAlert[]): readon
   return list;
 }
 
+/** The built-in layout: one alert in detail, or a digest of those that fit one message (saying how many do not). */
+function builtIn(xs: readonly NotifiableAlert[], o: ResolvedOptions): SlackMessage {
+  if (xs.length === 1) return renderSingle(xs[0]!, o);
+  const [first = []] = packDigest(digestEntries(xs));
+  return renderDigest(first, o, undefined, xs.length - first.length);
+}
+
 /** The built-in message for `list` (`builtIn`), or the custom formatter's, fitted to Slack's limits. */
 function finish(list: readonly NotifiableAlert[], o: ResolvedOptions, builtIn: (xs: readonly NotifiableAlert[]) => SlackMessage): SlackMessage {
   if (!o.formatter) return fitInPlace(builtIn(list));
@@ -601,11 +608,7 @@ function finish(list: readonly NotifiableAlert[], o: ResolvedOptions, builtIn: (
  */
 export function toSlackMessage(alerts: NotifiableAlert | readonly NotifiableAlert[], options?: ToSlackMessageOptions): SlackMessage {
   const o = resolveOptions(options);
-  return finish(alertList(alerts), o, (xs) => {
-    if (xs.length === 1) return renderSingle(xs[0]!, o);
-    const [first = []] = packDigest(digestEntries(xs));
-    return renderDigest(first, o, undefined, xs.length - first.length);
-  });
+  return finish(alertList(alerts), o, (xs) => builtIn(xs, o));
 }
 
 /**
@@ -616,10 +619,10 @@ export function toSlackMessage(alerts: NotifiableAlert | readonly NotifiableAler
  * const part: SlackMessagePart = { message: { text: '2 alerts' }, alerts: [a, b] };
  * ```
  */
-export interface SlackMessagePart {
+export interface SlackMessagePart<A extends NotifiableAlert = NotifiableAlert> {
   readonly message: SlackMessage;
-  /** The alerts this message shows; every input alert is in exactly one part. */
-  readonly alerts: readonly NotifiableAlert[];
+  /** The alerts this message shows (the input objects); every input alert is in exactly one part. */
+  readonly alerts: readonly A[];
 }
 
 /**
@@ -641,14 +644,14 @@ export interface SlackMessagePart {
  * }
  * ```
  */
-export function toSlackMessages(alerts: NotifiableAlert | readonly NotifiableAlert[], options?: ToSlackMessageOptions): SlackMessagePart[] {
+export function toSlackMessages<A extends NotifiableAlert>(alerts: A | readonly A[], options?: ToSlackMessageOptions): SlackMessagePart<A>[] {
   const o = resolveOptions(options);
-  const list = alertList(alerts);
-  if (list.length === 1) return [{ message: finish(list, o, (xs) => (xs.length === 1 ? renderSingle(xs[0]!, o) : toSlackMessage(xs, options))), alerts: list }];
+  const list = alertList(alerts) as readonly A[];
+  if (list.length === 1) return [{ message: finish(list, o, (xs) => builtIn(xs, o)), alerts: list }];
   const parts = packDigest(digestEntries(list));
   return parts.map((entries, i) => {
-    const partAlerts = entries.map((e) => e.alert);
+    const partAlerts = entries.map((e) => e.alert as A);
     const label = parts.length > 1 ? { index: i + 1, count: parts.length, total: list.length } : undefined;
-    return { message: finish(partAlerts, o, (xs) => (xs === partAlerts ? renderDigest(entries, o, label) : toSlackMessage(xs, options))), alerts: partAlerts };
+    return { message: finish(partAlerts, o, (xs) => (xs === partAlerts ? renderDigest(entries, o, label) : builtIn(xs, o))), alerts: partAlerts };
   });
 }
