@@ -97,10 +97,13 @@ export class DeliveryMemory {
   claim(keys: readonly string[]): (key: string, delivered: boolean) => void {
     const settle = new Map<string, (delivered: boolean) => void>();
     for (const key of keys) this.#inFlight.set(key, new Promise<boolean>((resolve) => settle.set(key, resolve)));
+    // Settling a key twice (or one claimed again since) changes nothing.
     return (key, delivered) => {
+      const resolve = settle.get(key);
+      if (!resolve) return;
       if (delivered) this.add(key);
       this.#inFlight.delete(key);
-      settle.get(key)?.(delivered);
+      resolve(delivered);
       settle.delete(key);
     };
   }
