@@ -75,7 +75,10 @@ export interface ForwarderJsonConfig {
   readonly routes?: readonly RouteConfig[];
   /** `first-match` (default): an alert goes to the first matching route. `all-matches`: to every matching route. */
   readonly routing?: 'first-match' | 'all-matches';
-  /** How many delivered alert ids a warm instance remembers (default 1000). */
+  /**
+   * How many delivered alerts (route + id + status) a warm instance remembers per route at least (default 1000);
+   * each route also keeps at least twice the largest batch it was given, so a retry never re-posts what was delivered.
+   */
   readonly dedupeCapacity?: number;
   /** Notifier settings. */
   readonly slack?: {
