@@ -191,7 +191,10 @@ export interface RouteFailure {
 export class DeliveryError extends SlackForwarderError {
   /** One entry per route that failed. */
   readonly failures: readonly RouteFailure[];
-  /** Whether every failure was transient (then a retry may succeed). */
+  /**
+   * Whether a retry may deliver what failed: true when any failure was transient (429, 5xx, timeout, the time
+   * budget ran out), even if another route failed for good (a retry re-posts only the failed routes' alerts).
+   */
   readonly retryable: boolean;
 
   /**
@@ -213,6 +216,6 @@ export class DeliveryError extends SlackForwarderError {
     );
     this.name = 'DeliveryError';
     this.failures = Object.freeze([...failures]);
-    this.retryable = failures.every((f) => f.retryable);
+    this.retryable = failures.some((f) => f.retryable);
   }
 }

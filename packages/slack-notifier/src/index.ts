@@ -8,8 +8,8 @@ export type { SlackLimitViolation } from './limits.js';
 export { escapeMrkdwn, slackDate } from './mrkdwn.js';
 export { RateLimitedSender } from './rate-limit.js';
 export type { RateLimitedSenderOptions, SenderStats, SendOutcome } from './rate-limit.js';
-export { DEFAULT_FIELDS, SEVERITY_STYLE, toSlackMessage } from './render.js';
-export type { AlertField, FormatterContext, MentionMap, SlackFormatter, ToSlackMessageOptions } from './render.js';
+export { DEFAULT_FIELDS, SEVERITY_STYLE, toSlackMessage, toSlackMessages, validateMessageOptions } from './render.js';
+export type { AlertField, FormatterContext, MentionMap, SlackFormatter, SlackMessagePart, ToSlackMessageOptions } from './render.js';
 export { blockKitBuilderUrl, formatMessageAsText } from './terminal.js';
 export type { FormatAsTextOptions } from './terminal.js';
 export type {

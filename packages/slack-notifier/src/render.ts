@@ -235,15 +235,34 @@ export const SEVERITY_STYLE: Readonly<Record<NotifiableSeverity, { readonly emoj
 /** The severities, most severe first. */
 const SEVERITIES = Object.keys(SEVERITY_STYLE) as readonly NotifiableSeverity[];
 
-/** @internal Validates options (throws `INVALID_OPTIONS`); exported for the digest queue. */
-export function resolveOptions(options: ToSlackMessageOptions | undefined): ResolvedOptions {
-  if (options === undefined) return DEFAULTS;
+/** A fix hint for a mention that is not a Slack mention token. */
+function mentionHint(m: string): string {
+  const word = /^[<@!]*(here|channel|everyone)>?$/i.exec(m)?.[1];
+  if (word) return `write <!${word.toLowerCase()}> (lower case, with <! and >)`;
+  if (/^<?@[^>]*>?$/.test(m)) return 'a user mention needs the member id, like <@U024BE7LH> (a user group: <!subteam^S123ABC>)';
+  return 'use <!here>, <!channel>, <@U123ABC> or <!subteam^S123ABC>';
+}
+
+/**
+ * Checks options for {@link toSlackMessage} / {@link toSlackMessages} by exactly the rules the notifier applies
+ * when it renders, and returns every problem as `path: message` with a fix hint (an empty list when the options
+ * are valid). Use it to refuse a configuration up front (at synth, at cold start) rather than at send time; a
+ * caller that embeds these options prefixes its own path (`ECS_PULSE_CONFIG.message.` + issue).
+ *
+ * @example
+ * ```ts
+ * import { validateMessageOptions } from '@ecs-pulse/slack-notifier';
+ *
+ * validateMessageOptions({ mentions: { critical: '@here' }, consoleBaseUrl: 'http://ecs.console.aliyun.com' });
+ * // ['mentions.critical: "@here" is not a Slack mention token; write <!here> (lower case, with <! and >)',
+ * //  'consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com (no path, query or fragment)']
+ * ```
+ */
+export function validateMessageOptions(options: unknown): string[] {
+  if (options === undefined) return [];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return ['options: must be an object, e.g. { environment: "prod" }'];
   const issues: string[] = [];
-  if (typeof options !== 'object' || options === null) {
-    throw new SlackNotifierError('INVALID_OPTIONS', 'toSlackMessage options must be an object. Pass e.g. { environment: "prod" } or nothing.');
-  }
-  const known = new Set(Object.keys(DEFAULTS));
-  for (const key of Object.keys(options)) if (!known.has(key)) issues.push(`${key}: unknown option (known: ${[...known].join(', ')})`);
+  for (const key of Object.keys(options)) if (!Object.hasOwn(DEFAULTS, key)) issues.push(`${key}: unknown option (known: ${Object.keys(DEFAULTS).join(', ')})`);
   const o = options as Record<string, unknown>;
   if (o.fields !== undefined) {
     if (!Array.isArray(o.fields)) issues.push('fields: must be an array of field names');
@@ -254,9 +273,8 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
       if (new Set(o.fields).size !== o.fields.length) issues.push('fields: contains duplicates');
     }
   }
-  const mentions: Partial<Record<NotifiableSeverity, readonly string[]>> = {};
   if (o.mentions !== undefined) {
-    if (typeof o.mentions !== 'object' || o.mentions === null || Array.isArray(o.mentions)) issues.push('mentions: must be an object keyed by severity');
+    if (typeof o.mentions !== 'object' || o.mentions === null || Array.isArray(o.mentions)) issues.push('mentions: must be an object keyed by severity, like { critical: "<!here>" }');
     else {
       for (const [sev, value] of Object.entries(o.mentions)) {
         const list: unknown = typeof value === 'string' ? [value] : value;
@@ -265,22 +283,30 @@ export function resolveOptions(options: ToSlackMessageOptions | undefined): Reso
         else {
           list.forEach((m, i) => {
             if (typeof m !== 'string' || !MENTION_RE.test(m)) {
-              issues.push(`mentions.${sev}${list === value ? `[${i}]` : ''}: "${String(m)}" is not a Slack mention token; use <!here>, <!channel>, <@U123ABC> or <!subteam^S123ABC>`);
+              issues.push(`mentions.${sev}${list === value ? `[${i}]` : ''}: "${String(m)}" is not a Slack mention token; ${mentionHint(String(m))}`);
             }
           });
-          mentions[sev as NotifiableSeverity] = list as string[];
         }
       }
     }
   }
   checkOptionRules(o, OPTION_RULES, issues);
   if (typeof o.consoleBaseUrl === 'string' && !/^https:\/\/[^/\s?#]+\/?$/.test(o.consoleBaseUrl)) {
-    issues.push('consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com');
+    issues.push('consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com (no path, query or fragment)');
   }
-  throwOptionIssues('toSlackMessage', issues);
+  return issues;
+}
+
+/** @internal Validates options (throws `INVALID_OPTIONS`); exported for the digest queue. */
+export function resolveOptions(options: ToSlackMessageOptions | undefined): ResolvedOptions {
+  if (options === undefined) return DEFAULTS;
+  throwOptionIssues('toSlackMessage', validateMessageOptions(options));
   // Every option given (validated above) replaces its default; mentions are the normalized lists.
+  const o = options as Record<string, unknown>;
   const resolved: Record<string, unknown> = { ...DEFAULTS };
-  for (const key of known) if (o[key] !== undefined) resolved[key] = o[key];
+  for (const key of Object.keys(DEFAULTS)) if (o[key] !== undefined) resolved[key] = o[key];
+  const mentions: Record<string, readonly string[]> = {};
+  for (const [sev, value] of Object.entries(options.mentions ?? {})) mentions[sev] = typeof value === 'string' ? [value] : (value as readonly string[]);
   resolved.mentions = mentions;
   return resolved as unknown as ResolvedOptions;
 }
@@ -409,138 +435,168 @@ function renderSingle(a: NotifiableAlert, o: ResolvedOptions): SlackMessage {
 
 /* ------------------------------------------------------------------------------------------------ */
 
-/** One event type of a digest: its alerts and the lines that list them. */
-interface EventGroup {
+/** One alert of a digest and the line that shows it. */
+interface DigestEntry {
+  readonly alert: NotifiableAlert;
   readonly sev: NotifiableSeverity;
+  /** Product, event and status (unescaped), for the fallback text. */
   readonly title: string;
-  readonly alerts: NotifiableAlert[];
-  readonly titleLine: string;
-  lines: string[];
+  readonly line: string;
 }
 
-const LINE_MAX = 200;
+/**
+ * The characters of digest lines one message may carry: the block budget less the header (150), the summary
+ * (at most 1,200), four severity headings, the footer (at most 500) and the "not listed" note.
+ */
+const LINES_BUDGET = BLOCK_CHARS_BUDGET - 2200;
 
-function digestLine(a: NotifiableAlert): string {
-  const parts: string[] = [];
-  const res = resourceLabel(a, 90);
-  parts.push(res || escapeAndTruncate(oneLineOf(a.summary) || oneLineOf(a.id), 90));
+/**
+ * One line per alert, every part cut on its own so none pushes another out: severity (emoji and word), product,
+ * event and status, resource (or the summary when there is none), region. At most ~310 characters.
+ */
+function digestEntry(a: NotifiableAlert): DigestEntry {
+  const sev = severityOf(a);
+  const st = SEVERITY_STYLE[sev];
+  const product = oneLineOf(a.product);
+  const name = oneLineOf(a.name);
+  const status = oneLineOf(a.status);
+  const what = [escapeAndTruncate(product, 40), escapeAndTruncate(name, 80)].filter(Boolean).join(' ') + (status ? ` → ${escapeAndTruncate(status, 40)}` : '');
+  const parts = [`${st.emoji} ${st.word}`, what || 'Alert', resourceLabel(a, 90) || escapeAndTruncate(oneLineOf(a.summary) || oneLineOf(a.id), 90)];
   const region = oneLineOf(a.region);
   if (region) parts.push(escapeAndTruncate(region, 30));
-  if (s(a.time)) parts.push(slackDate(s(a.time)));
-  return truncateMrkdwn(`• ${parts.join(' · ')}`, LINE_MAX);
+  return { alert: a, sev, title: eventTitle(a) || 'Alert', line: `• ${parts.join(' · ')}` };
+}
+
+/** The digest entries by severity, then event type (most alerts first, then by title), then input order. */
+function digestEntries(alerts: readonly NotifiableAlert[]): DigestEntry[] {
+  const entries = alerts.map(digestEntry);
+  const sizes = new Map<string, number>();
+  for (const e of entries) sizes.set(e.sev + e.title, (sizes.get(e.sev + e.title) ?? 0) + 1);
+  const rank = (e: DigestEntry): number => SEVERITIES.indexOf(e.sev);
+  return entries.sort((x, y) => rank(x) - rank(y) || sizes.get(y.sev + y.title)! - sizes.get(x.sev + x.title)! || (x.title < y.title ? -1 : x.title > y.title ? 1 : 0));
+}
+
+/** Splits entries (in order) into the fewest messages whose lines fit {@link LINES_BUDGET}. */
+function packDigest(entries: readonly DigestEntry[]): DigestEntry[][] {
+  const parts: DigestEntry[][] = [];
+  let current: DigestEntry[] = [];
+  let used = 0;
+  for (const e of entries) {
+    const n = e.line.length + 1;
+    if (current.length > 0 && used + n > LINES_BUDGET) {
+      parts.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(e);
+    used += n;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): SlackMessage {
-  const bySeverity = new Map<NotifiableSeverity, Map<string, NotifiableAlert[]>>();
-  for (const a of alerts) {
-    const sev = severityOf(a);
-    let groups = bySeverity.get(sev);
-    if (!groups) bySeverity.set(sev, (groups = new Map()));
-    const title = eventTitle(a) || 'Alert';
-    const group = groups.get(title);
-    if (group) group.push(a);
-    else groups.set(title, [a]);
-  }
-  const present = SEVERITIES.filter((sev) => bySeverity.has(sev));
-  const countOf = present.map((sev) => alerts.filter((a) => severityOf(a) === sev).length);
+/**
+ * A digest that lists every one of `entries` on its own line, grouped by severity (one colour bar each), with
+ * counts. `part` labels one message of several; `hidden` adds a note for alerts left to other messages.
+ */
+function renderDigest(entries: readonly DigestEntry[], o: ResolvedOptions, part?: { readonly index: number; readonly count: number; readonly total: number }, hidden = 0): SlackMessage {
+  const present = SEVERITIES.filter((sev) => entries.some((e) => e.sev === sev));
+  const countOf = present.map((sev) => entries.filter((e) => e.sev === sev).length);
   const counts = present.map((sev, i) => `${countOf[i]} ${sev}`);
-  // Event types: by severity, then most alerts first, then by title.
-  const ordered: EventGroup[] = present.flatMap((sev) =>
-    [...bySeverity.get(sev)!]
-      .sort(([xTitle, x], [yTitle, y]) => y.length - x.length || xTitle.localeCompare(yTitle))
-      .map(([title, list]) => ({ sev, title, alerts: list, titleLine: `*${escapeAndTruncate(title, 200)}* ×${list.length}`, lines: list.map(digestLine) })),
-  );
-
+  const titles = new Map<string, number>();
+  for (const e of entries) titles.set(e.title, (titles.get(e.title) ?? 0) + 1);
+  const n = entries.length;
   const top = SEVERITY_STYLE[present[0]!];
-  const header = headerBlock(o, `${top.emoji} ${plural(alerts.length, 'alert')} · ${counts.join(' · ')}`);
-  const regions = [...new Set(alerts.map((a) => oneLineOf(a.region)).filter(Boolean))];
-  const times = alerts.map((a) => parseIsoTime(s(a.time))).filter(Number.isFinite);
+  const what = part ? `${n} of ${part.total} alerts (part ${part.index}/${part.count})` : hidden > 0 ? `${n} of ${n + hidden} alerts` : plural(n, 'alert');
+  const header = headerBlock(o, `${top.emoji} ${what} · ${counts.join(' · ')}`);
+  const regions = [...new Set(entries.map((e) => oneLineOf(e.alert.region)).filter(Boolean))];
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of entries) {
+    const t = parseIsoTime(s(e.alert.time));
+    if (Number.isFinite(t)) [min, max] = [Math.min(min, t), Math.max(max, t)];
+  }
   const lead = leadFor(present, o);
-  let summaryText = `${lead}*${plural(alerts.length, 'alert')}* in ${plural(ordered.length, 'event type')}`;
+  let summaryText = `${lead}*${plural(n, 'alert')}* in ${plural(titles.size, 'event type')}`;
   if (regions.length) {
     const shown = regions.slice(0, 5).map((r) => escapeAndTruncate(r, 30));
     summaryText += ` · ${regions.length === 1 ? 'region' : 'regions'} ${shown.join(', ')}${regions.length > 5 ? ` +${regions.length - 5} more` : ''}`;
   }
-  if (times.length) {
-    const min = new Date(Math.min(...times)).toISOString();
-    const max = new Date(Math.max(...times)).toISOString();
-    summaryText += min === max ? ` · ${slackDate(min)}` : ` · ${slackDate(min)} – ${slackDate(max)}`;
+  if (min <= max) {
+    const [from, to] = [new Date(min).toISOString(), new Date(max).toISOString()];
+    summaryText += from === to ? ` · ${slackDate(from)}` : ` · ${slackDate(from)} – ${slackDate(to)}`;
   }
 
-  // Character budget for the per-alert lines.
-  const headings = present.map((sev, i) => {
+  const body = present.map((sev, i) => {
     const st = SEVERITY_STYLE[sev];
-    return `*${st.emoji} ${st.word} · ${plural(countOf[i]!, 'alert')}*`;
+    const blocks: SlackBlock[] = [section(`*${st.emoji} ${st.word} · ${plural(countOf[i]!, 'alert')}*`)];
+    let current = '';
+    for (const e of entries) {
+      if (e.sev !== sev) continue;
+      if (current && current.length + 1 + e.line.length > MAX_SECTION_TEXT) {
+        blocks.push(section(current));
+        current = '';
+      }
+      current = current ? `${current}\n${e.line}` : e.line;
+    }
+    if (current) blocks.push(section(current));
+    return { color: st.color, blocks };
   });
-  const fixedChars = header.text.text.length + summaryText.length + headings.reduce((n, h) => n + h.length, 0) + 300; /* footer + margin */
-  const available = BLOCK_CHARS_BUDGET - fixedChars;
-  const lengthOf = (g: EventGroup): number => g.titleLine.length + g.lines.reduce((n, l) => n + l.length + 1, 0) + 1;
-  const total = ordered.reduce((n, g) => n + lengthOf(g), 0);
-  if (total > available) {
-    for (const g of ordered) {
-      const share = Math.max(g.titleLine.length + 40, Math.floor((available * lengthOf(g)) / total));
-      let used = g.titleLine.length + 1 + 24;
-      let keep = 0;
-      while (keep < g.lines.length && used + g.lines[keep]!.length + 1 <= share) used += g.lines[keep++]!.length + 1;
-      if (keep < g.lines.length) g.lines = [...g.lines.slice(0, keep), `${ELLIPSIS} and ${g.lines.length - keep} more`];
-    }
-  }
-
-  // Build sections (chunks ≤ section limit), then respect the block budget.
-  const blockBudget = MAX_BLOCKS - 2 /* header + summary */ - 1 /* footer */ - present.length /* headings */ - 1; /* overflow */
-  const perSeverity = new Map<NotifiableSeverity, SlackBlock[]>(present.map((sev, i) => [sev, [section(headings[i]!)]]));
-  let usedBlocks = 0;
-  const overflow: string[] = [];
-  let overflowAlerts = 0;
-  for (const g of ordered) {
-    const chunks: string[] = [];
-    let current = g.titleLine;
-    for (const line of g.lines) {
-      if (current.length + 1 + line.length > MAX_SECTION_TEXT) {
-        chunks.push(current);
-        current = line;
-      } else current += `\n${line}`;
-    }
-    chunks.push(current);
-    if (usedBlocks + chunks.length > blockBudget) {
-      overflow.push(`• ${g.titleLine}`);
-      overflowAlerts += g.alerts.length;
-      continue;
-    }
-    usedBlocks += chunks.length;
-    for (const c of chunks) perSeverity.get(g.sev)!.push(section(c));
-  }
-  const body = present.map((sev) => ({ color: SEVERITY_STYLE[sev].color, blocks: perSeverity.get(sev)! }));
   const last = body[body.length - 1]!;
-  if (overflow.length) {
-    last.blocks.push(
-      section(truncateMrkdwn(`*${ELLIPSIS} ${plural(overflowAlerts, 'more alert')} in ${plural(overflow.length, 'more event type')}*\n${overflow.join('\n')}`, MAX_SECTION_TEXT)),
-    );
-  }
-  last.blocks.push(footerContext(o, ['digest']));
+  if (hidden > 0) last.blocks.push(section(`*${ELLIPSIS} ${plural(hidden, 'more alert')} not listed here*`));
+  last.blocks.push(footerContext(o, ['digest', part ? `part ${part.index}/${part.count}` : '']));
 
-  const byTitle = ordered.slice(0, 5).map((g) => `${g.title} ×${g.alerts.length}`);
-  const text = fallbackText(
-    o,
-    lead,
-    `${plural(alerts.length, 'alert')} (${counts.join(', ')}): ${escapeAndTruncate(byTitle.join('; '), 1500)}${ordered.length > 5 ? ` +${ordered.length - 5} more` : ''}`,
-  );
-  return assemble(o, text, [header, section(truncateMrkdwn(summaryText, MAX_SECTION_TEXT))], body);
+  const byTitle = [...titles].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([title, k]) => `${title} ×${k}`);
+  const text = fallbackText(o, lead, `${what} (${counts.join(', ')}): ${escapeAndTruncate(byTitle.join('; '), 1500)}${titles.size > 5 ? ` +${titles.size - 5} more` : ''}`);
+  return assemble(o, text, [header, section(truncateMrkdwn(summaryText, 1200))], body);
+}
+
+/** The alerts as a list of alert objects; throws `NO_ALERTS` for none or a non-object. */
+function alertList(alerts: NotifiableAlert | readonly NotifiableAlert[]): readonly NotifiableAlert[] {
+  const list: readonly NotifiableAlert[] = Array.isArray(alerts) ? alerts : [alerts as NotifiableAlert];
+  if (list.length === 0 || list.some((a) => typeof a !== 'object' || a === null)) {
+    throw new SlackNotifierError('NO_ALERTS', 'toSlackMessage needs at least one alert object; got an empty array or a non-object entry.');
+  }
+  return list;
+}
+
+/** The built-in layout: one alert in detail, or a digest of those that fit one message (saying how many do not). */
+function builtIn(xs: readonly NotifiableAlert[], o: ResolvedOptions): SlackMessage {
+  if (xs.length === 1) return renderSingle(xs[0]!, o);
+  const [first = []] = packDigest(digestEntries(xs));
+  return renderDigest(first, o, undefined, xs.length - first.length);
+}
+
+/** The built-in message for `list` (`builtIn`), or the custom formatter's, fitted to Slack's limits. */
+function finish(list: readonly NotifiableAlert[], o: ResolvedOptions, builtIn: (xs: readonly NotifiableAlert[]) => SlackMessage): SlackMessage {
+  if (!o.formatter) return fitInPlace(builtIn(list));
+  const context: FormatterContext = {
+    render: (xs) => fitInPlace(builtIn(xs)),
+    escape: escapeMrkdwn,
+    date: (iso) => slackDate(iso),
+    mentions: mentionsFor(new Set(list.map(severityOf)), o),
+  };
+  const custom = o.formatter(list, context);
+  if (typeof custom !== 'object' || custom === null) {
+    throw new SlackNotifierError('INVALID_OPTIONS', 'formatter must return a Slack message object ({ text, blocks? }); it returned ' + typeof custom + '.');
+  }
+  return fitInPlace(structuredClone(custom));
 }
 
 /**
- * Renders one alert as a detailed message, or several as a digest grouped by severity, then by event
- * (product + name + status), with counts, one line per alert while the budget allows ("… and N more"
- * beyond it). The result always fits Slack's limits ({@link SLACK_LIMITS}); `text` is always set; all event
- * text is escaped for mrkdwn; times are reader-local `<!date^…>` tokens; severity is an emoji + word in the
- * header and (by default) the colour bar of a secondary attachment that wraps the body blocks.
+ * Renders one alert as a detailed message, or several as ONE digest grouped by severity, with counts and one
+ * line per alert (severity, product, event → status, resource, region). When the alerts do not fit one
+ * message (about 100 alerts), the digest lists those that fit and says how many are not listed: to post every
+ * alert use {@link toSlackMessages}. The result always fits Slack's limits ({@link SLACK_LIMITS}); `text` is
+ * always set; all event text is escaped for mrkdwn; times are reader-local `<!date^…>` tokens; severity is an
+ * emoji + word in the header and (by default) the colour bar of a secondary attachment that wraps the body blocks.
  *
- * @throws SlackNotifierError `INVALID_OPTIONS` for unknown or mistyped options (all issues listed),
- *   `NO_ALERTS` for an empty array.
+ * @throws SlackNotifierError `INVALID_OPTIONS` for unknown or mistyped options (all issues listed, see
+ *   {@link validateMessageOptions}), `NO_ALERTS` for an empty array.
  *
  * @example
  * ```ts
@@ -552,23 +608,50 @@ function renderDigest(alerts: readonly NotifiableAlert[], o: ResolvedOptions): S
  */
 export function toSlackMessage(alerts: NotifiableAlert | readonly NotifiableAlert[], options?: ToSlackMessageOptions): SlackMessage {
   const o = resolveOptions(options);
-  const list: readonly NotifiableAlert[] = Array.isArray(alerts) ? alerts : [alerts as NotifiableAlert];
-  if (list.length === 0 || list.some((a) => typeof a !== 'object' || a === null)) {
-    throw new SlackNotifierError('NO_ALERTS', 'toSlackMessage needs at least one alert object; got an empty array or a non-object entry.');
-  }
-  const builtIn = (xs: readonly NotifiableAlert[]): SlackMessage => (xs.length === 1 ? renderSingle(xs[0]!, o) : renderDigest(xs, o));
-  if (o.formatter) {
-    const context: FormatterContext = {
-      render: (xs) => fitInPlace(builtIn(xs)),
-      escape: escapeMrkdwn,
-      date: (iso) => slackDate(iso),
-      mentions: mentionsFor(new Set(list.map(severityOf)), o),
-    };
-    const custom = o.formatter(list, context);
-    if (typeof custom !== 'object' || custom === null) {
-      throw new SlackNotifierError('INVALID_OPTIONS', 'formatter must return a Slack message object ({ text, blocks? }); it returned ' + typeof custom + '.');
-    }
-    return fitInPlace(structuredClone(custom));
-  }
-  return fitInPlace(builtIn(list));
+  return finish(alertList(alerts), o, (xs) => builtIn(xs, o));
+}
+
+/**
+ * One message of {@link toSlackMessages} and the alerts it shows (each on its own line).
+ *
+ * @example
+ * ```ts
+ * const part: SlackMessagePart = { message: { text: '2 alerts' }, alerts: [a, b] };
+ * ```
+ */
+export interface SlackMessagePart<A extends NotifiableAlert = NotifiableAlert> {
+  readonly message: SlackMessage;
+  /** The alerts this message shows (the input objects); every input alert is in exactly one part. */
+  readonly alerts: readonly A[];
+}
+
+/**
+ * Renders alerts as as many messages as it takes to show EVERY alert: one alert is one detailed message;
+ * several are digests (as {@link toSlackMessage}) split so that each lists all of its alerts, one line each with
+ * severity, product, event → status, resource and region, labelled "part i/n" when there are several. Alerts
+ * are ordered by severity, then event type. With a `formatter`, each part's alerts go to the formatter. Post
+ * the parts in order and paced (Slack takes about one message per second per webhook, short bursts allowed);
+ * an alert is shown once its part was accepted.
+ *
+ * @throws SlackNotifierError `INVALID_OPTIONS` (see {@link validateMessageOptions}), `NO_ALERTS` for an empty array.
+ *
+ * @example
+ * ```ts
+ * import { toSlackMessages } from '@ecs-pulse/slack-notifier';
+ *
+ * for (const part of toSlackMessages(alerts, { environment: 'prod' })) {
+ *   await webhook.send(part.message); // part.alerts are now in Slack
+ * }
+ * ```
+ */
+export function toSlackMessages<A extends NotifiableAlert>(alerts: A | readonly A[], options?: ToSlackMessageOptions): SlackMessagePart<A>[] {
+  const o = resolveOptions(options);
+  const list = alertList(alerts) as readonly A[];
+  if (list.length === 1) return [{ message: finish(list, o, (xs) => builtIn(xs, o)), alerts: list }];
+  const parts = packDigest(digestEntries(list));
+  return parts.map((entries, i) => {
+    const partAlerts = entries.map((e) => e.alert as A);
+    const label = parts.length > 1 ? { index: i + 1, count: parts.length, total: list.length } : undefined;
+    return { message: finish(partAlerts, o, (xs) => (xs === partAlerts ? renderDigest(entries, o, label) : builtIn(xs, o))), alerts: partAlerts };
+  });
 }

@@ -8,6 +8,8 @@
  *     batch (2 retries, the construct's default async-invoke config); concurrent invocations run on separate
  *     function instances (FC's default instance concurrency is 1). Figures: alerts lost (in no accepted
  *     message), batches that exhausted FC's retries, invocations that threw, messages sent, 429s, wall time.
+ *  1b. A 10,000-alert storm in ONE invocation (function timeout 120 s) into the sink at 1 message/s (burst 3):
+ *     alerts hidden (logged delivered, in no accepted message), alerts lost, messages sent, wall time.
  *  2. Synth time of the example stack: its cdktf.json app command, new process each run, median of 3.
  *  3. `ecs-pulse --help`: new process each run, median of 9 (Node's clock), max RSS from /usr/bin/time -v.
  *
@@ -128,6 +130,52 @@ async function storm(): Promise<void> {
   add('storm: wall time', round(wallS), 's', '< 60 s', wallS < 60 ? 'pass' : 'fail');
 }
 
+// --- 1b. a storm in ONE invocation ----------------------------------------------------------------------
+const BIG_STORM = 10_000;
+const BIG_TIMEOUT_S = 120;
+
+/**
+ * 10,000 alerts in one EventBridge batch, one invocation of the REAL bundle (function timeout 120 s), into the
+ * sink at Slack's rate (1 message/s, burst 3). The function posts digest parts paced to that rate. Figures:
+ * alerts hidden (logged `delivered` but in no accepted message), alerts lost (in no accepted message and not in
+ * the invocation's retryable error either), messages sent, 429s, wall time.
+ */
+async function bigStorm(): Promise<void> {
+  const sink = await startSlackSink({ rateLimit: { perSecond: 1, burst: 3 } });
+  const { events, expected } = stormEvents(BIG_STORM, 'big');
+  const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: undefined, ECS_PULSE_CONFIG: undefined });
+  const payload = Buffer.from(JSON.stringify(events), 'utf8');
+  const capture = new OutputCapture().start();
+  const started = Date.now();
+  let outcome: Awaited<ReturnType<typeof invoke>>;
+  try {
+    outcome = await invoke(fn, payload, fc3Context({ timeoutS: BIG_TIMEOUT_S }));
+  } finally {
+    capture.stop();
+  }
+  const wallS = (Date.now() - started) / 1000;
+  const shown = new Set(sink.messages.flatMap((m) => JSON.stringify(m).match(/[ids]-big\d{6}/g) ?? []));
+  const resourceOf = new Map(expected.map((a) => [a.id, a.resourceId]));
+  const records = capture.records().filter((r) => r.msg === 'alert');
+  const delivered = records.filter((r) => r.outcome === 'delivered');
+  const hidden = delivered.filter((r) => !shown.has(resourceOf.get(String(r.id)) ?? '')).length;
+  const retryable = outcome.ok ? new Set<string>() : new Set(((outcome.error as { failures?: { alertIds: string[] }[] }).failures ?? []).flatMap((f) => f.alertIds));
+  const lost = expected.filter((a) => !shown.has(a.resourceId) && !retryable.has(a.id)).length;
+  const tooMany = sink.requests.filter((r) => r.status === 429).length;
+  await sink.close();
+  console.log(
+    `big storm: ${BIG_STORM} alerts in one invocation (${Math.round(payload.length / 1024)} KiB); ${outcome.ok ? 'resolved' : 'rejected'}; ` +
+      `${delivered.length} delivered, ${retryable.size} left to the FC retry; ${sink.messages.length} messages, ${tooMany} × 429; ` +
+      `${hidden} hidden, ${lost} lost; ${round(wallS)} s`,
+  );
+  add(`big storm: ${BIG_STORM.toLocaleString('en')} alerts in one invocation, alerts hidden (delivered, not shown)`, hidden, 'alerts', '0', hidden === 0 ? 'pass' : 'fail');
+  add('big storm: alerts lost (not shown, not failed retryably)', lost, 'alerts', '0', lost === 0 ? 'pass' : 'fail');
+  add('big storm: alerts shown in this invocation', delivered.length, 'alerts', `${BIG_STORM} (all, within the ${BIG_TIMEOUT_S} s timeout)`, delivered.length === BIG_STORM && outcome.ok ? 'pass' : 'fail');
+  add('big storm: Slack messages sent (sink at 1/s, burst 3)', sink.messages.length, 'messages', 'info', 'info');
+  add('big storm: 429s seen', tooMany, 'responses', 'info', 'info');
+  add('big storm: wall time', round(wallS), 's', `< ${BIG_TIMEOUT_S} s (function timeout)`, wallS < BIG_TIMEOUT_S ? 'pass' : 'fail');
+}
+
 // --- 2. synth time ------------------------------------------------------------------------------------
 async function synthTime(): Promise<void> {
   const runs = Number(process.env.SYNTH_RUNS ?? 3);
@@ -178,13 +226,17 @@ function helpTime(): void {
 // --- run ----------------------------------------------------------------------------------------------
 const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`system bench on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, load average ${load}`);
-await storm();
-await synthTime();
-helpTime();
+// SYSTEM_BENCH_ONLY=big-storm (or storm, synth, help) runs one part.
+const only = process.env.SYSTEM_BENCH_ONLY;
+if (!only || only === 'storm') await storm();
+if (!only || only === 'big-storm') await bigStorm();
+if (!only || only === 'synth') await synthTime();
+if (!only || only === 'help') helpTime();
 
 console.table(figures);
 const out = path.resolve(packageDir, '../../bench-results');
 mkdirSync(out, { recursive: true });
-writeFileSync(path.join(out, 'system.json'), `${JSON.stringify(figures, null, 2)}\n`);
-console.log(`written to ${path.relative(process.cwd(), path.join(out, 'system.json')) || 'system.json'}`);
+const file = only ? `system-${only}.json` : 'system.json';
+writeFileSync(path.join(out, file), `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`written to ${path.relative(process.cwd(), path.join(out, file)) || file}`);
 if (figures.some((f) => f.verdict === 'fail')) process.exitCode = 1;

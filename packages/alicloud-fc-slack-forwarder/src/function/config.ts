@@ -1,4 +1,5 @@
-import { addIssue, checkType, isRecord, isStringOrStrings } from './check.js';
+import { validateMessageOptions } from '@ecs-pulse/slack-notifier';
+import { addIssue, isRecord } from './check.js';
 import type { ForwarderSeverity } from './types.js';
 
 /**
@@ -80,7 +81,10 @@ export interface ForwarderJsonConfig {
   readonly routes?: readonly RouteConfig[];
   /** `first-match` (default): an alert goes to the first matching route. `all-matches`: to every matching route. */
   readonly routing?: 'first-match' | 'all-matches';
-  /** How many delivered alert ids a warm instance remembers (default 1000). */
+  /**
+   * How many delivered alerts (route + id + status) a warm instance remembers per route at least (default 1000);
+   * each route also keeps at least twice the largest batch it was given, so a retry never re-posts what was delivered.
+   */
   readonly dedupeCapacity?: number;
   /** Notifier settings. */
   readonly slack?: {
@@ -286,19 +290,16 @@ function checkInteger(value: unknown, path: string, min: number, max: number, is
   return value;
 }
 
+/**
+ * Checks one `message` object: keys outside the JSON subset are reported here, every value by the notifier's
+ * own validator (the rules it applies when it renders), so a configuration that loads can always be rendered.
+ */
 function checkMessage(value: unknown, path: string, issues: string[]): MessageOptions {
-  const message = objectAt(value, path, MESSAGE_KEYS, '{"titlePrefix":"[prod]"}', issues, (key, v, keyPath) => {
-    if (key === 'maxDetails') checkInteger(v, keyPath, 0, 50, issues);
-    else if (key !== 'mentions') checkType(v, keyPath, key === 'colorBar' || key === 'consoleLinks' ? 'boolean' : 'string', issues);
-    else if (!isRecord(v)) addIssue(issues, keyPath, 'must be an object like {"critical":"<!here>"}');
-    else {
-      for (const [severity, mention] of Object.entries(v)) {
-        if (!(SEVERITIES as readonly string[]).includes(severity)) addIssue(issues, `${keyPath}.${severity}`, `unknown severity; allowed: ${SEVERITIES.join(', ')}`);
-        else if (!isStringOrStrings(mention)) addIssue(issues, `${keyPath}.${severity}`, 'must be a string or an array of strings');
-      }
-    }
-  });
-  return (message ?? {}) as MessageOptions;
+  const message = objectAt(value, path, MESSAGE_KEYS, '{"titlePrefix":"[prod]"}', issues);
+  if (message === undefined) return {};
+  const known = Object.fromEntries(Object.entries(message).filter(([key]) => MESSAGE_KEYS.includes(key)));
+  for (const issue of validateMessageOptions(known)) issues.push(`${path}.${issue}`);
+  return known as MessageOptions;
 }
 
 /**

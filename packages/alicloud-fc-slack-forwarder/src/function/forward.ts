@@ -1,7 +1,7 @@
-import { SlackWebhook, SlackWebhookError, toSlackMessage, type NotifiableAlert } from '@ecs-pulse/slack-notifier';
+import { SlackWebhook, SlackWebhookError, toSlackMessages, type NotifiableAlert, type SlackMessagePart, type SlackSendResult } from '@ecs-pulse/slack-notifier';
 import { DeliveryError, type RouteFailure } from '../errors.js';
 import type { ForwarderConfig, ResolvedRoute } from './config.js';
-import { deliveryKey, type LruSet } from './dedupe.js';
+import { deliveryKey, type DeliveryMemory } from './dedupe.js';
 import { errorForLog, type LogRecord } from './log.js';
 import { passesFilters, selectRoutes } from './match.js';
 import type { FcContext, InvocationSummary, RoutableAlert } from './types.js';
@@ -12,7 +12,7 @@ export type ForwardableAlert = RoutableAlert & NotifiableAlert;
 /** What {@link forwardAlerts} reports. */
 export interface ForwardResult {
   readonly summary: InvocationSummary;
-  /** Set when at least one route failed; delivered alerts were remembered, failed ones were not. */
+  /** Set when at least one alert failed on a route; delivered alerts were remembered, failed ones were not. */
   readonly error?: DeliveryError;
 }
 
@@ -60,42 +60,66 @@ interface Bucket {
   readonly alerts: ForwardableAlert[];
 }
 
+/** Slack takes about one message per second per webhook, short bursts allowed: a digest's parts are paced so. */
+const PACE_MS = 1000;
+/** Parts a route may post back to back before {@link PACE_MS} applies. */
+const BURST = 3;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * The forwarding pipeline after parsing: dedupe (within the batch and against what this warm instance
- * already delivered, per route) → filter → route → render one message per route (a digest when several
- * alerts share a route) → send every route in parallel within the time budget (429s are waited out while the
- * budget lasts, up to {@link RATE_LIMITED_MAX_ATTEMPTS} attempts; other failures get `slack.maxAttempts`
- * attempts). Logs one line per alert and
- * route. Never throws: a failed route is returned as `error` and its alerts are not remembered, so a retry
- * re-posts exactly those.
+ * The forwarding pipeline after parsing: dedupe (within the batch and against what this warm instance already
+ * delivered or is delivering, per route, alert id and status) → filter → route → render each route's alerts as
+ * as many messages as it takes to show every alert (one, or digest parts) → send every route in parallel, each
+ * route's parts in order and paced ({@link BURST} back to back, then one per {@link PACE_MS}), within the time
+ * budget (429s are waited out while the budget lasts, up to {@link RATE_LIMITED_MAX_ATTEMPTS} attempts; other
+ * failures get `slack.maxAttempts` attempts). Logs one line per alert and route. Never throws: an alert is logged
+ * `delivered` and remembered only once a message that shows it was accepted; the parts that failed or did not fit
+ * the budget are returned in `error` (retryable when a retry may help), so a retry re-posts exactly those.
  */
 export async function forwardAlerts(
   alerts: readonly ForwardableAlert[],
   options: {
     readonly config: ForwarderConfig;
-    readonly delivered: LruSet;
+    readonly memory: DeliveryMemory;
     readonly log: (record: LogRecord) => void;
     readonly requestId: string;
     readonly budgetMs: number;
   },
 ): Promise<ForwardResult> {
-  const { config, delivered, log, requestId, budgetMs } = options;
+  const { config, memory, log, requestId, budgetMs } = options;
+  const deadline = Date.now() + budgetMs;
   /** Logs one line per alert and route (`route` null when the alert got none). */
   const logAlert = (level: LogRecord['level'], alert: ForwardableAlert, route: string | null, outcome: string, attempts = 0, ms = 0, extra?: object): void =>
     log({ level, msg: 'alert', requestId, id: alert.id, name: alert.name, product: alert.product, severity: alert.severity, status: alert.status, route, outcome, attempts, ms, ...extra });
+  const keyOf = (route: ResolvedRoute, alert: ForwardableAlert): string => deliveryKey(route.name, alert.id, alert.status);
   let filtered = 0;
   let duplicates = 0;
   let unrouted = 0;
+  let deliveredCount = 0;
+  let failedCount = 0;
+  const failures: RouteFailure[] = [];
+  let firstError: unknown;
   const buckets = new Map<string, Bucket>();
+  const add = (into: Map<string, Bucket>, route: ResolvedRoute, alert: ForwardableAlert): void => {
+    let bucket = into.get(route.name);
+    if (bucket === undefined) into.set(route.name, (bucket = { route, alerts: [] }));
+    bucket.alerts.push(alert);
+  };
   const seenInBatch = new Set<string>();
+  /** Routed alerts, and those posted or failed by this invocation (the others were duplicates). */
+  const routed: ForwardableAlert[] = [];
+  const touched = new Set<ForwardableAlert>();
+  const waits: { readonly route: ResolvedRoute; readonly alert: ForwardableAlert; readonly outcome: Promise<boolean> }[] = [];
 
   for (const alert of alerts) {
-    if (seenInBatch.has(alert.id)) {
+    const batchKey = deliveryKey('', alert.id, alert.status);
+    if (seenInBatch.has(batchKey)) {
       duplicates++;
       logAlert('info', alert, null, 'duplicate');
       continue;
     }
-    seenInBatch.add(alert.id);
+    seenInBatch.add(batchKey);
     if (!passesFilters(config, alert)) {
       filtered++;
       logAlert('info', alert, null, 'filtered');
@@ -107,68 +131,98 @@ export async function forwardAlerts(
       logAlert('warn', alert, null, 'unrouted');
       continue;
     }
-    let pending = 0;
+    routed.push(alert);
     for (const route of routes) {
-      if (delivered.has(deliveryKey(alert.id, route.name))) {
-        logAlert('info', alert, route.name, 'duplicate');
-        continue;
-      }
-      pending++;
-      let bucket = buckets.get(route.name);
-      if (bucket === undefined) buckets.set(route.name, (bucket = { route, alerts: [] }));
-      bucket.alerts.push(alert);
+      const key = keyOf(route, alert);
+      const outcome = memory.pending(key);
+      if (memory.has(key)) logAlert('info', alert, route.name, 'duplicate');
+      else if (outcome) waits.push({ route, alert, outcome });
+      else add(buckets, route, alert);
     }
-    if (pending === 0) duplicates++;
   }
 
-  let deliveredCount = 0;
-  let failedCount = 0;
-  const failures: RouteFailure[] = [];
-  let firstError: unknown;
-
-  await Promise.all(
-    [...buckets.values()].map(async ({ route, alerts: routeAlerts }) => {
-      const started = Date.now();
-      let webhook: SlackWebhook | undefined;
-      try {
-        const message = toSlackMessage(routeAlerts, route.message);
-        if (budgetMs < MIN_BUDGET_MS) throw new BudgetExhausted(budgetMs, config.safetyMarginMs);
-        webhook = new SlackWebhook(route.webhookUrl, {
+  /** Posts `list` on `route` as paced parts; records what was delivered and what failed. */
+  const deliver = async (route: ResolvedRoute, list: readonly ForwardableAlert[]): Promise<void> => {
+    memory.reserve(route.name, list.length);
+    const settle = memory.claim(list.map((alert) => keyOf(route, alert)));
+    let tokens = BURST;
+    let last = Date.now();
+    let index = 0;
+    let parts: SlackMessagePart<ForwardableAlert>[] = [];
+    let started = Date.now();
+    try {
+      parts = toSlackMessages(list, route.message);
+      for (; index < parts.length; index++) {
+        started = Date.now();
+        tokens = Math.min(BURST, tokens + (started - last) / PACE_MS);
+        if (tokens < 1) {
+          const wait = (1 - tokens) * PACE_MS;
+          if (started + wait + MIN_BUDGET_MS > deadline) throw new BudgetExhausted(deadline - started, config.safetyMarginMs);
+          await sleep(wait);
+          tokens = 1;
+        }
+        tokens--;
+        const left = deadline - Date.now();
+        if (left < MIN_BUDGET_MS) throw new BudgetExhausted(left, config.safetyMarginMs);
+        const webhook = new SlackWebhook(route.webhookUrl, {
           maxAttempts: config.maxAttempts,
           maxRateLimitedAttempts: Math.max(RATE_LIMITED_MAX_ATTEMPTS, config.maxAttempts),
-          timeoutMs: Math.min(config.timeoutMs, budgetMs),
-          deadlineMs: budgetMs,
+          timeoutMs: Math.min(config.timeoutMs, left),
+          deadlineMs: left,
           keepAlive: false,
         });
-        const { attempts } = await webhook.send(message);
-        const ms = Date.now() - started;
-        for (const alert of routeAlerts) {
-          delivered.add(deliveryKey(alert.id, route.name));
+        let result: SlackSendResult;
+        try {
+          result = await webhook.send(parts[index]!.message);
+        } finally {
+          webhook.close();
+        }
+        // Time in flight does not refill the bucket (Slack counts arrivals); a 429 empties it.
+        last = Date.now();
+        if (result.rateLimited > 0) tokens = 0;
+        for (const alert of parts[index]!.alerts) {
+          settle(keyOf(route, alert), true);
+          touched.add(alert);
           deliveredCount++;
-          logAlert('info', alert, route.name, 'delivered', attempts, ms, routeAlerts.length > 1 ? { digestOf: routeAlerts.length } : {});
+          logAlert('info', alert, route.name, 'delivered', result.attempts, last - started, list.length > 1 ? { digestOf: list.length, part: index + 1 } : {});
         }
-      } catch (error) {
-        const ms = Date.now() - started;
-        firstError ??= error;
-        const webhookError = SlackWebhookError.isSlackWebhookError(error) ? error : undefined;
-        const code = webhookError?.code ?? (error as { code?: unknown }).code;
-        const status = webhookError?.status;
-        failures.push({
-          route: route.name,
-          code: typeof code === 'string' ? code : 'SEND_ERROR',
-          ...(status !== undefined ? { status } : {}),
-          retryable: webhookError?.retryable ?? error instanceof BudgetExhausted,
-          alertIds: routeAlerts.map((a) => a.id),
-        });
-        for (const alert of routeAlerts) {
-          failedCount++;
-          logAlert('error', alert, route.name, 'failed', webhookError?.attempts ?? 0, ms, { ...(status !== undefined ? { httpStatus: status } : {}), ...errorForLog(error) });
-        }
-      } finally {
-        webhook?.close();
       }
-    }),
-  );
+    } catch (error) {
+      // This part and every later one are not in Slack: they fail (a retry re-posts exactly them).
+      const ms = Date.now() - started;
+      firstError ??= error;
+      const rest = parts.length > 0 ? parts.slice(index).flatMap((part) => part.alerts) : list;
+      const webhookError = SlackWebhookError.isSlackWebhookError(error) ? error : undefined;
+      const code = webhookError?.code ?? (error as { code?: unknown }).code;
+      const status = webhookError?.status;
+      failures.push({
+        route: route.name,
+        code: typeof code === 'string' ? code : 'SEND_ERROR',
+        ...(status !== undefined ? { status } : {}),
+        retryable: webhookError?.retryable ?? error instanceof BudgetExhausted,
+        alertIds: rest.map((a) => a.id),
+      });
+      for (const alert of rest) {
+        touched.add(alert);
+        failedCount++;
+        logAlert('error', alert, route.name, 'failed', webhookError?.attempts ?? 0, ms, { ...(status !== undefined ? { httpStatus: status } : {}), ...errorForLog(error) });
+      }
+    } finally {
+      for (const alert of list) settle(keyOf(route, alert), false);
+    }
+  };
+
+  // Every claim is made in this same tick, before any await: two invocations never wait on each other.
+  const own = [...buckets.values()].map(({ route, alerts: list }) => deliver(route, list));
+  // Alerts another invocation of this instance is posting right now: wait for its outcome; post what it failed.
+  const again = new Map<string, Bucket>();
+  const outcomes = await Promise.all(waits.map((w) => w.outcome));
+  waits.forEach(({ route, alert }, i) => {
+    if (outcomes[i] || memory.has(keyOf(route, alert))) logAlert('info', alert, route.name, 'duplicate');
+    else add(again, route, alert);
+  });
+  await Promise.all([...own, ...[...again.values()].map(({ route, alerts: list }) => deliver(route, list))]);
+  for (const alert of routed) if (!touched.has(alert)) duplicates++;
 
   const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount };
   if (failures.length === 0) return { summary };

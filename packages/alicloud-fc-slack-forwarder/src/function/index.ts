@@ -16,7 +16,7 @@
 import { detectFamily, safeParse } from '@ecs-pulse/cloudmonitor-event-parser';
 import { ForwarderConfigError } from '../errors.js';
 import { loadConfig, type ConfigResult, type ForwarderConfig } from './config.js';
-import { LruSet } from './dedupe.js';
+import { DeliveryMemory } from './dedupe.js';
 import { forwardAlerts, sendBudgetMs, type ForwardableAlert } from './forward.js';
 import { MAX_BODY_BYTES, httpMethod, httpSourceIp, isHttpTriggerEvent, jsonResponse, httpRequestProblems, normalizeHeaders, normalizeQuery, type HttpTriggerEvent } from './http.js';
 import { createLogger, errorForLog, rawForLog, type LogRecord } from './log.js';
@@ -35,7 +35,7 @@ const EMPTY: InvocationSummary = Object.freeze({ alerts: 0, delivered: 0, filter
 
 interface Runtime {
   readonly config: ConfigResult;
-  readonly delivered: LruSet;
+  readonly memory: DeliveryMemory;
   readonly log: (record: LogRecord) => void;
 }
 
@@ -48,10 +48,10 @@ function init(): Runtime {
   }
   const secrets = config.ok ? config.config.secrets : config.secrets;
   const log = createLogger(() => secrets);
-  const delivered = new LruSet(config.ok ? config.config.dedupeCapacity : 1);
+  const memory = new DeliveryMemory(config.ok ? config.config.dedupeCapacity : 1);
   if (!config.ok) log({ level: 'error', msg: 'config-invalid', issues: config.issues });
   else if (config.warnings.length > 0) log({ level: 'warn', msg: 'config-warning', warnings: config.warnings });
-  return { config, delivered, log };
+  return { config, memory, log };
 }
 
 /** Cold start: read and validate the configuration once; never throws. */
@@ -84,7 +84,7 @@ const invocationLog =
 
 /** Forwards parsed alerts; `fields` describe the result for the invocation log line (`outcome`, `errorCode`, the counts). */
 async function forward(data: unknown, config: ForwarderConfig, requestId: string, budgetMs: number) {
-  const result = await forwardAlerts(data as readonly ForwardableAlert[], { config, delivered: runtime.delivered, log: runtime.log, requestId, budgetMs });
+  const result = await forwardAlerts(data as readonly ForwardableAlert[], { config, memory: runtime.memory, log: runtime.log, requestId, budgetMs });
   const { summary, error } = result;
   return { ...result, fields: error ? { outcome: summary.delivered > 0 ? 'partial' : 'failed', errorCode: error.code, ...summary } : { outcome: 'ok', ...summary } };
 }

@@ -70,9 +70,9 @@ describe('Method: loadConfig', () => {
     expect(result.issues).toEqual([
       'SLACK_WEBHOOK_URL: must be an https: URL (got http://…); http: is allowed for loopback test sinks only',
       'ECS_PULSE_CONFIG.bogus: unknown key; allowed: filters, routes, routing, dedupeCapacity, slack, safetyMarginMs, message, actionTrail',
-      'ECS_PULSE_CONFIG.message.colorBar: must be true or false',
-      'ECS_PULSE_CONFIG.message.mentions.fatal: unknown severity; allowed: critical, warning, info, ok',
+      'ECS_PULSE_CONFIG.message.mentions.fatal: not a severity (use critical, warning, info, ok)',
       'ECS_PULSE_CONFIG.message.titlePrefix: must be a string',
+      'ECS_PULSE_CONFIG.message.colorBar: must be a boolean',
       'ECS_PULSE_CONFIG.filters.other: unknown key; allowed: include, exclude',
       'ECS_PULSE_CONFIG.filters.include[0].severities[0]: must be one of critical, warning, info, ok (got "fatal")',
       'ECS_PULSE_CONFIG.filters.include[0].colour: unknown key; allowed: products, names, severities, statuses, kinds, sources, resourceIds, regions, details',
@@ -184,7 +184,8 @@ describe('Class: LruSet', () => {
 
   it('rejects a capacity below 1 and keys deliveries per route', () => {
     expect(() => new LruSet(0)).toThrow(expect.objectContaining({ name: 'RangeError', message: 'LruSet capacity must be a positive integer (got 0)' }));
-    expect(deliveryKey('id', 'r1')).not.toBe(deliveryKey('id', 'r2'));
+    expect(deliveryKey('r1', 'id', 'Executing')).not.toBe(deliveryKey('r2', 'id', 'Executing'));
+    expect(deliveryKey('r1', 'id', 'Executing')).not.toBe(deliveryKey('r1', 'id', 'Avoided'));
   });
 });
 

@@ -53,7 +53,7 @@ describe('Command: preview', () => {
     const result = await preview({ ...io, file: 'eventbridge-ecs-batch.json' });
     expect(result).toMatchObject({ family: 'eventbridge', alerts: 3, severities: ['warning', 'warning', 'warning'] });
     expect(io.stdout.text()).toContain('3 alerts (one digest message)');
-    expect(io.stdout.text()).toContain('ECS Instance:StateChange → Deleted ×1');
+    expect(io.stdout.text()).toContain('• 🟠 Warning · ECS Instance:StateChange → Deleted · i-bp1fake0instance0003 · cn-hangzhou');
   });
 
   it('unwraps an FC 3.0 HTTP-trigger envelope and never prints its token', async () => {

@@ -6,6 +6,8 @@ import {
   SLACK_LIMITS,
   SlackNotifierError,
   toSlackMessage,
+  toSlackMessages,
+  validateMessageOptions,
   validateSlackMessage,
   type HeaderBlock,
   type SectionBlock,
@@ -153,9 +155,7 @@ describe('Method: toSlackMessage (digest)', () => {
     const warning = message.attachments?.[1]?.blocks?.map((b) => (b as SectionBlock).text?.text);
     expect(warning).toEqual([
       '*🟠 Warning · 2 alerts*',
-      '*ECS Instance:StateChange → Stopped* ×2\n' +
-        '• i-bp1fake0instance0001 · cn-hangzhou · <!date^1741600819^{date_short_pretty} {time}|2025-03-10 10:00:19 UTC>\n' +
-        '• i-bp1second · cn-hangzhou · <!date^1741600819^{date_short_pretty} {time}|2025-03-10 10:00:19 UTC>',
+      '• 🟠 Warning · ECS Instance:StateChange → Stopped · i-bp1fake0instance0001 · cn-hangzhou\n' + '• 🟠 Warning · ECS Instance:StateChange → Stopped · i-bp1second · cn-hangzhou',
     ]);
     const summary = (message.blocks?.[1] as SectionBlock).text?.text;
     expect(summary).toBe(
@@ -164,14 +164,14 @@ describe('Method: toSlackMessage (digest)', () => {
     expect(validateSlackMessage(message)).toEqual([]);
   });
 
-  it('keeps 1,000 alerts within the limits and says how many are not listed', () => {
+  it('keeps 1,000 alerts within the limits, listing those that fit and saying how many are not listed', () => {
     const message = toSlackMessage(makeAlerts(1000));
     expect(validateSlackMessage(message)).toEqual([]);
-    expect(header(message)).toBe('🔴 1000 alerts · 250 critical · 250 warning · 250 info · 250 ok');
     const text = JSON.stringify(message);
-    const more = [...text.matchAll(/… and (\d+) more/g)].reduce((n, m) => n + Number(m[1]), 0);
-    const listed = (text.match(/i-storm\d{5}/g) ?? []).length;
-    expect(listed + more).toBe(1000);
+    const listed = new Set(text.match(/i-storm\d{5}/g)).size;
+    expect(listed).toBeGreaterThan(50);
+    expect(header(message)).toMatch(new RegExp(`^🔴 ${listed} of 1000 alerts · `));
+    expect(text).toContain(`… ${1000 - listed} more alerts not listed here`);
   });
 
   it('lists every alert of a 50-alert digest (the digest queue default)', () => {
@@ -181,16 +181,92 @@ describe('Method: toSlackMessage (digest)', () => {
     expect(ids.size).toBe(50);
   });
 
-  it('folds event types beyond the block budget into one overflow section', () => {
+  it('lists every alert of 80 event types (nothing folded away)', () => {
     const alerts = Array.from({ length: 80 }, (_, i) => getAlert('instanceStopped', { id: `e${i}`, name: `Event${i}`, resourceId: `i-x${i}` }));
     const message = toSlackMessage(alerts);
     expect(validateSlackMessage(message)).toEqual([]);
-    const last = message.attachments?.at(-1)?.blocks ?? [];
-    const overflow = last.find((b) => b.type === 'section' && (b as SectionBlock).text?.text.startsWith('*… ')) as SectionBlock;
-    expect(overflow.text?.text).toMatch(/^\*… \d+ more alerts in \d+ more event types\*\n• \*ECS Event/);
-    const shownGroups = allBlocks(message).filter((b) => b.type === 'section' && /^\*ECS Event\d+/.test((b as SectionBlock).text?.text ?? '')).length;
-    const overflowGroups = Number(/in (\d+) more event types/.exec(overflow.text!.text)![1]);
-    expect(shownGroups + overflowGroups).toBe(80);
+    for (let i = 0; i < 80; i++) expect(mrkdwnTexts(message).join('\n')).toContain(`• 🟠 Warning · ECS Event${i} → Stopped · i-x${i} · cn-hangzhou`);
+  });
+});
+
+describe('Method: toSlackMessages', () => {
+  /** Every line of the messages' mrkdwn sections. */
+  const lines = (messages: readonly SlackMessage[]): string[] => messages.flatMap((m) => mrkdwnTexts(m).flatMap((t) => t.split('\n')));
+
+  it('splits 1,000 alerts into parts that each list all their alerts (product, event, status, resource, severity on one line)', () => {
+    const alerts = makeAlerts(1000);
+    const parts = toSlackMessages(alerts);
+    expect(parts.length).toBeGreaterThan(5);
+    expect(parts.length).toBeLessThan(15);
+    expect(parts.flatMap((p) => p.alerts)).toHaveLength(1000);
+    expect(new Set(parts.flatMap((p) => p.alerts))).toEqual(new Set(alerts));
+    parts.forEach((part, i) => {
+      expect(validateSlackMessage(part.message)).toEqual([]);
+      expect(header(part.message)).toMatch(new RegExp(`^\\S+ ${part.alerts.length} of 1000 alerts \\(part ${i + 1}/${parts.length}\\) · `));
+      const shown = lines([part.message]);
+      for (const a of part.alerts) {
+        const style = SEVERITY_STYLE[a.severity];
+        const line = shown.find((l) => l.includes(`(${a.resourceId})`));
+        expect(line, a.resourceId).toBe(`• ${style.emoji} ${style.word} · ${a.product} ${a.name} → ${a.status} · ${a.resourceName} (${a.resourceId}) · ${a.region}`);
+      }
+    });
+  });
+
+  it('renders one alert as the detailed message and a few as one unlabelled digest', () => {
+    const [single] = toSlackMessages(getAlert('instanceStopped'));
+    expect(single!.message).toEqual(toSlackMessage(getAlert('instanceStopped')));
+    const few = makeAlerts(20);
+    const parts = toSlackMessages(few);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.message).toEqual(toSlackMessage(few));
+  });
+
+  it('stays within the limits with long mentions, prefixes, footers and maximal field values', () => {
+    const long = (c: string) => c.repeat(400);
+    const alerts = Array.from({ length: 300 }, (_, i) =>
+      getAlert('instanceStopped', { id: `e${i}`, product: long('P'), name: long('&'), status: long('S'), resourceId: `i-${long('r')}${i}`, resourceName: long('n'), region: long('g') }),
+    );
+    const options = { titlePrefix: long('T'), environment: long('E'), footer: long('F'), mentions: { warning: Array.from({ length: 40 }, (_, i) => `<@U0${i}ABCDEFGH>`) } };
+    const parts = toSlackMessages(alerts, options);
+    expect(parts.flatMap((p) => p.alerts)).toHaveLength(300);
+    for (const part of parts) {
+      expect(validateSlackMessage(part.message)).toEqual([]);
+      expect(lines([part.message]).filter((l) => l.startsWith('• 🟠 Warning · '))).toHaveLength(part.alerts.length);
+    }
+  });
+
+  it('hands each part to a custom formatter', () => {
+    const seen: number[] = [];
+    const parts = toSlackMessages(makeAlerts(400), { formatter: (xs, ctx) => (seen.push(xs.length), ctx.render(xs)) });
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(400);
+    expect(parts.map((p) => p.alerts.length)).toEqual(seen);
+  });
+});
+
+describe('Method: validateMessageOptions', () => {
+  it('refuses what Slack would not render as a mention or link, with the path and a fix hint', () => {
+    expect(
+      validateMessageOptions({ mentions: { critical: ['@here', '<!HERE>', '<@oncall>'], warning: 'here' }, consoleBaseUrl: 'http://ecs.console.aliyun.com' }),
+    ).toEqual([
+      'mentions.critical[0]: "@here" is not a Slack mention token; write <!here> (lower case, with <! and >)',
+      'mentions.critical[1]: "<!HERE>" is not a Slack mention token; write <!here> (lower case, with <! and >)',
+      'mentions.critical[2]: "<@oncall>" is not a Slack mention token; a user mention needs the member id, like <@U024BE7LH> (a user group: <!subteam^S123ABC>)',
+      'mentions.warning: "here" is not a Slack mention token; write <!here> (lower case, with <! and >)',
+      'consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com (no path, query or fragment)',
+    ]);
+    expect(validateMessageOptions({ consoleBaseUrl: 'https://ecs.console.aliyun.com/server' })).toEqual([
+      'consoleBaseUrl: must be an https origin like https://ecs.console.aliyun.com (no path, query or fragment)',
+    ]);
+  });
+
+  it('accepts what toSlackMessage accepts, and toSlackMessage throws exactly its issues', () => {
+    const good = { mentions: { critical: ['<!here>', '<@U024BE7LH>'], ok: '<!subteam^S123ABC|oncall>' }, consoleBaseUrl: 'https://ecs.console.alibabacloud.com/', maxDetails: 0 };
+    expect(validateMessageOptions(good)).toEqual([]);
+    expect(validateMessageOptions(undefined)).toEqual([]);
+    expect(validateMessageOptions(null)).toEqual(['options: must be an object, e.g. { environment: "prod" }']);
+    expect(validateMessageOptions({ toString: 1 })).toEqual([expect.stringMatching(/^toString: unknown option/)]);
+    const bad = { mentions: { info: '<!Channel>' } };
+    expect(() => toSlackMessage(getAlert('instanceStopped'), bad)).toThrow(validateMessageOptions(bad)[0]);
   });
 });
 
@@ -228,7 +304,7 @@ describe('Method: toSlackMessage (options and custom formatter)', () => {
         name: 'SlackNotifierError',
         code: 'INVALID_OPTIONS',
         message: expect.stringMatching(
-          /colour: unknown option[\s\S]*fields\[1\]: "nope" is not one of[\s\S]*mentions\.critical: "@here" is not a Slack mention token; use <!here>[\s\S]*mentions\.severe: not a severity[\s\S]*maxDetails: must be a non-negative integer[\s\S]*consoleBaseUrl: must be an https origin/,
+          /colour: unknown option[\s\S]*fields\[1\]: "nope" is not one of[\s\S]*mentions\.critical: "@here" is not a Slack mention token; write <!here>[\s\S]*mentions\.severe: not a severity[\s\S]*maxDetails: must be a non-negative integer[\s\S]*consoleBaseUrl: must be an https origin/,
         ),
       }),
     );
