@@ -149,7 +149,7 @@ export interface ForwarderConfig {
   readonly safetyMarginMs: number;
   /** The HTTP token, or undefined when `ECS_PULSE_HTTP_TOKEN` is not set (HTTP requests then get 500). */
   readonly httpToken?: string;
-  /** Why HTTP requests are refused (token missing or too short), when they are. */
+  /** Why HTTP requests are refused (token missing, too short, or with surrounding whitespace), when they are. */
   readonly httpTokenProblem?: string;
   /** Every secret value (webhook URLs, token), for log redaction. */
   readonly secrets: readonly string[];
@@ -329,7 +329,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     httpTokenProblem = 'ECS_PULSE_HTTP_TOKEN: is not set; HTTP-trigger requests are refused with 500 until it is';
   } else {
     secrets.push(token);
-    if (token.length < MIN_TOKEN_LENGTH) {
+    if (token.trim() !== token) {
+      // Refused rather than trimmed: the presented token is trimmed, so this one could never match.
+      secrets.push(token.trim());
+      httpTokenProblem = 'ECS_PULSE_HTTP_TOKEN: has leading or trailing whitespace (a trailing newline?); set it without. HTTP-trigger requests get 500 until then';
+    } else if (token.length < MIN_TOKEN_LENGTH) {
       httpTokenProblem = `ECS_PULSE_HTTP_TOKEN: is shorter than ${MIN_TOKEN_LENGTH} characters; use a random value (the construct generates 32). HTTP-trigger requests get 500 until then`;
     } else httpToken = token;
   }

@@ -177,7 +177,8 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
   let body: Buffer;
   if (request.isBase64Encoded === true) {
     const compact = text.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) {
+    // A length of 4n+1 (padding aside) is no base64 at all: Buffer.from would drop the last character silently.
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
       return refuse(400, 'INVALID_BASE64', 'The body is flagged isBase64Encoded but is not base64.', 'bad-request', { errorCode: 'INVALID_BASE64' });
     }
     body = Buffer.from(compact, 'base64');
@@ -267,7 +268,12 @@ export function legacyHandler(event: Buffer, context: FcContext, callback: FcCal
   const done: FcCallback = (error, result) => {
     if (called) return;
     called = true;
-    callback(error, result);
+    try {
+      callback(error, result);
+    } catch (thrown) {
+      // A throwing callback must not become an unhandled rejection, which ends the instance.
+      logInternalError(thrown, context);
+    }
   };
   handleEvent(event, decodeJson(toBuffer(event)), context, startedAt, 'fc2').then(
     (result) => done(null, result),

@@ -113,6 +113,33 @@ describe('Method: legacyHandler (FC 2.0) — CloudMonitor event rule', () => {
     expect(sink.messages).toHaveLength(0);
   });
 
+  it('survives a callback that throws: logs internal-error, no unhandled rejection, the instance keeps serving', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const event of [fixtureBuffer('cms-event-ecs-instance-statechange-stopped.json'), Buffer.from('not an event')]) {
+        let calls = 0;
+        fn.legacyHandler(event, fc2Context(), () => {
+          calls++;
+          throw new Error('callback exploded');
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(calls).toBe(1);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(logs.byMsg('internal-error')).toHaveLength(2);
+      expect(logs.byMsg('internal-error')[0]).toMatchObject({ level: 'error', error: 'callback exploded' });
+      const { error, result } = await invokeLegacy(fn, fixtureBuffer('cms-event-ecs-instance-statechange-running.json'), fc2Context());
+      expect(error).toBeNull();
+      expect(result).toMatchObject({ ok: true });
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('logs and drops input that is not an event, calling back without an error (no retry loop)', async () => {
     const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
     const { error, result } = await invokeLegacy(fn, Buffer.from('this is not an event'), fc2Context());

@@ -196,6 +196,25 @@ describe('Method: tokenMatches / presentedToken', () => {
     expect(presentedToken({}, {})).toBeUndefined();
     expect(presentedToken({}, { token: ' ' })).toBeUndefined();
   });
+
+  it('does not let an empty or whitespace header shadow the query token', () => {
+    for (const header of ['', ' ', '\t', ' , x', ',']) expect(presentedToken({ 'x-ecs-pulse-token': header }, { token: 'q' }), JSON.stringify(header)).toBe('q');
+    expect(presentedToken({ 'x-ecs-pulse-token': ' h ' }, { token: 'q' })).toBe('h');
+  });
+});
+
+describe('Method: loadConfig — ECS_PULSE_HTTP_TOKEN with surrounding whitespace', () => {
+  it.each([`${'t'.repeat(32)}\n`, ` ${'t'.repeat(32)}`, `${'t'.repeat(32)}\r\n`, '\t'])('refuses %j with a warning naming the variable', (token) => {
+    const result = loadConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_HTTP_TOKEN: token });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.httpToken).toBeUndefined();
+    expect(result.config.httpTokenProblem).toMatch(/^ECS_PULSE_HTTP_TOKEN: has leading or trailing whitespace/);
+    expect(result.warnings).toContain(result.config.httpTokenProblem);
+    expect(result.warnings.join(' ')).not.toContain('t'.repeat(16));
+    // Both forms are redacted from logs.
+    expect(result.config.secrets).toEqual(expect.arrayContaining([token]));
+  });
 });
 
 describe('Method: redact / rawForLog', () => {
