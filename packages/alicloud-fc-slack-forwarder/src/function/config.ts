@@ -384,7 +384,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           url = webhookUrl;
           secrets.push(url);
         } else if (typeof webhookUrlEnv === 'string') {
-          if (!ENV_NAME.test(webhookUrlEnv)) addIssue(issues, `${path}.webhookUrlEnv`, `"${webhookUrlEnv}" is not an environment variable name`);
+          if (!ENV_NAME.test(webhookUrlEnv)) {
+            // Not echoed: a webhook URL pasted here is a secret (it is redacted from the logs too).
+            secrets.push(webhookUrlEnv);
+            addIssue(issues, `${path}.webhookUrlEnv`, `is not an environment variable name (letters, digits, _)${/[:/]/.test(webhookUrlEnv) ? '; it looks like a URL: put the webhook URL in an environment variable and name that variable here' : ''}`);
+          }
           else {
             url = envUrl(webhookUrlEnv);
             if (url === undefined) addIssue(issues, `${path}.webhookUrlEnv`, `environment variable ${webhookUrlEnv} is not set`);

@@ -188,6 +188,34 @@ describe('Behaviour: bad event input and secrets', () => {
     for (const copy of [...Object.values(copies), path, TOKEN]) expect(text).not.toContain(copy);
   });
 
+  it('redacts the webhook URL JSON-escaped (\\/) and a token URL-encoded twice in a dropped input', async () => {
+    const token = 'Qw3r+Ty/7uIo9=pAs1dFg5hJk2lZx4c';
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: token });
+    const path = new URL(sink.url).pathname;
+    // JSON.stringify does not escape '/', so write the escaped forms by hand.
+    const body = `{"hello":"world","hook":"${sink.url.replace(/\//g, '\\/')}","path":"${path.replace(/\//g, '\\/')}","cb":"${encodeURIComponent(encodeURIComponent(token))}"}`;
+    expect(JSON.parse(body)).toMatchObject({ hook: sink.url });
+    const result = await fn.handler(Buffer.from(body), fc3Context());
+    expect(result).toMatchObject({ ok: false, dropped: 'UNKNOWN_FORMAT' });
+    const [line] = logs.byMsg('input-dropped');
+    expect(line!.raw).toBe('{"hello":"world","hook":"[REDACTED]","path":"[REDACTED]","cb":"[REDACTED]"}');
+    const secretPart = path.split('/').pop()!;
+    expect(logs.text()).not.toContain(secretPart);
+    expect(logs.text()).not.toContain(encodeURIComponent(token));
+    expect(logs.text()).not.toContain('pAs1dFg5');
+  });
+
+  it('never echoes a webhook URL pasted into webhookUrlEnv: not in the issue, the thrown ForwarderConfigError or the logs', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_CONFIG: JSON.stringify({ routes: [{ name: 'oncall', webhookUrlEnv: sink.url }] }) });
+    const error = (await fn.handler(fixtureBuffer('eventbridge-ecs-statechange.INFERRED.json'), fc3Context()).catch((e: unknown) => e)) as Error & { issues: string[] };
+    expect(error).toMatchObject({ name: 'ForwarderConfigError', code: 'INVALID_CONFIG' });
+    expect(error.issues.join(' ')).toContain('routes[0].webhookUrlEnv: is not an environment variable name');
+    const secretPart = new URL(sink.url).pathname.split('/').pop()!;
+    for (const text of [error.message, JSON.stringify(error), error.issues.join(' '), logs.text()]) expect(text).not.toContain(secretPart);
+    expect(logs.byMsg('config-invalid').length).toBeGreaterThan(0);
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('redacts a secret that straddles the size cap of the logged raw input', async () => {
     const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
     const lead = `{"pad":"${'p'.repeat(2048 - 9 - 10)}`;
