@@ -170,7 +170,7 @@ export async function forwardAlerts(
     }),
   );
 
-  const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount };
+  const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount, rejected: 0 };
   if (failures.length === 0) return { summary };
   return { summary, error: new DeliveryError(failures, { cause: firstError }) };
 }

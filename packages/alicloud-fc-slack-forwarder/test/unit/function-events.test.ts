@@ -25,7 +25,7 @@ describe('Method: handler (FC 3.0) — EventBridge events', () => {
     // Act
     const result = await fn.handler(fixtureBuffer('eventbridge-ecs-statechange.INFERRED.json'), fc3Context());
     // Assess
-    expect(result).toEqual({ ok: true, summary: { alerts: 1, delivered: 1, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 } });
+    expect(result).toEqual({ ok: true, summary: { alerts: 1, delivered: 1, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 } });
     expect(sink.messages).toHaveLength(1);
     expect(messageText()).toContain('i-bp1fake0instance0001');
     expect(messageText()).toContain('Stopped');
@@ -355,5 +355,68 @@ describe('Behaviour: configuration fails closed', () => {
       code: 'INVALID_CONFIG',
       issues: ['SLACK_WEBHOOK_URL: is not set and ECS_PULSE_CONFIG has no routes; set the Slack incoming-webhook URL'],
     });
+  });
+});
+
+describe('Behaviour: an EventBridge batch with bad elements', () => {
+  const withoutType = (id: string): Record<string, unknown> => {
+    const { type: _type, ...rest } = cloudEvent(id);
+    return rest;
+  };
+  const badBase64 = (id: string): Record<string, unknown> => {
+    const { data: _data, ...rest } = cloudEvent(id);
+    return { ...rest, data_base64: '%%% not base64 %%%' };
+  };
+  const bads: [string, unknown, string][] = [
+    ['no type', withoutType('bad-1'), 'MISSING_FIELD'],
+    ['null', null, 'UNKNOWN_FORMAT'],
+    ['a numeric type', { ...cloudEvent('bad-3'), type: 42 }, 'INVALID_FIELD'],
+    ['bad data_base64', badBase64('bad-4'), 'INVALID_BASE64'],
+  ];
+  const goodEvents = (n: number): Record<string, unknown>[] =>
+    Array.from({ length: n }, (_, i) => cloudEvent(`good-${i}`, { resourceId: `i-bp1good${String(i).padStart(4, '0')}`, resourceType: 'ALIYUN::ECS::Instance', state: 'Stopped' }));
+
+  it.each(bads)('delivers the 100 good CloudEvents when one element has %s; logs the bad one by index and counts it', async (_label, bad, code) => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const good = goodEvents(100);
+    const batch = [...good.slice(0, 37), bad, ...good.slice(37)];
+    const result = await fn.handler(Buffer.from(JSON.stringify(batch)), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { alerts: 100, delivered: 100, failed: 0, rejected: 1 } });
+    const posted = JSON.stringify(sink.messages);
+    for (let i = 0; i < 100; i++) expect(posted).toContain(`i-bp1good${String(i).padStart(4, '0')}`);
+    const dropped = logs.byMsg('input-dropped');
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ level: 'error', index: 37, errorCode: code, raw: JSON.stringify(bad), rawTruncated: false });
+    expect(String(dropped[0]!.error)).toContain('Event [37] of the batch');
+    expect(logs.byMsg('invocation').at(-1)).toMatchObject({ level: 'warn', outcome: 'ok', alerts: 100, delivered: 100, rejected: 1 });
+    expect(logs.byMsg('alert').filter((r) => r.outcome === 'delivered')).toHaveLength(100);
+  });
+
+  it('drops a batch whose every element is bad, logging each by index (nothing posted, no retry)', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const result = await fn.handler(Buffer.from(JSON.stringify(bads.map(([, bad]) => bad))), fc3Context());
+    expect(result).toMatchObject({ ok: false, summary: { alerts: 0, rejected: 4 }, dropped: expect.stringMatching(/^[A-Z0-9_]+$/) });
+    expect(logs.byMsg('input-dropped').map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    expect(logs.byMsg('invocation').at(-1)).toMatchObject({ outcome: 'dropped', rejected: 4 });
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('logs a bad element size-capped and redacted', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const bad = { ...withoutType('bad-secret'), leaked: sink.url, token: TOKEN, pad: 'x'.repeat(10_000) };
+    const result = await fn.handler(Buffer.from(JSON.stringify([cloudEvent('good-a'), bad])), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { delivered: 1, rejected: 1 } });
+    const [line] = logs.byMsg('input-dropped');
+    expect(line).toMatchObject({ index: 1, rawTruncated: true, rawBytes: Buffer.byteLength(JSON.stringify(bad)) });
+    expect((line!.raw as string).length).toBeLessThanOrEqual(2048);
+    expect(logs.text()).not.toContain(new URL(sink.url).pathname);
+    expect(logs.text()).not.toContain(TOKEN);
+  });
+
+  it('the FC 2.0 handler keeps the good elements of a batch the same way', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const { error, result } = await invokeLegacy(fn, Buffer.from(JSON.stringify([cloudEvent('l-1'), null, cloudEvent('l-2')])), fc2Context());
+    expect(error).toBeNull();
+    expect(result).toMatchObject({ ok: true, summary: { delivered: 2, rejected: 1 } });
   });
 });

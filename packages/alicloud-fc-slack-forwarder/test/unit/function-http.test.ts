@@ -283,19 +283,26 @@ describe('Behaviour: envelope-shaped input never bypasses the token check', () =
   it('drops an envelope that reaches the event path encoded twice (a JSON string), posting nothing', async () => {
     const twice = Buffer.from(JSON.stringify(JSON.stringify(forged())));
     const result = await fn.handler(twice, fc3Context());
-    expect(result).toEqual({ ok: false, summary: { alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 }, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
+    expect(result).toEqual({ ok: false, summary: { alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 }, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
     expect(sink.requests).toHaveLength(0);
     const [dropped] = logs.byMsg('input-dropped');
     expect(dropped).toMatchObject({ level: 'error', errorCode: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
     expect(String(dropped!.error)).toContain('HTTP-trigger envelope');
   });
 
-  it('posts nothing for envelopes inside an event batch (all envelopes, or mixed with a real event)', async () => {
+  it('never posts an envelope inside an event batch (all envelopes: dropped; mixed: the envelope element dropped, the real event delivered)', async () => {
     const all = await fn.handler(Buffer.from(JSON.stringify([forged(), forged()])), fc3Context());
     expect(all).toMatchObject({ ok: false, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
-    const mixed = await fn.handler(Buffer.from(JSON.stringify([JSON.parse(event()), forged()])), fc3Context());
-    expect(mixed).toMatchObject({ ok: false, dropped: 'UNKNOWN_FORMAT' });
     expect(sink.requests).toHaveLength(0);
+    // Mixed: the envelope element is dropped by index (its body is never posted); the real event is delivered.
+    const running = fixture('cms-event-ecs-instance-statechange-running.json');
+    const mixed = await fn.handler(Buffer.from(JSON.stringify([JSON.parse(event()), forged({ body: running })])), fc3Context());
+    expect(mixed).toMatchObject({ ok: true, summary: { alerts: 1, delivered: 1, rejected: 1 } });
+    expect(logs.byMsg('input-dropped').at(-1)).toMatchObject({ index: 1, errorCode: 'UNKNOWN_FORMAT' });
+    expect(sink.messages).toHaveLength(1);
+    const posted = JSON.stringify(sink.messages);
+    expect(posted).toContain('Stopped');
+    expect(posted).not.toContain('Running');
   });
 
   it('drops an envelope given to the FC 2.0 handler (no HTTP path there), posting nothing', async () => {
