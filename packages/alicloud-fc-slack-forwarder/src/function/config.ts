@@ -1,4 +1,5 @@
 import { addIssue, checkType, isRecord, isStringOrStrings } from './check.js';
+import { redact } from './log.js';
 import type { ForwarderSeverity } from './types.js';
 
 /**
@@ -433,7 +434,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }
   }
 
-  if (issues.length > 0) return { ok: false, issues, secrets };
+  // Issues quote names and values of the configuration: a secret in the wrong place must not be echoed.
+  if (issues.length > 0) return { ok: false, issues: issues.map((issue) => redact(issue, secrets)), secrets };
   return {
     ok: true,
     warnings,

@@ -235,6 +235,17 @@ describe('Method: loadConfig — a webhook URL pasted into webhookUrlEnv', () =>
   });
 });
 
+describe('Method: loadConfig — secrets elsewhere in the configuration', () => {
+  it('redacts a Slack webhook URL quoted by any issue (a key, a severity)', () => {
+    const result = loadConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_CONFIG: JSON.stringify({ [HOOK]: 1, filters: { include: [{ severities: [HOOK] }] } }) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toHaveLength(2);
+    expect(result.issues.join(' ')).toContain('[REDACTED]');
+    expect(result.issues.join(' ')).not.toContain('XXXXXXXX');
+  });
+});
+
 describe('Method: redact / rawForLog', () => {
   it('removes JSON-escaped copies of a configured webhook URL and of its path (\\/, \\\\/, \\u002f)', () => {
     const local = 'http://127.0.0.1:4567/services/T1/B2/Sk3cr3tPathValue';
