@@ -297,6 +297,8 @@ describe('Behaviour: Slack failures (events)', () => {
     const error = await fn.handler(Buffer.from(JSON.stringify(cloudEvent('rate-limited-12'))), fc3Context()).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'DeliveryError', code: 'DELIVERY_FAILED', retryable: true, failures: [{ code: 'rate_limited', status: 429, retryable: true }] });
     expect(sink.requests).toHaveLength(8);
+    // Retry-After: 0 is floored (500 ms): the 8 attempts used to land within ~14 ms.
+    for (let i = 1; i < 8; i++) expect(sink.requests[i]!.at - sink.requests[i - 1]!.at).toBeGreaterThanOrEqual(490);
     expect(logs.byMsg('alert')[0]).toMatchObject({ outcome: 'failed', attempts: 8, httpStatus: 429 });
     expect(logs.byMsg('alert')[0]!.error).toContain('gave up after maxRateLimitedAttempts=8');
   });

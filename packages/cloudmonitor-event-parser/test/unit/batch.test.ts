@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, safeParse, safeParseBatch } from '../../src/index.js';
 import { fixtureJson, now } from '../helpers.js';
@@ -74,5 +75,25 @@ describe('Method: safeParseBatch', () => {
     if (!result.success) throw new Error(result.error.message);
     expect(result.data).toHaveLength(count);
     expect(result.rejected.map((r) => r.index)).toEqual([count]);
+  });
+
+  it('agrees element by element with parsing each element as a batch of one (property)', () => {
+    const base = good(0);
+    const element = fc.oneof(
+      fc.nat({ max: 999 }).map((i) => good(i)),
+      fc.tuple(fc.constantFrom(...Object.keys(base)), fc.jsonValue({ maxDepth: 2 })).map(([key, value]) => ({ ...base, [key]: value })),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    fc.assert(
+      fc.property(fc.array(element, { maxLength: 8 }), (batch) => {
+        const result = safeParseBatch(batch, { now });
+        if (!result.success) throw new Error(`a batch failed as a whole: ${result.error.message}`);
+        const alone = batch.map((e) => safeParse([e], { now }));
+        expect(result.rejected.map((r) => r.index)).toEqual(alone.flatMap((r, i) => (r.success ? [] : [i])));
+        expect(result.rejected.map((r) => r.error.code)).toEqual(alone.flatMap((r) => (r.success ? [] : [r.error.code])));
+        expect(result.data).toEqual(alone.flatMap((r) => (r.success ? r.data : [])));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
