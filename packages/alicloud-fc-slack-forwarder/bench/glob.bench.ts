@@ -104,6 +104,8 @@ console.log(`\n(${matched} of the timed calls matched)`);
 
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench-results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'alicloud-fc-slack-forwarder-glob.json'), `${JSON.stringify(figures, null, 2)}\n`);
+// The summary keeps the headline figures and the pathological pattern of the issue; the table above has every pair.
+const kept = figures.filter((f) => f.verdict !== 'info' || !f.figure.includes('median') || f.figure.startsWith('glob: *a*a*a*a*a*a*a*a*b vs 4096 × "a"'));
+writeFileSync(join(outDir, 'alicloud-fc-slack-forwarder-glob.json'), `${JSON.stringify(kept, null, 2)}\n`);
 console.log(`wrote ${join(outDir, 'alicloud-fc-slack-forwarder-glob.json')}`);
 if (!pass) process.exitCode = 1;
