@@ -1,7 +1,7 @@
 export { EVENT_PARSE_ERROR_CODES, EventParseError } from './errors.js';
 export type { EventParseErrorCode, EventParseErrorDetails } from './errors.js';
 export { EVENT_FAMILIES } from './families.js';
-export { detectFamily, parse, safeParse, unwrapHttpTriggerEvent } from './parse.js';
+export { detectFamily, parse, safeParse, safeParseBatch, unwrapHttpTriggerEvent } from './parse.js';
 export type {
   Alert,
   AlertDetailValue,
@@ -11,5 +11,7 @@ export type {
   EventFamily,
   HttpTriggerRequest,
   ParseOptions,
+  RejectedElement,
+  SafeParseBatchResult,
   SafeParseResult,
 } from './types.js';

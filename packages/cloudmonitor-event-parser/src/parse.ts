@@ -21,12 +21,14 @@ import {
 import { buildMetricAlarm } from './internal/metric-alarm.js';
 import { buildSystemAlert, type ParseContext } from './internal/system-event.js';
 import { dict, isObj, typeName, type Obj } from './internal/util.js';
-import type { Alert, EventFamily, HttpTriggerRequest, ParseOptions, SafeParseResult } from './types.js';
+import type { Alert, EventFamily, HttpTriggerRequest, ParseOptions, RejectedElement, SafeParseBatchResult, SafeParseResult } from './types.js';
 
 interface Resolved {
   readonly contentType: string | undefined;
   readonly maxInputBytes: number;
   readonly ctx: ParseContext;
+  /** When set, a bad element of a list is collected here instead of failing the whole input. */
+  readonly rejected?: RejectedElement[];
 }
 
 /** Each option's type check and what the message asks for; null prototype, so `constructor` is an unknown key. */
@@ -94,12 +96,14 @@ function parseEach(list: readonly unknown[], r: Resolved, listName: string, wher
       if (!EventParseError.isEventParseError(error)) throw error;
       // The same error, located: message prefix and `[i]` path prefix.
       const d: EventParseErrorDetails = error.details;
-      throw new EventParseError(
+      const located = new EventParseError(
         error.code,
         `Event [${i}] of the batch: ${error.message}`,
         { ...d, path: d.path ? `[${i}].${d.path}` : `[${i}]` },
         error.cause === undefined ? undefined : { cause: error.cause },
       );
+      if (!r.rejected) throw located;
+      r.rejected.push({ index: i, error: located, element: item });
     }
   }
   return out;
@@ -250,6 +254,33 @@ export function parse(input: string | Uint8Array | ArrayBuffer | object, options
 export function safeParse(input: string | Uint8Array | ArrayBuffer | object, options?: ParseOptions): SafeParseResult {
   try {
     return { success: true, data: parse(input, options) };
+  } catch (error) {
+    return { success: false, error: wrapUnexpected(error) };
+  }
+}
+
+/**
+ * Like {@link safeParse}, but one bad element of a batch (an array of CloudEvents, or a
+ * `DescribeSystemEventAttribute` list) does not fail the whole input: the good elements are parsed into
+ * `data`, and each bad one is returned in `rejected` with its index, the error `parse` would have thrown for
+ * it (path prefixed `[i]`) and the element itself. Input that is bad as a whole (not JSON, not a batch or an
+ * event) still gives `success: false`. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { safeParseBatch } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * const result = safeParseBatch(eventBuffer);
+ * if (result.success) {
+ *   for (const bad of result.rejected) console.error(bad.index, bad.error.code); // 3 INVALID_FIELD
+ *   await notify(result.data);
+ * }
+ * ```
+ */
+export function safeParseBatch(input: string | Uint8Array | ArrayBuffer | object, options?: ParseOptions): SafeParseBatchResult {
+  try {
+    const rejected: RejectedElement[] = [];
+    return { success: true, data: parseInput(input, { ...resolveOptions(options), rejected }), rejected };
   } catch (error) {
     return { success: false, error: wrapUnexpected(error) };
   }

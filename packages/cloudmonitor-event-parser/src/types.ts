@@ -177,6 +177,44 @@ export type SafeParseResult =
   | { readonly success: false; readonly error: EventParseError };
 
 /**
+ * One element of a batch that `safeParseBatch` left out: its index in the list, the error `parse` would have
+ * thrown for it (located: `details.path` starts with `[index]`) and the element as it was given.
+ *
+ * @example
+ * ```ts
+ * import { safeParseBatch, type RejectedElement } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * const result = safeParseBatch('[{"specversion":"1.0","source":"acs.ecs","data":{}}]');
+ * const bad: readonly RejectedElement[] = result.success ? result.rejected : [];
+ * console.log(bad[0]?.index, bad[0]?.error.code); // 0 MISSING_FIELD
+ * ```
+ */
+export interface RejectedElement {
+  /** The element's index in its list. */
+  readonly index: number;
+  /** Why it was left out. */
+  readonly error: EventParseError;
+  /** The element itself (log it size-capped: it is untrusted input). */
+  readonly element: unknown;
+}
+
+/**
+ * Result of `safeParseBatch`: the alerts of the good elements and the elements left out, or the error `parse`
+ * would have thrown when the input is bad as a whole.
+ *
+ * @example
+ * ```ts
+ * import { safeParseBatch, type SafeParseBatchResult } from '@ecs-pulse/cloudmonitor-event-parser';
+ *
+ * const result: SafeParseBatchResult = safeParseBatch('[null]');
+ * if (result.success) console.log(result.data.length, result.rejected.length); // 0 1
+ * ```
+ */
+export type SafeParseBatchResult =
+  | { readonly success: true; readonly data: Alert[]; readonly rejected: readonly RejectedElement[] }
+  | { readonly success: false; readonly error: EventParseError };
+
+/**
  * An FC 3.0 HTTP-trigger request, unwrapped from its envelope by `unwrapHttpTriggerEvent`.
  *
  * `headers` and `query` are null-prototype records (so `query.constructor` is `undefined`, never a function);

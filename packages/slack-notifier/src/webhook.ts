@@ -40,7 +40,8 @@ export interface SlackWebhookOptions {
   readonly maxRateLimitedAttempts?: number;
   /**
    * First backoff delay in ms; attempt n waits `min(backoffMaxMs, backoffBaseMs × 2^(n-1))`, with "equal
-   * jitter" (a random value between half and all of it).
+   * jitter" (a random value between half and all of it). Also the least wait after a 429, whatever its
+   * `Retry-After` says (`0`, a fraction, or a date in the past), so a 429 never turns into a burst of attempts.
    * @default 500
    */
   readonly backoffBaseMs?: number;
@@ -276,6 +277,8 @@ export class SlackWebhook implements SlackTransport {
           rateLimited++;
           waitMs = parseRetryAfter(outcome.retryAfter, this.#now());
           detail = `rate limited (429${waitMs === undefined ? ', no Retry-After' : `, Retry-After ${outcome.retryAfter}s`})`;
+          // Floored: `Retry-After: 0` must not make every attempt at once.
+          if (waitMs !== undefined) waitMs = Math.max(waitMs, this.#options.backoffBaseMs);
         } else if (status >= 500) {
           detail = `server error ${status} ${code}`;
         } else {

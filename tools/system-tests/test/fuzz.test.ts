@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cmsSamples, fixture } from './support/events.js';
+import { cmsSamples, fixture, missingFrom, stormEvents } from './support/events.js';
 import { coldStart, fc3Context, OutputCapture, type FunctionModule, type HttpResponse } from './support/function.js';
 import { HTTP_TOKEN, SecretScanner, secretWebhookUrl, WEBHOOK_PATH } from './support/secrets.js';
 
@@ -14,6 +14,7 @@ import { HTTP_TOKEN, SecretScanner, secretWebhookUrl, WEBHOOK_PATH } from './sup
 
 const HTTP_RUNS = Number(process.env.FUZZ_HTTP_RUNS ?? 4000);
 const EVENT_RUNS = Number(process.env.FUZZ_EVENT_RUNS ?? 3000);
+const BATCH_RUNS = Number(process.env.FUZZ_BATCH_RUNS ?? 150);
 const seed = process.env.FUZZ_SEED === undefined ? {} : { seed: Number(process.env.FUZZ_SEED) };
 
 let sink: SlackSink;
@@ -237,7 +238,7 @@ describe('Fuzz: the event entry point', () => {
         expect(typeof value.ok).toBe('boolean');
         if (value.ok === false) {
           dropped++;
-          expect(value.dropped).toMatch(/^[A-Z_]+$/);
+          expect(value.dropped).toMatch(/^[A-Z0-9_]+$/);
           const line = output.records().find((r) => r.msg === 'input-dropped');
           expect(line).toMatchObject({ level: 'error', errorCode: value.dropped });
           expect(String(line?.raw ?? '').length).toBeLessThanOrEqual(2048 * 4);
@@ -246,6 +247,79 @@ describe('Fuzz: the event entry point', () => {
       { numRuns: EVENT_RUNS, ...seed },
     );
     expect(dropped).toBeGreaterThan(EVENT_RUNS / 4);
+  });
+
+  it(`EventBridge batches with bad elements: the good ones are delivered, each bad one is logged dropped by index (${BATCH_RUNS} runs)`, async () => {
+    type Element = { readonly kind: 'good' | 'bad' | 'either'; readonly value: unknown };
+    const base = JSON.parse(cloudEvent) as Record<string, unknown>;
+    const without = (key: string): Record<string, unknown> => Object.fromEntries(Object.entries(base).filter(([k]) => k !== key));
+    // Elements the parser must refuse, whatever else they carry.
+    const knownBad = fc.oneof(
+      fc.constantFrom<unknown>(null, 0, 42, true, 'not an event', '', [], [base]),
+      fc.constant(without('type')),
+      fc.constantFrom<unknown>(42, null, {}, ['ecs:Instance:StateChange'], true).map((type) => ({ ...base, type })),
+      fc.constantFrom('%%% not base64 %%%', '*', 'ab!cd').map((b64) => ({ ...without('data'), data_base64: b64 })),
+      fc.constant({ requestContext: {}, headers: { 'content-type': 'application/json' }, body: cloudEvent }),
+      // Quoting the function's secrets: the logged element must be redacted.
+      fc.constantFrom('__WEBHOOK__', HTTP_TOKEN).map((secret) => ({ ...without('type'), note: secret })),
+      fc.oneof(fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))),
+    );
+    // Random objects and mutated CloudEvents: bad or good, the function decides; each must be one or the other.
+    const either = fc.oneof(
+      fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
+      fc.tuple(fc.constantFrom(...Object.keys(base)), fc.jsonValue({ maxDepth: 1 })).map(([key, value]) => ({ ...base, id: undefined, [key]: value })),
+    );
+    const batchShape = fc.record({
+      good: fc.integer({ min: 0, max: 30 }),
+      bad: fc.array(fc.oneof({ weight: 3, arbitrary: knownBad.map((value): Element => ({ kind: 'bad', value })) }, { weight: 1, arbitrary: either.map((value): Element => ({ kind: 'either', value })) }), { minLength: 1, maxLength: 6 }),
+      positions: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
+    });
+    let run = 0;
+    let delivered = 0;
+    let droppedElements = 0;
+    await fc.assert(
+      fc.asyncProperty(batchShape, async ({ good, bad, positions }) => {
+        run++;
+        const { events, expected } = stormEvents(good, `fz${run}x`);
+        const elements: Element[] = events.map((value) => ({ kind: 'good', value }));
+        bad.forEach((element, i) => elements.splice(positions[i]! % (elements.length + 1), 0, element));
+        const text = JSON.stringify(elements.map((e) => e.value)).replaceAll('__WEBHOOK__', webhook);
+        const before = sink.messages.length;
+        const outcome = await call(Buffer.from(text, 'utf8'));
+        if (!outcome.ok) throw new Error(`the handler rejected: ${String(outcome.error)}`);
+        const value = outcome.value as { ok: boolean; summary: { alerts: number; delivered: number; rejected: number }; dropped?: string };
+        const records = output.records();
+        const droppedLines = records.filter((r) => r.msg === 'input-dropped');
+        if (value.dropped === 'HTTP_ENVELOPE_ON_EVENT_PATH') {
+          // A batch of envelopes only is refused as a whole (no element is an event).
+          expect(elements.every((e) => e.kind !== 'good')).toBe(true);
+          expect(sink.messages.length).toBe(before);
+          return;
+        }
+        const droppedIndexes = new Set(droppedLines.map((r) => r.index));
+        // Every known-bad element is logged dropped by its index; no known-good one is.
+        elements.forEach((e, index) => {
+          if (e.kind === 'bad') expect(droppedIndexes.has(index), `bad element [${index}] ${JSON.stringify(e.value)?.slice(0, 200)} not logged dropped`).toBe(true);
+          if (e.kind === 'good') expect(droppedIndexes.has(index), `good element [${index}] dropped`).toBe(false);
+        });
+        for (const line of droppedLines) {
+          expect(line).toMatchObject({ level: 'error', errorCode: expect.stringMatching(/^[A-Z0-9_]+$/) });
+          expect(String(line.raw ?? '').length).toBeLessThanOrEqual(2048);
+        }
+        // The summary counts them; every element is either an alert or rejected.
+        expect(value.summary.rejected).toBe(droppedLines.length);
+        expect(value.summary.alerts + value.summary.rejected).toBe(elements.length);
+        // Every good element is identifiable in what Slack accepted in this invocation.
+        expect(missingFrom(sink.messages.slice(before), expected)).toEqual([]);
+        if (good > 0) expect(value).toMatchObject({ ok: true, summary: { delivered: expect.any(Number), failed: 0 } });
+        if (value.summary.alerts === 0) expect(value).toMatchObject({ ok: false, dropped: droppedLines[0]?.errorCode });
+        delivered += value.summary.delivered;
+        droppedElements += droppedLines.length;
+      }),
+      { numRuns: BATCH_RUNS, ...seed },
+    );
+    expect(delivered).toBeGreaterThan(BATCH_RUNS);
+    expect(droppedElements).toBeGreaterThanOrEqual(BATCH_RUNS);
   });
 
   it('logs none of its secrets while fuzzed (token and webhook URL in plain form are redacted)', () => {

@@ -165,7 +165,8 @@ export function validateProps(props: SlackForwarderProps): void {
   const environment = props.environment ?? {};
   checkKeys(props.environment, 'environment', Object.keys(environment));
   for (const [name, value] of Object.entries(environment)) {
-    if (!ENV_NAME.test(name)) throw new SlackForwarderPropsError(`environment.${name}`, 'is not a valid environment variable name (letters, digits and _, not starting with a digit).');
+    // A bad name is not echoed: it may be a webhook URL pasted in the wrong place.
+    if (!ENV_NAME.test(name)) throw new SlackForwarderPropsError('environment', 'has a key that is not a valid environment variable name (letters, digits and _, not starting with a digit).');
     if (RESERVED_ENV.includes(name)) throw new SlackForwarderPropsError(`environment.${name}`, `is reserved; use ${name === 'SLACK_WEBHOOK_URL' ? 'webhookUrl' : name === 'ECS_PULSE_CONFIG' ? 'config' : 'the generated token (httpTrigger)'} instead.`);
     if (typeof value !== 'string') throw new SlackForwarderPropsError(`environment.${name}`, 'must be a string.');
   }

@@ -1,5 +1,6 @@
 import { validateMessageOptions } from '@ecs-pulse/slack-notifier';
 import { addIssue, isRecord } from './check.js';
+import { redact } from './log.js';
 import type { ForwarderSeverity } from './types.js';
 
 /**
@@ -161,7 +162,7 @@ export interface ForwarderConfig {
   readonly safetyMarginMs: number;
   /** The HTTP token, or undefined when `ECS_PULSE_HTTP_TOKEN` is not set (HTTP requests then get 500). */
   readonly httpToken?: string;
-  /** Why HTTP requests are refused (token missing or too short), when they are. */
+  /** Why HTTP requests are refused (token missing, too short, or with surrounding whitespace), when they are. */
   readonly httpTokenProblem?: string;
   /** Every secret value (webhook URLs, token), for log redaction. */
   readonly secrets: readonly string[];
@@ -338,7 +339,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     httpTokenProblem = 'ECS_PULSE_HTTP_TOKEN: is not set; HTTP-trigger requests are refused with 500 until it is';
   } else {
     secrets.push(token);
-    if (token.length < MIN_TOKEN_LENGTH) {
+    if (token.trim() !== token) {
+      // Refused rather than trimmed: the presented token is trimmed, so this one could never match.
+      secrets.push(token.trim());
+      httpTokenProblem = 'ECS_PULSE_HTTP_TOKEN: has leading or trailing whitespace (a trailing newline?); set it without. HTTP-trigger requests get 500 until then';
+    } else if (token.length < MIN_TOKEN_LENGTH) {
       httpTokenProblem = `ECS_PULSE_HTTP_TOKEN: is shorter than ${MIN_TOKEN_LENGTH} characters; use a random value (the construct generates 32). HTTP-trigger requests get 500 until then`;
     } else httpToken = token;
   }
@@ -395,7 +400,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           url = webhookUrl;
           secrets.push(url);
         } else if (typeof webhookUrlEnv === 'string') {
-          if (!ENV_NAME.test(webhookUrlEnv)) addIssue(issues, `${path}.webhookUrlEnv`, `"${webhookUrlEnv}" is not an environment variable name`);
+          if (!ENV_NAME.test(webhookUrlEnv)) {
+            // Not echoed: a webhook URL pasted here is a secret (it is redacted from the logs too).
+            secrets.push(webhookUrlEnv);
+            addIssue(issues, `${path}.webhookUrlEnv`, `is not an environment variable name (letters, digits, _)${/[:/]/.test(webhookUrlEnv) ? '; it looks like a URL: put the webhook URL in an environment variable and name that variable here' : ''}`);
+          }
           else {
             url = envUrl(webhookUrlEnv);
             if (url === undefined) addIssue(issues, `${path}.webhookUrlEnv`, `environment variable ${webhookUrlEnv} is not set`);
@@ -440,7 +449,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }
   }
 
-  if (issues.length > 0) return { ok: false, issues, secrets };
+  // Issues quote names and values of the configuration: a secret in the wrong place must not be echoed.
+  if (issues.length > 0) return { ok: false, issues: issues.map((issue) => redact(issue, secrets)), secrets };
   return {
     ok: true,
     warnings,

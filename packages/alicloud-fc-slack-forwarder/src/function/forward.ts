@@ -224,7 +224,7 @@ export async function forwardAlerts(
   await Promise.all([...own, ...[...again.values()].map(({ route, alerts: list }) => deliver(route, list))]);
   for (const alert of routed) if (!touched.has(alert)) duplicates++;
 
-  const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount };
+  const summary: InvocationSummary = { alerts: alerts.length, delivered: deliveredCount, filtered, duplicates, unrouted, failed: failedCount, rejected: 0 };
   if (failures.length === 0) return { summary };
   return { summary, error: new DeliveryError(failures, { cause: firstError }) };
 }

@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { detectFamily, safeParse } from '@ecs-pulse/cloudmonitor-event-parser';
+import { detectFamily, safeParse, safeParseBatch } from '@ecs-pulse/cloudmonitor-event-parser';
 import { ForwarderConfigError } from '../errors.js';
 import { loadConfig, type ConfigResult, type ForwarderConfig } from './config.js';
 import { DeliveryMemory } from './dedupe.js';
@@ -31,7 +31,7 @@ const ENVELOPE_ON_EVENT_PATH = 'HTTP_ENVELOPE_ON_EVENT_PATH';
 /** Time an HTTP request may spend on Slack: CloudMonitor waits 5 s for a callback response, then retries. */
 const HTTP_BUDGET_MS = 4000;
 
-const EMPTY: InvocationSummary = Object.freeze({ alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 });
+const EMPTY: InvocationSummary = Object.freeze({ alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 });
 
 interface Runtime {
   readonly config: ConfigResult;
@@ -106,22 +106,31 @@ async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | 
   const bytes = toBuffer(raw);
   const input = decoded !== undefined ? decoded : bytes;
   /** Logs the input (size-capped, redacted) and drops it. */
-  const drop = (errorCode: string, error: string): EventResult => {
-    log({ level: 'error', msg: 'input-dropped', requestId, errorCode, error, ...(bytes ? rawForLog(bytes, config.secrets) : { raw: typeof raw }) });
-    invocation({ outcome: 'dropped', errorCode, ...EMPTY }, 'error');
-    return { ok: false, summary: EMPTY, dropped: errorCode };
+  const drop = (errorCode: string, error: string, summary = EMPTY): EventResult => {
+    if (summary === EMPTY) log({ level: 'error', msg: 'input-dropped', requestId, errorCode, error, ...(bytes ? rawForLog(bytes, config.secrets) : { raw: typeof raw }) });
+    invocation({ outcome: 'dropped', errorCode, ...summary }, 'error');
+    return { ok: false, summary, dropped: errorCode };
   };
   // An HTTP-trigger envelope here did not come through the HTTP path (FC 2.0, or one encoded twice): the parser
   // would unwrap it and its body would be posted without the token check. Refuse it.
   if (isHttpTriggerEvent(decoded) || detectFamily(input ?? '') === 'http-trigger') {
     return drop(ENVELOPE_ON_EVENT_PATH, 'An FC 3.0 HTTP-trigger envelope arrived as an event, not as an HTTP request: not forwarded (HTTP requests need the token).');
   }
-  const parsed = safeParse((input ?? '') as object);
+  // One bad element of a batch (FC does not retry a resolved invocation) must not lose the others: each is
+  // logged by index and dropped, the good ones are forwarded.
+  const parsed = safeParseBatch((input ?? '') as object);
   if (!parsed.success) return drop(parsed.error.code, parsed.error.message);
+  const { data, rejected } = parsed;
+  for (const { index, error, element } of rejected) {
+    log({ level: 'error', msg: 'input-dropped', requestId, index, errorCode: error.code, error: error.message, ...rawForLog(JSON.stringify(element) ?? String(element), config.secrets) });
+  }
+  if (data.length === 0 && rejected.length > 0) return drop(rejected[0]!.error.code, '', { ...EMPTY, rejected: rejected.length });
 
-  const source = (parsed.data as readonly ForwardableAlert[])[0]?.source ?? 'unknown';
-  const { summary, error, fields } = await forward(parsed.data, config, requestId, sendBudgetMs(context, startedAt, config.safetyMarginMs));
-  invocation({ source, ...fields }, error ? 'error' : 'info');
+  const source = (data as readonly ForwardableAlert[])[0]?.source ?? 'unknown';
+  const forwarded = await forward(data, config, requestId, sendBudgetMs(context, startedAt, config.safetyMarginMs));
+  const { error } = forwarded;
+  const summary = { ...forwarded.summary, rejected: rejected.length };
+  invocation({ source, ...forwarded.fields, rejected: rejected.length }, error ? 'error' : rejected.length > 0 ? 'warn' : 'info');
   if (error) throw error;
   return { ok: true, summary };
 }
@@ -177,7 +186,8 @@ async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefi
   let body: Buffer;
   if (request.isBase64Encoded === true) {
     const compact = text.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) {
+    // A length of 4n+1 (padding aside) is no base64 at all: Buffer.from would drop the last character silently.
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
       return refuse(400, 'INVALID_BASE64', 'The body is flagged isBase64Encoded but is not base64.', 'bad-request', { errorCode: 'INVALID_BASE64' });
     }
     body = Buffer.from(compact, 'base64');
@@ -267,7 +277,12 @@ export function legacyHandler(event: Buffer, context: FcContext, callback: FcCal
   const done: FcCallback = (error, result) => {
     if (called) return;
     called = true;
-    callback(error, result);
+    try {
+      callback(error, result);
+    } catch (thrown) {
+      // A throwing callback must not become an unhandled rejection, which ends the instance.
+      logInternalError(thrown, context);
+    }
   };
   handleEvent(event, decodeJson(toBuffer(event)), context, startedAt, 'fc2').then(
     (result) => done(null, result),

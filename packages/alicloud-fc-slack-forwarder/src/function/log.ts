@@ -7,10 +7,10 @@ const REDACTED = '[REDACTED]';
  * match is replaced with `$1[REDACTED]`.
  */
 const PATTERNS: readonly RegExp[] = [
-  // Slack incoming webhooks and anything that looks like one.
-  /()https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'\\<>]*/gi,
-  // Token query parameters and headers, in raw, JSON-escaped or form-encoded text.
-  /((?:[?&]|%26|\\u0026|\b)token(?:=|%3D|"\s*:\s*"|\\"\s*:\s*\\"))[^&"\s\\]+/gi,
+  // Slack incoming webhooks and anything that looks like one, also JSON-escaped (`\/`) or URL-encoded (any depth).
+  /()https?(?::|%(?:25)*3a)(?:\\*\/|%(?:25)*2f){2}hooks\.slack(?:-gov)?\.com(?:\\*\/|%(?:25)*2f)(?:[^\s"'\\<>]|\\+\/)*/gi,
+  // Token query parameters and headers, in raw, JSON-escaped or form-encoded (any depth) text.
+  /((?:[?&]|%(?:25)*(?:26|3f)|\\u0026|\b)token(?:=|%(?:25)*3D|"\s*:\s*"|\\"\s*:\s*\\"))[^&"\s\\]+/gi,
   /(x-ecs-pulse-token(?:"\s*:\s*"|\\"\s*:\s*\\"|:\s*))[^"\s\\,]+/gi,
 ];
 
@@ -24,8 +24,14 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-
 /** One hex digit of a percent-encoded form as a pattern that accepts either case (`F` → `[Ff]`). */
 const eitherCase = (digit: string): string => (/[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit);
 
-/** A percent-encoded form as a pattern that accepts either case of the hex digits (`%2F` and `%2f`). */
-const percentPattern = (encoded: string): string => escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a: string, b: string) => `%${eitherCase(a)}${eitherCase(b)}`);
+/**
+ * A percent-encoded form as a pattern that accepts either case of the hex digits (`%2F` and `%2f`) and any
+ * depth of encoding (`%252F`: the value URL-encoded twice).
+ */
+const percentPattern = (encoded: string): string => escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a: string, b: string) => `%(?:25)*${eitherCase(a)}${eitherCase(b)}`);
+
+/** A plain form as a pattern whose slashes may also be JSON-escaped (`\/`, `\\/`, `\u002f`). */
+const slashPattern = (value: string): string => escapeRegExp(value).replace(/\\\//g, '(?:\\\\*\\/|\\\\u002[fF])');
 
 /** Forms shorter than {@link MIN_FORM_LENGTH} are left out. */
 const longEnough = (form: string): boolean => form.length >= MIN_FORM_LENGTH;
@@ -63,9 +69,10 @@ function secretPatterns(secret: string): string[] {
     /* not a URL: a token */
   }
   return [
-    escapeRegExp(secret),
+    slashPattern(secret),
     ...values.flatMap((value) => [
-      ...[value, ...base64Forms(value)].filter(longEnough).map(escapeRegExp),
+      ...[value].filter(longEnough).map(slashPattern),
+      ...base64Forms(value).filter(longEnough).map(escapeRegExp),
       ...[encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)].filter(longEnough).map(percentPattern),
     ]),
   ];

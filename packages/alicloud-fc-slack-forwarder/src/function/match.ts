@@ -1,22 +1,8 @@
 import { MATCHER_FIELDS, type AlertMatcher, type ForwarderConfig, type ResolvedRoute } from './config.js';
+import { globMatch } from './glob.js';
 import type { RoutableAlert } from './types.js';
 
-const patternCache = new Map<string, RegExp>();
-
-/** Case-insensitive glob match where `*` stands for any run of characters. */
-export function globMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern.toLowerCase() === value.toLowerCase();
-  let re = patternCache.get(pattern);
-  if (re === undefined) {
-    const source = pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp(`^${source}$`, 'is');
-    if (patternCache.size < 500) patternCache.set(pattern, re);
-  }
-  return re.test(value);
-}
+export { globMatch } from './glob.js';
 
 const anyOf = (patterns: readonly string[] | undefined, value: string | undefined): boolean =>
   patterns === undefined || (value !== undefined && patterns.some((p) => globMatch(p, value)));

@@ -16,19 +16,23 @@ export function tokenMatches(presented: string | undefined, expected: string): b
   return presented !== undefined && presented !== '' && timingSafeEqual(digest(presented), digest(expected));
 }
 
+/** The first comma-separated value, trimmed; undefined when that is empty. */
+const firstValue = (value: string | undefined): string | undefined => value?.split(',')[0]?.trim() || undefined;
+
 /**
  * Finds the token of an HTTP-trigger request: the `x-ecs-pulse-token` header, else the `token` query
- * parameter. FC 3.0 joins repeated values with commas, so only the first value is taken.
+ * parameter. FC 3.0 joins repeated values with commas, so only the first value is taken, trimmed. A header
+ * whose first value is empty or whitespace counts as absent, so it never shadows the query parameter.
  *
  * @example
  * ```ts
  * presentedToken({ 'x-ecs-pulse-token': 'abc' }, {}); // 'abc'
+ * presentedToken({ 'x-ecs-pulse-token': ' ' }, { token: 'abc' }); // 'abc'
  * ```
  */
 export function presentedToken(
   headers: Readonly<Record<string, string>>,
   query: Readonly<Record<string, string>>,
 ): string | undefined {
-  // An empty first value counts as no token.
-  return (headers['x-ecs-pulse-token'] ?? query.token)?.split(',')[0]?.trim() || undefined;
+  return firstValue(headers['x-ecs-pulse-token']) ?? firstValue(query.token);
 }

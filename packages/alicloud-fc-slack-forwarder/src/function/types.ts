@@ -102,7 +102,7 @@ export interface HttpResponse {
  *
  * @example
  * ```ts
- * const summary: InvocationSummary = { alerts: 3, delivered: 2, filtered: 1, duplicates: 0, unrouted: 0, failed: 0 };
+ * const summary: InvocationSummary = { alerts: 3, delivered: 2, filtered: 1, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 };
  * ```
  */
 export interface InvocationSummary {
@@ -118,6 +118,8 @@ export interface InvocationSummary {
   readonly unrouted: number;
   /** Alerts that could not be delivered (counted once per route). */
   readonly failed: number;
+  /** Elements of a batch that could not be parsed: each was logged (`input-dropped` with its `index`) and dropped. */
+  readonly rejected: number;
 }
 
 /**
@@ -127,7 +129,7 @@ export interface InvocationSummary {
  *
  * @example
  * ```ts
- * const result: EventResult = { ok: true, summary: { alerts: 1, delivered: 1, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 } };
+ * const result: EventResult = { ok: true, summary: { alerts: 1, delivered: 1, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 } };
  * ```
  */
 export interface EventResult {

@@ -321,6 +321,21 @@ describe('Construct: props validation', () => {
     ['an output prefix starting with a digit', { outputPrefix: '1_' }, 'outputPrefix', 'must be empty, or a letter'],
   ];
 
+  it.each([
+    ['a route webhookUrlEnv', { config: { routes: [{ name: 'oncall', webhookUrlEnv: 'https://hooks.slack.com/services/T0SECRET/B0SECRET/PastedSecretValue1' }] } }, 'config'],
+    ['an environment key', { environment: { 'https://hooks.slack.com/services/T0SECRET/B0SECRET/PastedSecretValue1': 'x' } }, 'environment'],
+  ] as [string, SlackForwarderProps, string][])('never echoes a webhook URL pasted into %s in the SlackForwarderPropsError', (_label, props, prop) => {
+    let caught: unknown;
+    try {
+      new SlackForwarder(new TerraformStack(new App(), 'pasted'), 'alerts', props);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ name: 'SlackForwarderPropsError', code: 'INVALID_PROPS', prop });
+    const text = `${(caught as Error).message} ${JSON.stringify(caught)} ${String((caught as Error).stack)}`;
+    for (const piece of ['PastedSecretValue1', 'T0SECRET', 'hooks.slack.com']) expect(text).not.toContain(piece);
+  });
+
   it.each(cases)('rejects %s with an error naming the prop', (_label, props, prop, message) => {
     const stack = new TerraformStack(new App(), 'invalid');
     let caught: unknown;

@@ -25,7 +25,7 @@ describe('Method: handler (FC 3.0) — EventBridge events', () => {
     // Act
     const result = await fn.handler(fixtureBuffer('eventbridge-ecs-statechange.INFERRED.json'), fc3Context());
     // Assess
-    expect(result).toEqual({ ok: true, summary: { alerts: 1, delivered: 1, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 } });
+    expect(result).toEqual({ ok: true, summary: { alerts: 1, delivered: 1, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 } });
     expect(sink.messages).toHaveLength(1);
     expect(messageText()).toContain('i-bp1fake0instance0001');
     expect(messageText()).toContain('Stopped');
@@ -113,6 +113,33 @@ describe('Method: legacyHandler (FC 2.0) — CloudMonitor event rule', () => {
     expect(sink.messages).toHaveLength(0);
   });
 
+  it('survives a callback that throws: logs internal-error, no unhandled rejection, the instance keeps serving', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const event of [fixtureBuffer('cms-event-ecs-instance-statechange-stopped.json'), Buffer.from('not an event')]) {
+        let calls = 0;
+        fn.legacyHandler(event, fc2Context(), () => {
+          calls++;
+          throw new Error('callback exploded');
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(calls).toBe(1);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(logs.byMsg('internal-error')).toHaveLength(2);
+      expect(logs.byMsg('internal-error')[0]).toMatchObject({ level: 'error', error: 'callback exploded' });
+      const { error, result } = await invokeLegacy(fn, fixtureBuffer('cms-event-ecs-instance-statechange-running.json'), fc2Context());
+      expect(error).toBeNull();
+      expect(result).toMatchObject({ ok: true });
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('logs and drops input that is not an event, calling back without an error (no retry loop)', async () => {
     const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
     const { error, result } = await invokeLegacy(fn, Buffer.from('this is not an event'), fc2Context());
@@ -159,6 +186,34 @@ describe('Behaviour: bad event input and secrets', () => {
     expect(line!.raw).toBe(`{"hello":"world",${Object.keys(copies).map((k) => `"${k}":"[REDACTED]"`).join(',')}}`);
     const text = logs.text();
     for (const copy of [...Object.values(copies), path, TOKEN]) expect(text).not.toContain(copy);
+  });
+
+  it('redacts the webhook URL JSON-escaped (\\/) and a token URL-encoded twice in a dropped input', async () => {
+    const token = 'Qw3r+Ty/7uIo9=pAs1dFg5hJk2lZx4c';
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: token });
+    const path = new URL(sink.url).pathname;
+    // JSON.stringify does not escape '/', so write the escaped forms by hand.
+    const body = `{"hello":"world","hook":"${sink.url.replace(/\//g, '\\/')}","path":"${path.replace(/\//g, '\\/')}","cb":"${encodeURIComponent(encodeURIComponent(token))}"}`;
+    expect(JSON.parse(body)).toMatchObject({ hook: sink.url });
+    const result = await fn.handler(Buffer.from(body), fc3Context());
+    expect(result).toMatchObject({ ok: false, dropped: 'UNKNOWN_FORMAT' });
+    const [line] = logs.byMsg('input-dropped');
+    expect(line!.raw).toBe('{"hello":"world","hook":"[REDACTED]","path":"[REDACTED]","cb":"[REDACTED]"}');
+    const secretPart = path.split('/').pop()!;
+    expect(logs.text()).not.toContain(secretPart);
+    expect(logs.text()).not.toContain(encodeURIComponent(token));
+    expect(logs.text()).not.toContain('pAs1dFg5');
+  });
+
+  it('never echoes a webhook URL pasted into webhookUrlEnv: not in the issue, the thrown ForwarderConfigError or the logs', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_CONFIG: JSON.stringify({ routes: [{ name: 'oncall', webhookUrlEnv: sink.url }] }) });
+    const error = (await fn.handler(fixtureBuffer('eventbridge-ecs-statechange.INFERRED.json'), fc3Context()).catch((e: unknown) => e)) as Error & { issues: string[] };
+    expect(error).toMatchObject({ name: 'ForwarderConfigError', code: 'INVALID_CONFIG' });
+    expect(error.issues.join(' ')).toContain('routes[0].webhookUrlEnv: is not an environment variable name');
+    const secretPart = new URL(sink.url).pathname.split('/').pop()!;
+    for (const text of [error.message, JSON.stringify(error), error.issues.join(' '), logs.text()]) expect(text).not.toContain(secretPart);
+    expect(logs.byMsg('config-invalid').length).toBeGreaterThan(0);
+    expect(sink.requests).toHaveLength(0);
   });
 
   it('redacts a secret that straddles the size cap of the logged raw input', async () => {
@@ -242,6 +297,8 @@ describe('Behaviour: Slack failures (events)', () => {
     const error = await fn.handler(Buffer.from(JSON.stringify(cloudEvent('rate-limited-12'))), fc3Context()).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'DeliveryError', code: 'DELIVERY_FAILED', retryable: true, failures: [{ code: 'rate_limited', status: 429, retryable: true }] });
     expect(sink.requests).toHaveLength(8);
+    // Retry-After: 0 is floored (500 ms): the 8 attempts used to land within ~14 ms.
+    for (let i = 1; i < 8; i++) expect(sink.requests[i]!.at - sink.requests[i - 1]!.at).toBeGreaterThanOrEqual(490);
     expect(logs.byMsg('alert')[0]).toMatchObject({ outcome: 'failed', attempts: 8, httpStatus: 429 });
     expect(logs.byMsg('alert')[0]!.error).toContain('gave up after maxRateLimitedAttempts=8');
   });
@@ -300,5 +357,68 @@ describe('Behaviour: configuration fails closed', () => {
       code: 'INVALID_CONFIG',
       issues: ['SLACK_WEBHOOK_URL: is not set and ECS_PULSE_CONFIG has no routes; set the Slack incoming-webhook URL'],
     });
+  });
+});
+
+describe('Behaviour: an EventBridge batch with bad elements', () => {
+  const withoutType = (id: string): Record<string, unknown> => {
+    const { type: _type, ...rest } = cloudEvent(id);
+    return rest;
+  };
+  const badBase64 = (id: string): Record<string, unknown> => {
+    const { data: _data, ...rest } = cloudEvent(id);
+    return { ...rest, data_base64: '%%% not base64 %%%' };
+  };
+  const bads: [string, unknown, string][] = [
+    ['no type', withoutType('bad-1'), 'MISSING_FIELD'],
+    ['null', null, 'UNKNOWN_FORMAT'],
+    ['a numeric type', { ...cloudEvent('bad-3'), type: 42 }, 'INVALID_FIELD'],
+    ['bad data_base64', badBase64('bad-4'), 'INVALID_BASE64'],
+  ];
+  const goodEvents = (n: number): Record<string, unknown>[] =>
+    Array.from({ length: n }, (_, i) => cloudEvent(`good-${i}`, { resourceId: `i-bp1good${String(i).padStart(4, '0')}`, resourceType: 'ALIYUN::ECS::Instance', state: 'Stopped' }));
+
+  it.each(bads)('delivers the 100 good CloudEvents when one element has %s; logs the bad one by index and counts it', async (_label, bad, code) => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const good = goodEvents(100);
+    const batch = [...good.slice(0, 37), bad, ...good.slice(37)];
+    const result = await fn.handler(Buffer.from(JSON.stringify(batch)), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { alerts: 100, delivered: 100, failed: 0, rejected: 1 } });
+    const posted = JSON.stringify(sink.messages);
+    for (let i = 0; i < 100; i++) expect(posted).toContain(`i-bp1good${String(i).padStart(4, '0')}`);
+    const dropped = logs.byMsg('input-dropped');
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ level: 'error', index: 37, errorCode: code, raw: JSON.stringify(bad), rawTruncated: false });
+    expect(String(dropped[0]!.error)).toContain('Event [37] of the batch');
+    expect(logs.byMsg('invocation').at(-1)).toMatchObject({ level: 'warn', outcome: 'ok', alerts: 100, delivered: 100, rejected: 1 });
+    expect(logs.byMsg('alert').filter((r) => r.outcome === 'delivered')).toHaveLength(100);
+  });
+
+  it('drops a batch whose every element is bad, logging each by index (nothing posted, no retry)', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const result = await fn.handler(Buffer.from(JSON.stringify(bads.map(([, bad]) => bad))), fc3Context());
+    expect(result).toMatchObject({ ok: false, summary: { alerts: 0, rejected: 4 }, dropped: expect.stringMatching(/^[A-Z0-9_]+$/) });
+    expect(logs.byMsg('input-dropped').map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    expect(logs.byMsg('invocation').at(-1)).toMatchObject({ outcome: 'dropped', rejected: 4 });
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('logs a bad element size-capped and redacted', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: TOKEN });
+    const bad = { ...withoutType('bad-secret'), leaked: sink.url, token: TOKEN, pad: 'x'.repeat(10_000) };
+    const result = await fn.handler(Buffer.from(JSON.stringify([cloudEvent('good-a'), bad])), fc3Context());
+    expect(result).toMatchObject({ ok: true, summary: { delivered: 1, rejected: 1 } });
+    const [line] = logs.byMsg('input-dropped');
+    expect(line).toMatchObject({ index: 1, rawTruncated: true, rawBytes: Buffer.byteLength(JSON.stringify(bad)) });
+    expect((line!.raw as string).length).toBeLessThanOrEqual(2048);
+    expect(logs.text()).not.toContain(new URL(sink.url).pathname);
+    expect(logs.text()).not.toContain(TOKEN);
+  });
+
+  it('the FC 2.0 handler keeps the good elements of a batch the same way', async () => {
+    const fn = coldStart({ SLACK_WEBHOOK_URL: sink.url });
+    const { error, result } = await invokeLegacy(fn, Buffer.from(JSON.stringify([cloudEvent('l-1'), null, cloudEvent('l-2')])), fc2Context());
+    expect(error).toBeNull();
+    expect(result).toMatchObject({ ok: true, summary: { delivered: 2, rejected: 1 } });
   });
 });

@@ -109,6 +109,30 @@ describe('Behaviour: HTTP authentication', () => {
     expect(sink.requests).toHaveLength(0);
   });
 
+  it('refuses a configured token with a trailing newline: warns at cold start naming the variable, answers 500', async () => {
+    const padded = coldStart({ SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: `${TOKEN}\n` });
+    const warning = logs.byMsg('config-warning').at(-1)!;
+    expect(JSON.stringify(warning.warnings)).toContain('ECS_PULSE_HTTP_TOKEN: has leading or trailing whitespace');
+    for (const token of [TOKEN, `${TOKEN}\n`]) {
+      const response = await call(httpEvent({ body: body(), token }), padded);
+      expect(response.statusCode).toBe(500);
+      expect(response.json).toMatchObject({ error: 'not_configured' });
+    }
+    expect(sink.requests).toHaveLength(0);
+    expect(logs.text()).not.toContain(TOKEN);
+  });
+
+  it('an empty or whitespace x-ecs-pulse-token header does not shadow a correct ?token=', async () => {
+    for (const header of ['', '   ']) {
+      const envelope = JSON.parse(httpEvent({ body: body(), token: TOKEN }).toString()) as { headers: Record<string, string> };
+      envelope.headers['X-Ecs-Pulse-Token'] = header;
+      const response = await call(Buffer.from(JSON.stringify(envelope)));
+      expect(response.statusCode, JSON.stringify(header)).toBe(200);
+    }
+    // The second request repeats the alert: authenticated, then deduplicated.
+    expect(sink.messages).toHaveLength(1);
+  });
+
   it('answers 500 and posts nothing when the whole configuration is invalid', async () => {
     const broken = coldStart({ SLACK_WEBHOOK_URL: 'not a url', ECS_PULSE_HTTP_TOKEN: TOKEN });
     const response = await call(httpEvent({ body: body(), token: TOKEN }), broken);
@@ -159,6 +183,19 @@ describe('Behaviour: bad HTTP requests', () => {
     const response = await call(Buffer.from(JSON.stringify(envelope)));
     expect(response.statusCode).toBe(400);
     expect(response.json.error).toBe('INVALID_BASE64');
+  });
+
+  it('answers 400 for a base64 body whose length is 4n+1 (no base64 has it), and posts nothing', async () => {
+    const valid = Buffer.from(fixture('cms-event-ecs-instance-statechange-stopped.json')).toString('base64').replace(/=+$/, '');
+    for (const text of [`${valid.slice(0, valid.length - (valid.length % 4))}A`, 'A', `${valid.slice(0, valid.length - (valid.length % 4))}A==`]) {
+      const envelope = JSON.parse(httpEvent({ body: 'x', token: TOKEN, contentType: 'application/json' }).toString()) as Record<string, unknown>;
+      envelope.isBase64Encoded = true;
+      envelope.body = text;
+      const response = await call(Buffer.from(JSON.stringify(envelope)));
+      expect(response.statusCode).toBe(400);
+      expect(response.json.error).toBe('INVALID_BASE64');
+    }
+    expect(sink.requests).toHaveLength(0);
   });
 });
 
@@ -246,19 +283,26 @@ describe('Behaviour: envelope-shaped input never bypasses the token check', () =
   it('drops an envelope that reaches the event path encoded twice (a JSON string), posting nothing', async () => {
     const twice = Buffer.from(JSON.stringify(JSON.stringify(forged())));
     const result = await fn.handler(twice, fc3Context());
-    expect(result).toEqual({ ok: false, summary: { alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0 }, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
+    expect(result).toEqual({ ok: false, summary: { alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 }, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
     expect(sink.requests).toHaveLength(0);
     const [dropped] = logs.byMsg('input-dropped');
     expect(dropped).toMatchObject({ level: 'error', errorCode: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
     expect(String(dropped!.error)).toContain('HTTP-trigger envelope');
   });
 
-  it('posts nothing for envelopes inside an event batch (all envelopes, or mixed with a real event)', async () => {
+  it('never posts an envelope inside an event batch (all envelopes: dropped; mixed: the envelope element dropped, the real event delivered)', async () => {
     const all = await fn.handler(Buffer.from(JSON.stringify([forged(), forged()])), fc3Context());
     expect(all).toMatchObject({ ok: false, dropped: 'HTTP_ENVELOPE_ON_EVENT_PATH' });
-    const mixed = await fn.handler(Buffer.from(JSON.stringify([JSON.parse(event()), forged()])), fc3Context());
-    expect(mixed).toMatchObject({ ok: false, dropped: 'UNKNOWN_FORMAT' });
     expect(sink.requests).toHaveLength(0);
+    // Mixed: the envelope element is dropped by index (its body is never posted); the real event is delivered.
+    const running = fixture('cms-event-ecs-instance-statechange-running.json');
+    const mixed = await fn.handler(Buffer.from(JSON.stringify([JSON.parse(event()), forged({ body: running })])), fc3Context());
+    expect(mixed).toMatchObject({ ok: true, summary: { alerts: 1, delivered: 1, rejected: 1 } });
+    expect(logs.byMsg('input-dropped').at(-1)).toMatchObject({ index: 1, errorCode: 'UNKNOWN_FORMAT' });
+    expect(sink.messages).toHaveLength(1);
+    const posted = JSON.stringify(sink.messages);
+    expect(posted).toContain('Stopped');
+    expect(posted).not.toContain('Running');
   });
 
   it('drops an envelope given to the FC 2.0 handler (no HTTP path there), posting nothing', async () => {

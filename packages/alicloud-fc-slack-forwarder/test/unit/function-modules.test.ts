@@ -1,3 +1,4 @@
+import { ForwarderConfigError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ForwarderConfig } from '../../src/function/config.js';
 import { LruSet, deliveryKey } from '../../src/function/dedupe.js';
@@ -204,9 +205,82 @@ describe('Method: tokenMatches / presentedToken', () => {
     expect(presentedToken({}, {})).toBeUndefined();
     expect(presentedToken({}, { token: ' ' })).toBeUndefined();
   });
+
+  it('does not let an empty or whitespace header shadow the query token', () => {
+    for (const header of ['', ' ', '\t', ' , x', ',']) expect(presentedToken({ 'x-ecs-pulse-token': header }, { token: 'q' }), JSON.stringify(header)).toBe('q');
+    expect(presentedToken({ 'x-ecs-pulse-token': ' h ' }, { token: 'q' })).toBe('h');
+  });
+});
+
+describe('Method: loadConfig — ECS_PULSE_HTTP_TOKEN with surrounding whitespace', () => {
+  it.each([`${'t'.repeat(32)}\n`, ` ${'t'.repeat(32)}`, `${'t'.repeat(32)}\r\n`, '\t'])('refuses %j with a warning naming the variable', (token) => {
+    const result = loadConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_HTTP_TOKEN: token });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.httpToken).toBeUndefined();
+    expect(result.config.httpTokenProblem).toMatch(/^ECS_PULSE_HTTP_TOKEN: has leading or trailing whitespace/);
+    expect(result.warnings).toContain(result.config.httpTokenProblem);
+    expect(result.warnings.join(' ')).not.toContain('t'.repeat(16));
+    // Both forms are redacted from logs.
+    expect(result.config.secrets).toEqual(expect.arrayContaining([token]));
+  });
+});
+
+describe('Method: loadConfig — a webhook URL pasted into webhookUrlEnv', () => {
+  it('reports the issue without the URL (or its path) and marks it a secret for the logs', () => {
+    const result = loadConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_CONFIG: JSON.stringify({ routes: [{ name: 'oncall', webhookUrlEnv: `${HOOK}Z` }] }) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual([
+      'ECS_PULSE_CONFIG.routes[0].webhookUrlEnv: is not an environment variable name (letters, digits, _); it looks like a URL: put the webhook URL in an environment variable and name that variable here',
+    ]);
+    expect(result.secrets).toContain(`${HOOK}Z`);
+    const error = new ForwarderConfigError(result.issues);
+    for (const text of [result.issues.join(' '), error.message, JSON.stringify(error)]) {
+      expect(text).not.toContain('XXXXXXXX');
+      expect(text).not.toContain('T0000/B0000');
+    }
+  });
+});
+
+describe('Method: loadConfig — secrets elsewhere in the configuration', () => {
+  it('redacts a Slack webhook URL quoted by any issue (a key, a severity)', () => {
+    const result = loadConfig({ SLACK_WEBHOOK_URL: HOOK, ECS_PULSE_CONFIG: JSON.stringify({ [HOOK]: 1, filters: { include: [{ severities: [HOOK] }] } }) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toHaveLength(2);
+    expect(result.issues.join(' ')).toContain('[REDACTED]');
+    expect(result.issues.join(' ')).not.toContain('XXXXXXXX');
+  });
 });
 
 describe('Method: redact / rawForLog', () => {
+  it('removes JSON-escaped copies of a configured webhook URL and of its path (\\/, \\\\/, \\u002f)', () => {
+    const local = 'http://127.0.0.1:4567/services/T1/B2/Sk3cr3tPathValue';
+    const path = new URL(local).pathname;
+    for (const slash of ['\\/', '\\\\/', '\\u002f', '\\u002F']) {
+      for (const form of [local, path, path.slice(1)]) {
+        const escaped = form.replace(/\//g, slash);
+        expect(redact(`{"hook":"${escaped}"}`, [local]), escaped).toBe('{"hook":"[REDACTED]"}');
+      }
+    }
+  });
+
+  it('removes Slack-looking webhook URLs that are JSON-escaped or URL-encoded once or twice, without being configured', () => {
+    const forms = [HOOK.replace(/\//g, '\\/'), HOOK.replace(/\//g, '\\\\/'), encodeURIComponent(HOOK), encodeURIComponent(encodeURIComponent(HOOK))];
+    for (const form of forms) expect(redact(`x ${form} y`, []), form).toBe('x [REDACTED] y');
+  });
+
+  it('removes a configured token URL-encoded twice (and the value of a double-encoded token= parameter)', () => {
+    const token = 'Qw3r+Ty/7uIo9=pAs1dFg5hJk2lZx4c';
+    for (const form of [encodeURIComponent(token), encodeURIComponent(encodeURIComponent(token)), encodeURIComponent(encodeURIComponent(encodeURIComponent(token)))]) {
+      expect(redact(`callback ${form} end`, [token]), form).toBe('callback [REDACTED] end');
+    }
+    const url = `https://x.example/cb?token=${encodeURIComponent('unconfigured+value')}`;
+    const twice = encodeURIComponent(encodeURIComponent(url));
+    expect(redact(`u=${twice}`, [])).not.toContain('unconfigured');
+  });
+
   it('removes configured secrets, Slack webhook URLs and token values in every encoding seen', () => {
     const text = [
       `posting to ${HOOK} failed`,

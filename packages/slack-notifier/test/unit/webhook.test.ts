@@ -114,6 +114,25 @@ describe('Class: SlackWebhook — retries', () => {
     expect(result.elapsedMs).toBeGreaterThanOrEqual(995);
   });
 
+  it('floors the wait after a 429 at backoffBaseMs: Retry-After 0 does not make every attempt at once', async () => {
+    sink.script(...Array.from({ length: 8 }, () => sinkReply.rateLimited(0)));
+    const error = await failure(client({ backoffBaseMs: 60, maxAttempts: 8 }).send(message));
+    expect(error).toMatchObject({ code: 'rate_limited', attempts: 8 });
+    expect(sink.requests).toHaveLength(8);
+    const gaps = sink.requests.slice(1).map((r, i) => r.at - sink.requests[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(55);
+    expect(sink.requests.at(-1)!.at - sink.requests[0]!.at).toBeGreaterThanOrEqual(7 * 55);
+  });
+
+  it('floors an HTTP-date Retry-After in the past the same way (injected clock and sleep)', async () => {
+    const sleeps: number[] = [];
+    sink.script({ status: 429, body: 'rate_limited', headers: { 'retry-after': new Date(0).toUTCString() } }, sinkReply.ok());
+    const w = new SlackWebhook(sink.url, { backoffBaseMs: 500, timeoutMs: 2000, sleep: async (ms) => void sleeps.push(ms) });
+    webhooks.push(w);
+    await w.send(message);
+    expect(sleeps).toEqual([500]);
+  });
+
   it('gives up on repeated 429s with RATE_LIMITED after maxAttempts', async () => {
     sink.script(sinkReply.rateLimited(0.05), sinkReply.rateLimited(0.05), sinkReply.rateLimited(0.05));
     const error = await failure(client({ maxAttempts: 3 }).send(message));
