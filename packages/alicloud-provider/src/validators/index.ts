@@ -82,7 +82,8 @@ export function numberRange(type: string, attribute: string): { readonly min?: n
 
 /**
  * Checks a literal value against the provider's validators of an attribute, like `terraform plan`
- * would. Unresolved values (cdktf tokens, `${...}` expressions) pass: they are known only at apply.
+ * would; for a list, set or map, each element against the element validators (e.g. tag values).
+ * Unresolved values (cdktf tokens, `${...}` expressions) pass: they are known only at apply.
  *
  * @param type - see {@link attributeRules}
  * @param attribute - see {@link attributeRules}
@@ -98,9 +99,18 @@ export function numberRange(type: string, attribute: string): { readonly min?: n
  * ```
  */
 export function checkValue(type: string, attribute: string, value: unknown): readonly ValueProblem[] {
-  if (value === undefined || value === null || Token.isUnresolved(value)) return [];
-  if (typeof value === 'string' && value.includes('${')) return [];
-  return evaluateAll(attributeRules(type, attribute)?.validators, value);
+  const rules = attributeRules(type, attribute);
+  if (rules === undefined || isUnresolved(value)) return [];
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
+    // a list, set or map: each element against the element validators
+    const elements = Array.isArray(value) ? value : Object.values(value);
+    return elements.flatMap((element) => (isUnresolved(element) ? [] : evaluateAll(rules.element_validators, element)));
+  }
+  return evaluateAll(rules.validators, value);
+}
+
+function isUnresolved(value: unknown): boolean {
+  return value === undefined || value === null || Token.isUnresolved(value) || (typeof value === 'string' && value.includes('${'));
 }
 
 /**

@@ -48,6 +48,9 @@ describe('Subpath: @ecs-pulse/alicloud-provider/validators', () => {
     expect(checkValue('alicloud_fcv3_function', 'function_name', variable.stringValue)).toEqual([]);
     expect(checkValue('alicloud_fcv3_function', 'function_name', '${var.name}')).toEqual([]);
     expect(checkValue('alicloud_fcv3_function', 'function_name', undefined)).toEqual([]);
+    // lists and maps: each element against the element validators (tag values)
+    expect(checkValue('alicloud_instance', 'tags', { team: 'sre', owner: 'acs:ram' })).toHaveLength(1);
+    expect(checkValue('alicloud_instance', 'tags', { team: 'sre', owner: variable.stringValue })).toEqual([]);
   });
 
   it('vendors the types of the vendored schema subset only, and only attributes the schema has', () => {
