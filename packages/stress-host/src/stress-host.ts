@@ -935,6 +935,11 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
   if (typeof memoryGiB !== 'number' || !(memoryGiB > 0) || memoryGiB > 4096) issues.push(`props.memoryGiB: ${String(memoryGiB)} is not allowed; use a number of GiB above 0.`);
   const imageNameRegex = props.imageNameRegex ?? DEFAULT_IMAGE_NAME_REGEX;
   if (typeof imageNameRegex !== 'string' || imageNameRegex === '') issues.push('props.imageNameRegex: must be a non-empty regular expression string.');
+  else {
+    for (const problem of checkValue('data.alicloud_images', 'name_regex', imageNameRegex)) {
+      issues.push(`props.imageNameRegex: ${problem.message}; the provider expects ${problem.allowed}.`);
+    }
+  }
   if (props.imageId !== undefined && props.imageNameRegex !== undefined) {
     issues.push('props.imageNameRegex: ignored when imageId is given; pass only one of them.');
   }

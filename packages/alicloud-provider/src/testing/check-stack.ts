@@ -330,7 +330,10 @@ class Checker {
         );
       }
     }
-    if (ctx) this.values.checkBlock(body, rules, path, ctx);
+    if (ctx) {
+      const sensitive = new Set(Object.entries(attributes).filter(([, a]) => a.sensitive === true).map(([name]) => name));
+      this.values.checkBlock(body, rules, path, ctx, sensitive);
+    }
   }
 
   private checkNestedBlock(value: Json, blockType: SchemaBlockType, path: string, owner: string, rules?: ValidatorBlockType, ctx?: ValueContext): void {

@@ -100,15 +100,18 @@ export class ValueChecker {
     }
   }
 
-  /** Every rule of one block body (`path` is the block's JSON path). */
-  public checkBlock(body: JsonObject, rules: ValidatorBlock | undefined, path: string, ctx: ValueContext): void {
+  /**
+   * Every rule of one block body (`path` is the block's JSON path). `sensitive` names the attributes
+   * the schema marks sensitive (their values are never shown, whatever the validators file says).
+   */
+  public checkBlock(body: JsonObject, rules: ValidatorBlock | undefined, path: string, ctx: ValueContext, sensitive: ReadonlySet<string> = new Set()): void {
     if (!rules) return;
     for (const [name, attribute] of Object.entries(rules.attributes ?? {})) {
       const value = body[name];
       this.checkGroups(name, attribute, body, path, ctx);
       if (value === undefined || value === null) continue;
       this.checkLifecycle(name, attribute, `${path}.${name}`, ctx);
-      this.checkValue(name, attribute, value, `${path}.${name}`, ctx);
+      this.checkValue(name, attribute, value, `${path}.${name}`, ctx, sensitive.has(name));
     }
     for (const [name, blockType] of Object.entries(rules.block_types ?? {})) {
       this.checkGroups(name, blockType, body, path, ctx);
@@ -137,8 +140,8 @@ export class ValueChecker {
     }
   }
 
-  private checkValue(name: string, rules: AttributeRules, value: Json, path: string, ctx: ValueContext): void {
-    const sensitive = rules.sensitive === true || SECRET_NAME.test(name);
+  private checkValue(name: string, rules: AttributeRules, value: Json, path: string, ctx: ValueContext, schemaSensitive: boolean): void {
+    const sensitive = schemaSensitive || rules.sensitive === true || SECRET_NAME.test(name);
     if (isExpression(value)) return;
     if (Array.isArray(value)) {
       const count = value.length;

@@ -221,6 +221,17 @@ describe('Method: checkStack value validators, one failing stack per kind', () =
     expect(issue.message).toContain('password (sensitive, value not shown)');
   });
 
+  it('never shows the value of an attribute the schema marks sensitive, even when the validators file does not', () => {
+    // alicloud_fcv3_function.code.checksum is sensitive in the schema; its name does not look secret
+    const validators = vendored() as any;
+    validators.provider_schemas[FQPN].resource_schemas.alicloud_fcv3_function.block.block_types.code = {
+      block: { attributes: { checksum: { validators: [{ kind: 'regex', pattern: '^[0-9]+$' }] } } },
+    };
+    const issue = only(broken((d) => (d.resource.alicloud_fcv3_function.forwarder.code.checksum = 'crc-s3cr3t')), validators);
+    expect(issue).toMatchObject({ code: 'INVALID_VALUE', attribute: 'code.checksum', rule: 'regex' });
+    expect(JSON.stringify(issue)).not.toContain('s3cr3t');
+  });
+
   it('reports every problem of a stack, and validators: false checks the schema only', () => {
     const doc = broken((d) => {
       d.resource.alicloud_instance.host.system_disk_category = 'cloud_auto_x';

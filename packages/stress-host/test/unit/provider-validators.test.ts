@@ -73,6 +73,12 @@ describe('Construct: StressHost names and tags pass the provider validators', ()
     expect(checkStack(synthHosts({ namePrefix: prefix })).issues).toEqual([]);
   });
 
+  it('rejects an imageNameRegex that Go (RE2) cannot compile, as the provider would at plan', () => {
+    expect(invalid({ imageNameRegex: '^ubuntu_(24' }).issues).toEqual([expect.stringMatching(/^props\.imageNameRegex: "\^ubuntu_\(24" is not a valid regular expression/)]);
+    expect(invalid({ imageNameRegex: '^ubuntu(?!_22)' }).issues).toEqual([expect.stringContaining('lookahead/lookbehind groups are not supported by Go (RE2)')]);
+    expect(checkStack(synthHosts({ imageNameRegex: '^aliyun_3_x64.*' })).issues).toEqual([]);
+  });
+
   it('rejects tag values the provider rejects (starting with "aliyun" or "acs:")', () => {
     const err = invalid({ tags: { owner: 'acs:ram::123:role/x' } });
     expect(err.issues).toEqual([expect.stringContaining('props.tags["owner"]: the provider rejects this tag value')]);
