@@ -128,6 +128,11 @@ describe('Method: checkStack value validators, one failing stack per kind', () =
     expect(only(broken((d) => (d.resource.alicloud_instance.host.auto_release_time = '2026-02-30T10:00:00Z')), validators)).toMatchObject({ rule: 'date' });
     expect(only(broken((d) => (d.resource.alicloud_instance.host.auto_release_time = '2026/02/01 10:00')), validators)).toMatchObject({ rule: 'date' });
     expect(checkStack(broken((d) => (d.resource.alicloud_instance.host.auto_release_time = '2026-02-28T10:00:00+08:00')), { validators }).issues).toEqual([]);
+    // the OSS lifecycle layout of the provider (validateOssBucketDateTimestamp): leap years count
+    const ossLayout = withInstanceRules({ description: { validators: [{ kind: 'date', layout: '2006-01-02' }] } });
+    expect(checkStack(broken((d) => (d.resource.alicloud_instance.host.description = '2024-02-29')), { validators: ossLayout }).issues).toEqual([]);
+    expect(only(broken((d) => (d.resource.alicloud_instance.host.description = '2023-02-29')), ossLayout)).toMatchObject({ rule: 'date' });
+    expect(only(broken((d) => (d.resource.alicloud_instance.host.description = '2024-2-9')), ossLayout)).toMatchObject({ rule: 'date' });
   });
 
   it('valid_regex: data.alicloud_images.name_regex that is not a regular expression, or uses lookahead (not RE2)', () => {
