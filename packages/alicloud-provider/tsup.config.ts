@@ -18,11 +18,12 @@ export default defineConfig({
   // Declarations come from `tsc --emitDeclarationOnly` (scripts/declarations.mjs): less CPU than
   // bundling them, and one readable .d.ts per module.
   dts: false,
-  // `/testing` finds the vendored schema from its own location (import.meta.url in CJS too).
+  // `/testing` and `/validators` find the vendored JSON from their own location (import.meta.url in CJS too).
   shims: true,
   entry: {
     index: 'src/gen/index.ts',
     testing: 'src/testing/index.ts',
+    validators: 'src/validators/index.ts',
     ...Object.fromEntries(modules.map((name) => [name, `src/gen/${name}.ts`])),
   },
 });

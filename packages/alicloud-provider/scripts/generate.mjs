@@ -106,8 +106,8 @@ try {
 }
 
 /**
- * The package.json exports map: the root, `./testing`, one subpath per generated module, the
- * vendored schema and package.json; every code entry types-first, ESM + CJS.
+ * The package.json exports map: the root, `./testing`, `./validators`, one subpath per generated
+ * module, the vendored schema and validators and package.json; every code entry types-first, ESM + CJS.
  */
 function syncExports(modules, write) {
   const packageJsonPath = join(packageDir, 'package.json');
@@ -119,8 +119,10 @@ function syncExports(modules, write) {
   const expected = {
     '.': entry('index', 'gen/index'),
     './testing': entry('testing', 'testing/index'),
+    './validators': entry('validators', 'validators/index'),
     ...Object.fromEntries(modules.map((name) => [`./${name}`, entry(name, `gen/${name}`)])),
     './schema.json': './schema/alicloud-provider-subset.json',
+    './validators.json': './schema/alicloud-provider-validators.json',
     './package.json': './package.json',
   };
   if (JSON.stringify(pkg.exports) === JSON.stringify(expected)) return;

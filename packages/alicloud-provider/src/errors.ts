@@ -8,6 +8,7 @@ const STACK_SCHEMA_BRAND = Symbol.for('@ecs-pulse/alicloud-provider.StackSchemaE
  *
  * - `INVALID_SYNTH_JSON`: the input of `checkStack` is not a synthesized Terraform JSON document.
  * - `SCHEMA_NOT_FOUND`: the vendored provider schema could not be read from the package files.
+ * - `VALIDATORS_NOT_FOUND`: the vendored provider value validators could not be read from the package files.
  * - `STACK_SCHEMA_INVALID`: `assertValidStack` found issues (see `issues`).
  *
  * @example
@@ -16,7 +17,7 @@ const STACK_SCHEMA_BRAND = Symbol.for('@ecs-pulse/alicloud-provider.StackSchemaE
  * const code: AlicloudProviderErrorCode = 'STACK_SCHEMA_INVALID';
  * ```
  */
-export type AlicloudProviderErrorCode = 'INVALID_SYNTH_JSON' | 'SCHEMA_NOT_FOUND' | 'STACK_SCHEMA_INVALID';
+export type AlicloudProviderErrorCode = 'INVALID_SYNTH_JSON' | 'SCHEMA_NOT_FOUND' | 'VALIDATORS_NOT_FOUND' | 'STACK_SCHEMA_INVALID';
 
 /**
  * The one error class of `@ecs-pulse/alicloud-provider` (the bindings and the `/testing` schema

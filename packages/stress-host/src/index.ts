@@ -30,6 +30,7 @@ export {
   MAX_AUTO_RELEASE_HOURS,
   MAX_CLIENTS,
   STRESS_HOST_OUTPUTS,
+  STRESS_HOST_SYSTEM_DISK_CATEGORIES,
   StressHost,
 } from './stress-host.js';
 export type { StressHostAlarmProps, StressHostInstance, StressHostProps } from './stress-host.js';

@@ -17,6 +17,7 @@ import { SecurityGroup } from '@ecs-pulse/alicloud-provider/security-group';
 import { SecurityGroupRule } from '@ecs-pulse/alicloud-provider/security-group-rule';
 import { Vpc } from '@ecs-pulse/alicloud-provider/vpc';
 import { Vswitch } from '@ecs-pulse/alicloud-provider/vswitch';
+import { allowedValues, checkValue } from '@ecs-pulse/alicloud-provider/validators';
 import { Annotations, Fn, TerraformOutput, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCidr, ipv4Subnet } from './cidr.js';
@@ -58,6 +59,37 @@ export const MAX_AUTO_RELEASE_HOURS = 3 * 365 * 24 - 1;
  * ```
  */
 export const MAX_CLIENTS = 20;
+
+/** Values of the provider's `system_disk_category` enum that are not system disk categories (a filter value, local disks). */
+const NOT_SYSTEM_DISKS = new Set(['all', 'local_disk']);
+
+/**
+ * The `systemDiskCategory` values a {@link StressHost} accepts: the alicloud provider's own list for
+ * `alicloud_instance.system_disk_category` (from `@ecs-pulse/alicloud-provider/validators`), without
+ * `all` (a filter value) and `local_disk` (local disks cannot hold the system disk).
+ *
+ * @example
+ * ```ts
+ * if (!STRESS_HOST_SYSTEM_DISK_CATEGORIES.includes(category)) throw new Error(`unsupported disk ${category}`);
+ * ```
+ */
+export const STRESS_HOST_SYSTEM_DISK_CATEGORIES: readonly string[] = Object.freeze(
+  (allowedValues('alicloud_instance', 'system_disk_category') ?? []).filter((c) => !NOT_SYSTEM_DISKS.has(c)),
+);
+
+/**
+ * The disk-category filters of the lookups: `alicloud_zones.available_disk_category` accepts fewer
+ * categories than instances do (not `cloud_auto` or `cloud_essd_entry`; the provider rejects them at plan),
+ * so for those the instance type lookup filters on `system_disk_category` instead.
+ */
+function diskFilters(category: string): { zones: { availableDiskCategory?: string }; instanceTypes: { systemDiskCategory?: string } } {
+  if (Token.isUnresolved(category)) return { zones: {}, instanceTypes: {} };
+  if (allowedValues('data.alicloud_zones', 'available_disk_category')?.includes(category)) {
+    return { zones: { availableDiskCategory: category }, instanceTypes: {} };
+  }
+  const byType = allowedValues('data.alicloud_instance_types', 'system_disk_category')?.includes(category);
+  return { zones: {}, instanceTypes: byType ? { systemDiskCategory: category } : {} };
+}
 
 /**
  * The names of the `TerraformOutput`s a {@link StressHost} adds, without `outputPrefix`. The CLI reads them
@@ -274,7 +306,8 @@ export interface StressHostProps {
    */
   readonly internetChargeType?: 'PayByTraffic' | 'PayByBandwidth';
   /**
-   * System disk category.
+   * System disk category: one of {@link STRESS_HOST_SYSTEM_DISK_CATEGORIES} (the provider's list), e.g.
+   * `cloud_essd`, `cloud_auto`, `cloud_essd_entry`, `cloud_efficiency`, `cloud_ssd`.
    * @default 'cloud_essd'
    */
   readonly systemDiskCategory?: string;
@@ -460,6 +493,7 @@ export class StressHost extends Construct {
 
     // --- image, instance type and zones ---------------------------------------------------------------
     const spotFilter = p.spotStrategy === 'NoSpot' ? {} : { spotStrategy: p.spotStrategy };
+    const disk = diskFilters(p.systemDiskCategory);
     let imageId = p.imageId;
     if (imageId === undefined) {
       const images = new DataAlicloudImages(this, 'image', {
@@ -484,6 +518,7 @@ export class StressHost extends Construct {
           memorySize: p.memoryGiB,
           imageId,
           instanceChargeType: 'PostPaid',
+          ...disk.instanceTypes,
           ...spotFilter,
         });
       const zones = hostZones(p.zoneIds, hostCount);
@@ -506,7 +541,7 @@ export class StressHost extends Construct {
         zonesForType ??= new DataAlicloudZones(this, 'zones-for-type', {
           availableResourceCreation: 'VSwitch',
           availableInstanceType: type,
-          availableDiskCategory: p.systemDiskCategory,
+          ...disk.zones,
           ...spotFilter,
         });
         return i === 0 || !p.crossZone ? zonesForType.zones.get(0).id : Fn.element(zonesForType.ids, i);
@@ -917,6 +952,11 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
   if (typeof memoryGiB !== 'number' || !(memoryGiB > 0) || memoryGiB > 4096) issues.push(`props.memoryGiB: ${String(memoryGiB)} is not allowed; use a number of GiB above 0.`);
   const imageNameRegex = props.imageNameRegex ?? DEFAULT_IMAGE_NAME_REGEX;
   if (typeof imageNameRegex !== 'string' || imageNameRegex === '') issues.push('props.imageNameRegex: must be a non-empty regular expression string.');
+  else {
+    for (const problem of checkValue('data.alicloud_images', 'name_regex', imageNameRegex)) {
+      issues.push(`props.imageNameRegex: ${problem.message}; the provider expects ${problem.allowed}.`);
+    }
+  }
   if (props.imageId !== undefined && props.imageNameRegex !== undefined) {
     issues.push('props.imageNameRegex: ignored when imageId is given; pass only one of them.');
   }
@@ -944,6 +984,12 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
     issues.push(`props.internetChargeType: "${String(internetChargeType)}" must be "PayByTraffic" or "PayByBandwidth".`);
   }
   const systemDiskCategory = props.systemDiskCategory ?? 'cloud_essd';
+  if (typeof systemDiskCategory !== 'string' || (!Token.isUnresolved(systemDiskCategory) && !STRESS_HOST_SYSTEM_DISK_CATEGORIES.includes(systemDiskCategory))) {
+    issues.push(
+      `props.systemDiskCategory: ${JSON.stringify(systemDiskCategory)} is not a system disk category the alicloud provider accepts; ` +
+        `use one of ${STRESS_HOST_SYSTEM_DISK_CATEGORIES.map((c) => `"${c}"`).join(', ')} (case-sensitive).`,
+    );
+  }
   const systemDiskSizeGiB = props.systemDiskSizeGiB ?? 40;
   if (!isInt(systemDiskSizeGiB, 20, 500)) issues.push(`props.systemDiskSizeGiB: ${String(systemDiskSizeGiB)} is not allowed; use an integer from 20 to 500.`);
 
@@ -1043,6 +1089,15 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
   const namePrefix = props.namePrefix ?? `ecs-pulse-${sanitize(id)}`;
   if (typeof namePrefix !== 'string' || !/^[A-Za-z][A-Za-z0-9._-]{1,99}$/.test(namePrefix)) {
     issues.push(`props.namePrefix: "${String(namePrefix)}" must start with a letter and hold 2 to 100 letters, digits, ".", "_" or "-".`);
+  } else {
+    // the names built from the prefix must pass the provider's own validators
+    const derived: Array<readonly [string, string, string]> = [['alicloud_instance', 'instance_name', `${namePrefix}-client-${String(clients)}`]];
+    if (props.ssh === true || props.sshPublicKey !== undefined) derived.push(['alicloud_ecs_key_pair', 'key_name_prefix', `${namePrefix}-`]);
+    for (const [type, attribute, value] of derived) {
+      for (const problem of checkValue(type, attribute, value)) {
+        issues.push(`props.namePrefix: gives ${type}.${attribute} ${JSON.stringify(value)}, which the provider rejects (${problem.message}); it allows ${problem.allowed}.`);
+      }
+    }
   }
   const tags = props.tags ?? {};
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
@@ -1059,6 +1114,9 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
       }
       if (['managed-by', 'ecs-pulse-component', 'ecs-pulse-role'].includes(key)) {
         issues.push(`props.tags["${key}"]: reserved for the construct; pick another key.`);
+      }
+      for (const problem of typeof value === 'string' ? checkValue('alicloud_instance', 'tags', { [key]: value }) : []) {
+        issues.push(`props.tags["${key}"]: the provider rejects this tag value (${problem.message}); it allows ${problem.allowed}.`);
       }
     }
   }

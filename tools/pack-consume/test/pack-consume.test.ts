@@ -175,6 +175,7 @@ const CHECK_CJS = `const { readFileSync } = require('node:fs');
 const { checkStack } = require('@ecs-pulse/alicloud-provider/testing');
 const doc = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 doc.resource.alicloud_instance.host.instance_typo = 'x';
+doc.resource.alicloud_fcv3_function.forwarder.memory_size = 32;
 console.log(JSON.stringify(checkStack(doc)));
 `;
 
@@ -313,13 +314,14 @@ console.log(JSON.stringify({
 
     writeFileSync(join(project, 'check.mjs'), CHECK_ESM);
     const esm = timed('packed checker (ESM)', () => JSON.parse(run('node', ['check.mjs', synthesized], project)));
-    expect(esm).toEqual({ ok: true, issues: [] });
+    expect(esm).toEqual({ ok: true, issues: [], warnings: [] });
 
-    // CJS build of the checker finds the vendored schema too, and reports a real issue
+    // CJS build of the checker finds the vendored schema and validators too, and reports real issues
     writeFileSync(join(project, 'check.cjs'), CHECK_CJS);
     const cjs = JSON.parse(run('node', ['check.cjs', synthesized], project)) as { ok: boolean; issues: Array<{ code: string; path: string }> };
     expect(cjs.ok).toBe(false);
     expect(cjs.issues.map((issue) => [issue.code, issue.path])).toEqual([
+      ['INVALID_VALUE', 'resource.alicloud_fcv3_function.forwarder.memory_size'],
       ['UNKNOWN_ARGUMENT', 'resource.alicloud_instance.host.instance_typo'],
     ]);
   }, TIMEOUT);
@@ -347,6 +349,6 @@ console.log(JSON.stringify({
     const doc = JSON.parse(readFileSync(synthesized, 'utf8')) as Record<string, any>;
     expect(Object.keys(doc.resource)).toEqual(expect.arrayContaining(['alicloud_fcv3_function', 'alicloud_instance', 'alicloud_cms_alarm']));
     writeFileSync(join(project, 'check-readme.mjs'), CHECK_ESM);
-    expect(JSON.parse(run('node', ['check-readme.mjs', synthesized], project))).toEqual({ ok: true, issues: [] });
+    expect(JSON.parse(run('node', ['check-readme.mjs', synthesized], project))).toEqual({ ok: true, issues: [], warnings: [] });
   }, TIMEOUT);
 });

@@ -1,3 +1,4 @@
+import { numberRange } from '@ecs-pulse/alicloud-provider/validators';
 import { Token } from 'cdktf';
 import { SlackForwarderPropsError } from '../errors.js';
 import { checkWebhookUrl, loadConfig } from '../function/config.js';
@@ -105,7 +106,9 @@ export function validateProps(props: SlackForwarderProps): void {
   if (props.runtime !== undefined && props.runtime !== 'nodejs20' && props.runtime !== 'nodejs18') {
     throw new SlackForwarderPropsError('runtime', `must be 'nodejs20' or 'nodejs18' (the bundle targets Node.js 20 syntax that 18 also runs); got ${JSON.stringify(props.runtime)}.`);
   }
-  checkInt(props.memorySize, 'memorySize', 128, 32768, (n) => (n % 64 === 0 ? undefined : `must be a multiple of 64 MB; got ${n}.`));
+  // The provider's own range of memory_size (FC 3.0: 64-32768, FC 2.0: 128-32768), at least 128 MB as FC documents.
+  const memory = numberRange(fc2 ? 'alicloud_fc_function' : 'alicloud_fcv3_function', 'memory_size');
+  checkInt(props.memorySize, 'memorySize', Math.max(128, memory?.min ?? 128), memory?.max ?? 32768, (n) => (n % 64 === 0 ? undefined : `must be a multiple of 64 MB; got ${n}.`));
   checkInt(props.timeout, 'timeout', 3, 600);
   if (props.region !== undefined && (typeof props.region !== 'string' || props.region === '')) throw new SlackForwarderPropsError('region', 'must be a region id like cn-hangzhou.');
 
@@ -145,7 +148,8 @@ export function validateProps(props: SlackForwarderProps): void {
   if (props.asyncInvoke !== undefined) {
     checkKeys(props.asyncInvoke, 'asyncInvoke', ['maxRetries', 'maxEventAgeSeconds', 'onFailureDestination']);
     checkInt(props.asyncInvoke.maxRetries, 'asyncInvoke.maxRetries', 0, 8);
-    checkInt(props.asyncInvoke.maxEventAgeSeconds, 'asyncInvoke.maxEventAgeSeconds', 1, 86400);
+    const maxAge = numberRange('alicloud_fcv3_async_invoke_config', 'max_async_event_age_in_seconds');
+    checkInt(props.asyncInvoke.maxEventAgeSeconds, 'asyncInvoke.maxEventAgeSeconds', 1, maxAge?.max ?? 86400);
     const dest = props.asyncInvoke.onFailureDestination;
     if (dest !== undefined && literal(dest) && destinationAction(dest) === undefined) {
       throw new SlackForwarderPropsError(

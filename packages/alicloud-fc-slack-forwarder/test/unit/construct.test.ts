@@ -305,6 +305,10 @@ describe('Construct: props validation', () => {
     ['a bad level', { eventSource: { levels: ['FATAL' as never] } }, 'eventSource.levels[0]', 'must be one of CRITICAL, WARN, INFO'],
     ['memory not a multiple of 64', { memorySize: 200 }, 'memorySize', 'must be a multiple of 64 MB'],
     ['a timeout out of range', { timeout: 1000 }, 'timeout', 'must be an integer from 3 to 600'],
+    // the memory and event-age ranges are the alicloud provider's own (@ecs-pulse/alicloud-provider/validators)
+    ['memory above the provider maximum', { memorySize: 32768 + 64 }, 'memorySize', 'must be an integer from 128 to 32768'],
+    ['FC 2.0 memory below the provider minimum', { fcVersion: 2, memorySize: 64 }, 'memorySize', 'must be an integer from 128 to 32768'],
+    ['an event age above the provider maximum', { asyncInvoke: { maxEventAgeSeconds: 86401 } }, 'asyncInvoke.maxEventAgeSeconds', 'must be an integer from 1 to 86400'],
     ['too many retries', { asyncInvoke: { maxRetries: 9 } }, 'asyncInvoke.maxRetries', 'must be an integer from 0 to 8'],
     ['a bad destination', { asyncInvoke: { onFailureDestination: 'arn:aws:sqs:x' } }, 'asyncInvoke.onFailureDestination', 'must be the ARN of an MNS queue'],
     ['an http webhook', { webhookUrl: 'http://hooks.slack.com/services/x' }, 'webhookUrl', 'must be an https: URL'],

@@ -1,5 +1,10 @@
 import { AlicloudProviderError, StackSchemaError } from '../errors.js';
+import { indexValidators, loadVendoredValidators } from '../validators/load.js';
+import type { ValidatorBlock, ValidatorBlockType } from '../validators/types.js';
+import type { ValidatorIndex } from '../validators/load.js';
 import { loadVendoredSchema } from './load-schema.js';
+import { ValueChecker } from './values.js';
+import type { ValueContext } from './values.js';
 import { OTHER_PROVIDER_ATTRIBUTES } from './other-providers.js';
 import { findInterpolations, findTraversals, forExpressionNames, hasInterpolation } from './references.js';
 import type { TraversalStep } from './references.js';
@@ -99,6 +104,11 @@ function editDistance(a: string, b: string): number {
 
 class Checker {
   public readonly issues: StackIssue[] = [];
+  public readonly warnings: StackIssue[] = [];
+  private readonly values = new ValueChecker(
+    (issue) => this.issues.push(issue),
+    (issue) => this.warnings.push(issue),
+  );
   private readonly declared = {
     resources: new Map<string, Set<string>>(),
     data: new Map<string, Set<string>>(),
@@ -109,7 +119,14 @@ class Checker {
   /** Iterator names of dynamic blocks: references through them are not resource references. */
   private readonly iterators = new Set<string>();
 
-  public constructor(private readonly index: Index) {}
+  public constructor(
+    private readonly index: Index,
+    private readonly rules: ValidatorIndex | undefined,
+  ) {}
+
+  private context(address: string, prefix: string, root: JsonObject): ValueContext {
+    return { address, prefix, root, reported: new Set() };
+  }
 
   private report(path: string, code: StackIssueCode, message: string): void {
     this.issues.push({ path, code, message });
@@ -209,7 +226,8 @@ class Checker {
           this.report(path, 'WRONG_BLOCK_SHAPE', `the ${name} provider configuration must be an object, got ${describe(config)}.`);
           return;
         }
-        this.checkBlock(config, schema, path, `the ${name} provider`, new Set(['alias', 'version']));
+        const rules = this.rules?.providers.get(name);
+        this.checkBlock(config, schema, path, `the ${name} provider`, new Set(['alias', 'version']), rules, this.context(path, path, config));
       });
     }
   }
@@ -240,12 +258,23 @@ class Checker {
           this.report(path, 'WRONG_BLOCK_SHAPE', `${type}.${name} must be an object of arguments, got ${describe(body)}.`);
           continue;
         }
-        this.checkBlock(body, schema, path, type, META_ARGUMENTS);
+        const rules = (kind === 'resource' ? this.rules?.resources : this.rules?.dataSources)?.get(type);
+        const ctx = this.context(kind === 'data' ? `data.${type}.${name}` : `${type}.${name}`, path, body);
+        this.values.checkResource(rules, ctx, kind === 'data' ? 'data source' : 'resource');
+        this.checkBlock(body, schema, path, type, META_ARGUMENTS, rules, ctx);
       }
     }
   }
 
-  private checkBlock(body: JsonObject, block: SchemaBlock, path: string, owner: string, meta: ReadonlySet<string>): void {
+  private checkBlock(
+    body: JsonObject,
+    block: SchemaBlock,
+    path: string,
+    owner: string,
+    meta: ReadonlySet<string>,
+    rules?: ValidatorBlock,
+    ctx?: ValueContext,
+  ): void {
     const attributes = block.attributes ?? {};
     const blockTypes = block.block_types ?? {};
     const dynamicBlocks = new Set<string>();
@@ -261,7 +290,7 @@ class Checker {
           this.checkAttributeValue(value, attribute, here, `${owner}.${key}`);
         }
       } else if (blockType) {
-        this.checkNestedBlock(value, blockType, here, `${owner}.${key}`);
+        this.checkNestedBlock(value, blockType, here, `${owner}.${key}`, rules?.block_types?.[key], ctx);
       } else if (key === 'dynamic' && isObject(value)) {
         for (const [name, spec] of Object.entries(value)) {
           const nested = blockTypes[name];
@@ -271,7 +300,9 @@ class Checker {
           }
           dynamicBlocks.add(name);
           const content = isObject(spec) ? spec['content'] : undefined;
-          if (isObject(content)) this.checkBlock(content, nested.block, `${here}.${name}.content`, `${owner}.${name}`, new Set());
+          if (isObject(content)) {
+            this.checkBlock(content, nested.block, `${here}.${name}.content`, `${owner}.${name}`, new Set(), rules?.block_types?.[name]?.block, ctx);
+          }
         }
       } else if (!meta.has(key)) {
         this.report(
@@ -299,16 +330,21 @@ class Checker {
         );
       }
     }
+    if (ctx) {
+      const sensitive = new Set(Object.entries(attributes).filter(([, a]) => a.sensitive === true).map(([name]) => name));
+      this.values.checkBlock(body, rules, path, ctx, sensitive);
+    }
   }
 
-  private checkNestedBlock(value: Json, blockType: SchemaBlockType, path: string, owner: string): void {
+  private checkNestedBlock(value: Json, blockType: SchemaBlockType, path: string, owner: string, rules?: ValidatorBlockType, ctx?: ValueContext): void {
+    const inner = rules?.block;
     const mode = blockType.nesting_mode;
     if (mode === 'single' || mode === 'group') {
       if (!isObject(value)) {
         this.report(path, 'WRONG_BLOCK_SHAPE', `${owner} is a single block: give one object, got ${describe(value)}.`);
         return;
       }
-      this.checkBlock(value, blockType.block, path, owner, new Set());
+      this.checkBlock(value, blockType.block, path, owner, new Set(), inner, ctx);
       return;
     }
     if (mode === 'map') {
@@ -317,7 +353,7 @@ class Checker {
         return;
       }
       for (const [label, item] of Object.entries(value)) {
-        if (isObject(item)) this.checkBlock(item, blockType.block, `${path}.${label}`, owner, new Set());
+        if (isObject(item)) this.checkBlock(item, blockType.block, `${path}.${label}`, owner, new Set(), inner, ctx);
         else this.report(`${path}.${label}`, 'WRONG_BLOCK_SHAPE', `${owner}["${label}"] must be an object, got ${describe(item)}.`);
       }
       return;
@@ -338,7 +374,7 @@ class Checker {
     }
     items.forEach((item, i) => {
       const itemPath = Array.isArray(value) ? `${path}[${i}]` : path;
-      if (isObject(item)) this.checkBlock(item, blockType.block, itemPath, owner, new Set());
+      if (isObject(item)) this.checkBlock(item, blockType.block, itemPath, owner, new Set(), inner, ctx);
       else this.report(itemPath, 'WRONG_BLOCK_SHAPE', `${owner} items must be objects, got ${describe(item)}.`);
     });
   }
@@ -533,11 +569,19 @@ class Checker {
  * attributes). Meta-arguments (`count`, `for_each`, `depends_on`, `provider`, `lifecycle`,
  * `connection`, `provisioner`, `timeouts`) and `dynamic` blocks are allowed.
  *
+ * Literal values are also checked against the provider's own value validators (vendored from its
+ * Go source, `schema/alicloud-provider-validators.json`): enums (case as the provider compares),
+ * int/float ranges, lengths, patterns (`regex`, `not_regex`), JSON strings, dates, regular
+ * expressions, list sizes, removed attributes, `conflicts_with`, `exactly_one_of`,
+ * `at_least_one_of` and `required_with`; each issue names the resource address, the attribute,
+ * the value (unless sensitive) and what is allowed. Values with `${...}` are known only at apply
+ * and are skipped. Deprecated attributes and types are returned as `warnings`, not issues.
+ *
  * @param synthesized - the parsed JSON object or its JSON text
  * @param options - see {@link CheckStackOptions}
- * @returns `{ ok, issues }`; `ok` is `issues.length === 0`
+ * @returns `{ ok, issues, warnings }`; `ok` is `issues.length === 0`
  * @throws {@link AlicloudProviderError} with code `INVALID_SYNTH_JSON` when the input is not a
- *   JSON object, or `SCHEMA_NOT_FOUND` when the vendored schema is missing from the package
+ *   JSON object, or `SCHEMA_NOT_FOUND` / `VALIDATORS_NOT_FOUND` when a vendored file is missing from the package
  *
  * @example
  * ```ts
@@ -572,9 +616,10 @@ export function checkStack(synthesized: string | object, options: CheckStackOpti
       `checkStack: expected a Terraform JSON object, got ${describe(doc)}; pass the content of cdk.tf.json or the result of Testing.synth(stack).`,
     );
   }
-  const checker = new Checker(indexSchema(options.schema ?? loadVendoredSchema()));
+  const validators = options.validators === false ? undefined : indexValidators(options.validators ?? loadVendoredValidators());
+  const checker = new Checker(indexSchema(options.schema ?? loadVendoredSchema()), validators);
   checker.run(doc);
-  return { ok: checker.issues.length === 0, issues: checker.issues };
+  return { ok: checker.issues.length === 0, issues: checker.issues, warnings: checker.warnings };
 }
 
 /**

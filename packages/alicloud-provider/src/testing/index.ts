@@ -1,6 +1,6 @@
 /**
  * `@ecs-pulse/alicloud-provider/testing`: checks synthesized Terraform JSON against the vendored
- * alicloud provider schema. Loaded only when this subpath is imported.
+ * alicloud provider schema and the provider's value validators. Loaded only when this subpath is imported.
  */
 export { checkStack, assertValidStack } from './check-stack.js';
 export { AlicloudProviderError, StackSchemaError, isAlicloudProviderError } from '../errors.js';
@@ -18,3 +18,4 @@ export type {
   StackIssue,
   StackIssueCode,
 } from './types.js';
+export type { ValidatorsDocument } from '../validators/types.js';

@@ -1,3 +1,5 @@
+import type { ValidatorsDocument } from '../validators/types.js';
+
 /**
  * Stable codes of the issues {@link checkStack} reports.
  *
@@ -15,6 +17,14 @@
  * | `UNKNOWN_REFERENCE_ATTRIBUTE` | `${...}` names an attribute the referenced resource does not have |
  * | `REQUIRED_PROVIDER_MISSING` | resources of a provider are used but `terraform.required_providers` lacks it |
  * | `INVALID_STACK_SHAPE` | a top-level section (`resource`, `data`, ...) is not shaped like Terraform JSON |
+ * | `INVALID_VALUE` | a literal value fails one of the provider's value validators (`rule` names which: `enum`, `int_range`, `len`, `regex`, `not_regex`, `json`, `date`, `valid_regex`, `any`, `items`, ...) |
+ * | `REMOVED_ATTRIBUTE` | an attribute the provider removed (it rejects it at plan) is set |
+ * | `CONFLICTING_ATTRIBUTES` | two attributes the provider declares `conflicts_with` are both set |
+ * | `EXACTLY_ONE_OF` | none, or more than one, of an `exactly_one_of` group is set |
+ * | `AT_LEAST_ONE_OF` | none of an `at_least_one_of` group is set |
+ * | `REQUIRED_WITH` | an attribute is set without the others of its `required_with` group |
+ * | `DEPRECATED_ATTRIBUTE` | (a warning, in `warnings`) a deprecated attribute or block is set |
+ * | `DEPRECATED_RESOURCE` | (a warning, in `warnings`) a deprecated resource or data source type is used |
  *
  * @example
  * ```ts
@@ -34,7 +44,15 @@ export type StackIssueCode =
   | 'UNDECLARED_REFERENCE'
   | 'UNKNOWN_REFERENCE_ATTRIBUTE'
   | 'REQUIRED_PROVIDER_MISSING'
-  | 'INVALID_STACK_SHAPE';
+  | 'INVALID_STACK_SHAPE'
+  | 'INVALID_VALUE'
+  | 'REMOVED_ATTRIBUTE'
+  | 'CONFLICTING_ATTRIBUTES'
+  | 'EXACTLY_ONE_OF'
+  | 'AT_LEAST_ONE_OF'
+  | 'REQUIRED_WITH'
+  | 'DEPRECATED_ATTRIBUTE'
+  | 'DEPRECATED_RESOURCE';
 
 /**
  * One problem found in a synthesized stack.
@@ -53,8 +71,18 @@ export interface StackIssue {
   readonly path: string;
   /** What kind of problem; stable, see {@link StackIssueCode}. */
   readonly code: StackIssueCode;
-  /** What is wrong and how to fix it. */
+  /** What is wrong and how to fix it (for value issues: the address, the attribute, the value and what is allowed). */
   readonly message: string;
+  /** Value issues: the Terraform address of the resource, e.g. `alicloud_instance.host` or `data.alicloud_zones.z`. */
+  readonly address?: string;
+  /** Value issues: the attribute path inside the resource, e.g. `data_disks[0].category`. */
+  readonly attribute?: string;
+  /** `INVALID_VALUE`: the offending literal as written (JSON-quoted, cut at 80 characters); absent for sensitive attributes. */
+  readonly value?: string;
+  /** Value and group issues: what the provider allows, e.g. `one of "cloud", "cloud_essd" (case-sensitive)`. */
+  readonly allowed?: string;
+  /** `INVALID_VALUE`: the validator kind that failed (`enum`, `int_range`, `len`, `regex`, ...). */
+  readonly rule?: string;
 }
 
 /**
@@ -64,13 +92,16 @@ export interface StackIssue {
  * ```ts
  * const result: StackCheckResult = checkStack(Testing.synth(stack));
  * if (!result.ok) console.log(result.issues);
+ * for (const warning of result.warnings) console.warn(warning.message);
  * ```
  */
 export interface StackCheckResult {
-  /** `true` when `issues` is empty. */
+  /** `true` when `issues` is empty (warnings do not count). */
   readonly ok: boolean;
-  /** Every issue found, in document order. */
+  /** Every problem found (the provider would reject the stack), in document order. */
   readonly issues: readonly StackIssue[];
+  /** Deprecations the provider warns about at plan (codes `DEPRECATED_ATTRIBUTE`, `DEPRECATED_RESOURCE`), in document order. */
+  readonly warnings: readonly StackIssue[];
 }
 
 /**
@@ -209,4 +240,10 @@ export interface CheckStackOptions {
    * @default - the alicloud subset vendored in this package (`schema/alicloud-provider-subset.json`)
    */
   readonly schema?: ProviderSchemaDocument;
+  /**
+   * The provider value validators to check literal values against (the shape of the schema, with
+   * validators; see `@ecs-pulse/alicloud-provider/validators`). Pass `false` to check the schema only.
+   * @default - the alicloud validators vendored in this package (`schema/alicloud-provider-validators.json`)
+   */
+  readonly validators?: ValidatorsDocument | false;
 }

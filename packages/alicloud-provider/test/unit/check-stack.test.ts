@@ -33,13 +33,13 @@ function only(issues: readonly StackIssue[]): StackIssue {
 describe('Method: checkStack on good stacks', () => {
   it('accepts a full cdk.tf.json with metadata, count, for_each, functions and other providers', () => {
     const result = checkStack(good);
-    expect(result).toEqual({ ok: true, issues: [] });
+    expect(result).toEqual({ ok: true, issues: [], warnings: [] });
   });
 
   it('accepts the JSON string of Testing.synth', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     buildGoodStack(stack);
-    expect(checkStack(Testing.synth(stack))).toEqual({ ok: true, issues: [] });
+    expect(checkStack(Testing.synth(stack))).toEqual({ ok: true, issues: [], warnings: [] });
   });
 
   it('accepts Terraform conversions, tokens for any type, dynamic blocks and $${ escapes', () => {

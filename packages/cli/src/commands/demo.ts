@@ -82,8 +82,13 @@ export interface DemoSynthResult {
   readonly dataSources: number;
   /** Resources by Terraform type. */
   readonly resourceTypes: Readonly<Record<string, number>>;
-  /** Issues found by the provider schema checker (`path: message [CODE]`). */
+  /**
+   * Problems found by the provider checker (`path: message [CODE]`): the schema, and the provider's own value
+   * validators (enums, ranges, lengths, patterns, JSON, conflicting attributes, ...). Any of them fails the step.
+   */
   readonly schemaIssues: readonly string[];
+  /** Deprecations the provider would warn about at plan (`path: message [CODE]`); they do not fail the step. */
+  readonly schemaWarnings: readonly string[];
   readonly ms: number;
 }
 
@@ -171,8 +176,9 @@ const OUTCOMES: readonly DemoOutcome[] = ['delivered', 'duplicate', 'rejected', 
 const T = {
   title: 'ecs-pulse demo: the whole alert path, offline (no cloud account, no Slack workspace)',
   synthStart: (dir: string) => `Synthesizing ${dir}`,
-  synthOk: (stack: string, r: number, d: number, issues: number, ms: number) =>
-    `Synthesized stack ${stack}: ${r} resources, ${d} data sources; provider schema check: ${issues === 0 ? 'no issues' : `${issues} issue${issues === 1 ? '' : 's'}`} (${seconds(ms)})`,
+  synthOk: (stack: string, r: number, d: number, issues: number, warnings: number, ms: number) =>
+    `Synthesized stack ${stack}: ${r} resources, ${d} data sources; provider schema check: ${issues === 0 ? 'no issues' : `${issues} issue${issues === 1 ? '' : 's'}`}` +
+    `${warnings === 0 ? '' : `, ${warnings} deprecation warning${warnings === 1 ? '' : 's'}`} (${seconds(ms)})`,
   synthSkipped: (why: string) => `Synth skipped: ${why}`,
   noExample: () =>
     'the example app (examples/stress-test-environment) is not here: ecs-pulse runs outside a clone of the repository. Pass --app <dir> to synthesize your own app.',
@@ -203,8 +209,15 @@ function findExample(io: Io): string | undefined {
 
 // --- step 1: synth -----------------------------------------------------------------------------------
 
+interface CheckerIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
 interface Checker {
-  checkStack(synth: unknown): { issues: ReadonlyArray<{ path: string; code: string; message: string }> };
+  /** `warnings` exists since the value validators (older checkers return issues only). */
+  checkStack(synth: unknown): { issues: readonly CheckerIssue[]; warnings?: readonly CheckerIssue[] };
 }
 
 /** The schema checker of the provider bindings the app itself uses (so the check matches its version). */
@@ -236,7 +249,7 @@ function countBlocks(section: unknown): { total: number; byType: Record<string, 
 
 async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult> {
   const started = Date.now();
-  const empty = { resources: 0, dataSources: 0, resourceTypes: {}, schemaIssues: [] as string[] };
+  const empty = { resources: 0, dataSources: 0, resourceTypes: {}, schemaIssues: [] as string[], schemaWarnings: [] as string[] };
   if (options.skipSynth === true) return { status: 'skipped', reason: '--skip-synth', ...empty, ms: 0 };
   let app: CdktfApp;
   if (options.app !== undefined) app = resolveApp(options.app, io);
@@ -260,14 +273,18 @@ async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult>
     const resources = countBlocks(json.resource);
     const data = countBlocks(json.data);
     const checker = await loadChecker(app.dir);
-    const schemaIssues = checker
-      ? checker.checkStack(json).issues.map((i) => `${i.path}: ${i.message} [${i.code}]`)
+    const line = (i: CheckerIssue) => redact(`${i.path}: ${i.message} [${i.code}]`);
+    const checked = checker?.checkStack(json);
+    const schemaIssues = checked
+      ? checked.issues.map(line)
       : ['the schema checker @ecs-pulse/alicloud-provider/testing is not installed next to the app [CHECKER_MISSING]'];
+    const schemaWarnings = (checked?.warnings ?? []).map(line);
     const ms = Date.now() - started;
-    const line = T.synthOk(stack.name, resources.total, data.total, schemaIssues.length, ms);
-    if (schemaIssues.length === 0) progress.succeed(line);
-    else progress.fail(line);
+    const summary = T.synthOk(stack.name, resources.total, data.total, schemaIssues.length, schemaWarnings.length, ms);
+    if (schemaIssues.length === 0) progress.succeed(summary);
+    else progress.fail(summary);
     for (const issue of schemaIssues) io.err(`  ${io.paint.red(issue)}`);
+    for (const warning of schemaWarnings) io.err(`  ${io.paint.yellow(warning)}`);
     return {
       status: schemaIssues.length === 0 ? 'ok' : 'failed',
       ...(schemaIssues.length > 0 && { reason: 'the provider schema check found issues' }),
@@ -278,6 +295,7 @@ async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult>
       dataSources: data.total,
       resourceTypes: resources.byType,
       schemaIssues,
+      schemaWarnings,
       ms,
     };
   } catch (error) {

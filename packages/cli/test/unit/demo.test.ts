@@ -162,6 +162,46 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     expect(sink.messages).toHaveLength(1);
   });
 
+  it("shows the provider value-validator problems of the app's stack (and its deprecation warnings) and fails", async () => {
+    // Prepare: an app whose "synth" writes a stack the provider would reject at plan
+    const app = tempDir();
+    const stackJson = {
+      terraform: { required_providers: { alicloud: { source: 'aliyun/alicloud', version: '~> 1.289' } } },
+      provider: { alicloud: [{ region: 'cn-hangzhou' }] },
+      data: { alicloud_zones: { zones: { available_resource_creation: 'VSwitch', available_disk_category: 'cloud_auto' } } },
+      resource: { alicloud_security_group: { sg: { name: 'legacy', security_group_type: 'Enterprise' } } },
+    };
+    writeFileSync(path.join(app, 'cdktf.json'), JSON.stringify({ app: 'node synth.cjs', output: 'cdktf.out' }));
+    writeFileSync(
+      path.join(app, 'synth.cjs'),
+      [
+        "const fs = require('node:fs'); const path = require('node:path');",
+        "const out = process.env.CDKTF_OUTDIR; const dir = path.join(out, 'stacks', 'bad');",
+        'fs.mkdirSync(dir, { recursive: true });',
+        `fs.writeFileSync(path.join(dir, 'cdk.tf.json'), ${JSON.stringify(JSON.stringify(stackJson))});`,
+        "fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ stacks: { bad: { name: 'bad', workingDirectory: 'stacks/bad' } } }));",
+      ].join('\n'),
+    );
+    const samples = tempDir();
+    cpSync(path.join(PACKAGE_DIR, 'samples', 'demo'), samples, { recursive: true });
+    writeFileSync(
+      path.join(samples, 'manifest.json'),
+      JSON.stringify({ steps: [{ title: 'good', file: 'cms-event-ecs-instance-statechange-stopped.json', via: 'fc3-event', expect: 'delivered' }] }),
+    );
+    const io = testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO);
+    // Act
+    const error = await demo({ ...io, app, samples, sink, httpToken: TOKEN, outdir: path.join(tempDir(), 'cdktf.out') }).catch((e: unknown) => e);
+    // Assess
+    expect(error).toMatchObject({ code: 'SUBPROCESS_FAILED', exitCode: 1 });
+    const stderr = io.stderr.text();
+    expect(stderr).toMatch(/provider schema check: 2 issues, 1 deprecation warning/);
+    expect(stderr).toContain(
+      'data.alicloud_zones.zones.available_disk_category: data.alicloud_zones.zones: available_disk_category = "cloud_auto": "cloud_auto" is not allowed; the provider allows one of "all", "cloud", "ephemeral_ssd", "cloud_essd", "cloud_efficiency", "cloud_ssd", "local_disk" (case-sensitive). [INVALID_VALUE]',
+    );
+    expect(stderr).toContain('resource.alicloud_security_group.sg.security_group_type: alicloud_security_group.sg: security_group_type = "Enterprise"');
+    expect(stderr).toContain("resource.alicloud_security_group.sg.name: alicloud_security_group.sg: name is deprecated: Field `name` has been deprecated from provider version 1.239.0. New field `security_group_name` instead. [DEPRECATED_ATTRIBUTE]");
+  });
+
   it('rejects an unusable samples folder with FILE_NOT_FOUND naming the problem', async () => {
     const dir = tempDir();
     const io = testIo({}, REPO);
