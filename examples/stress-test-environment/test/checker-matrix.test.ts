@@ -94,10 +94,10 @@ describe('Checker: a matrix of non-default props reports 0 problems', () => {
     [
       'an existing VPC and vSwitches',
       {},
-      { clients: 2, vpcId: 'vpc-bp1existing', vswitchIds: ['vsw-bp1aaaa', 'vsw-bp1bbbb'] },
+      { clients: 2, vpcId: 'vpc-bp1existing', vswitchIds: ['vsw-bp1aaaa', 'vsw-bp1bbbb'], zoneIds: ['cn-hangzhou-h', 'cn-hangzhou-i'] },
       (json) => expect(json.resource.alicloud_vpc).toBeUndefined(),
     ],
-    ['an existing security group', {}, { vswitchIds: ['vsw-bp1aaaa'], securityGroupId: 'sg-bp1existing' }],
+    ['an existing security group', {}, { vswitchIds: ['vsw-bp1aaaa'], zoneIds: ['cn-hangzhou-h'], securityGroupId: 'sg-bp1existing' }],
     [
       'an own SSH key with public bandwidth',
       {},
@@ -123,7 +123,8 @@ describe('Checker: a matrix of non-default props reports 0 problems', () => {
       (json) => expect(Object.values(json.resource.alicloud_cms_alarm).some((a: any) => a.escalations_critical !== undefined)).toBe(true),
     ],
     ['FC 2.0 with custom names and two products', { fcVersion: 2, serviceName: 'Svc', functionName: 'Fn', eventRuleName: 'Rule', eventSource: { products: ['ECS', 'RDS'] } }, {}],
-    ['FC 3.0 without an event route and without the service-linked role', { eventSource: false, createServiceLinkedRole: false }, {}],
+    ['FC 3.0 without an event route (the service-linked role is not managed by default)', { eventSource: false }, {}],
+    ['FC 3.0 managing the service-linked role (opt-in)', { manageServiceLinkedRole: true }, {}],
     ...STRESS_HOST_SYSTEM_DISK_CATEGORIES.map((category): [string, SlackForwarderProps, HostCase, (json: Json) => void] => [
       `system disk ${category}, cross-zone`,
       {},
