@@ -43,3 +43,5 @@ export type {
   SlackWebApiClient,
   SlackWebApiOptions,
 } from './web-api.js';
+export { ALERT_EVENT_TYPE, lifecycleKey, SlackThreads } from './threads.js';
+export type { LifecycleAlert, SlackThreadsOptions, ThreadDelivery, ThreadNote, ThreadReport } from './threads.js';
