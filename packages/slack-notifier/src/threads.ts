@@ -175,6 +175,8 @@ interface Parent {
   readonly ts: string;
   state: string;
   readonly firstSeen: string;
+  /** When the current state began (ISO); the next edit says how long the step from it took. */
+  stateSince: string;
 }
 
 const OPTION_KEYS = ['channel', 'threads', 'broadcastRecovery', 'lookupWindowMs', 'lookupIntervalMs', 'lookupPages', 'lookupPageSize', 'cacheCapacity', 'maxParentsPerBatch', 'maxAlertsPerMessage', 'render', 'now'];
@@ -206,9 +208,9 @@ const chunks = <T>(list: readonly T[], size: number): T[][] => {
 
 /**
  * Posts alerts as one Slack thread per lifecycle ({@link lifecycleKey}), through the Web API: the first alert of a
- * key posts the parent, with `metadata` `{ event_type: "ecs_pulse_alert", event_payload: { key, state, firstSeen } }`;
- * later alerts are replies (`thread_ts`), and the parent is edited in place (`chat.update`) to the current state
- * and how long the lifecycle took ("Executing → Executed in 7 min"). A recovery is broadcast to the channel when
+ * key posts the parent, with `metadata` `{ event_type: "ecs_pulse_alert", event_payload: { key, state, firstSeen,
+ * stateSince } }`; later alerts are replies (`thread_ts`), and the parent is edited in place (`chat.update`) to the
+ * current state and how long the step to it took ("Executing → Executed in 7 min"), with the time first seen. A recovery is broadcast to the channel when
  * `broadcastRecovery` is set. No database: a warm instance caches keys → `ts`; a cold one reads the channel's
  * recent history (`conversations.history`, `include_all_metadata`, `lookupWindowMs`) once, at most every
  * `lookupIntervalMs`, without waiting for a rate limit; when the lookup fails or finds nothing, a new parent is
@@ -376,13 +378,13 @@ export class SlackThreads {
           const state = first.status;
           const ts = await post('parent', [first], this.#parentMessage(first, `*Lifecycle:* ${escapeMrkdwn(state)} · first seen ${slackDate(firstSeen)} · updates in the thread`), {
             key,
-            metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key, state, firstSeen } },
+            metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key, state, firstSeen, stateSince: firstSeen } },
           });
           if (ts === undefined) {
             if (rest.length > 1) deliveries.push({ alertIds: rest.slice(1).map((a) => a.id), kind: 'reply', key, ok: false, error: deliveries.at(-1)!.error! });
             break;
           }
-          parent = { ts, state, firstSeen };
+          parent = { ts, state, firstSeen, stateSince: firstSeen };
           this.#remember(key, parent);
           rest = rest.slice(1);
         }
@@ -439,7 +441,9 @@ export class SlackThreads {
   async #update(key: string, parent: Parent, latest: LifecycleAlert, remaining: () => number, notes: ThreadNote[]): Promise<boolean> {
     const from = parent.state;
     const to = latest.status;
-    const elapsed = (timeOf(latest) || this.#o.now()) - Date.parse(parent.firstSeen);
+    const at = Number.isFinite(timeOf(latest)) ? timeOf(latest) : this.#o.now();
+    const since = new Date(at).toISOString();
+    const elapsed = at - Date.parse(parent.stateSince || parent.firstSeen);
     const took = Number.isFinite(elapsed) ? ` in ${formatDuration(elapsed)}` : '';
     const line = `*Lifecycle:* ${escapeMrkdwn(from)} → ${escapeMrkdwn(to)}${took} · first seen ${Number.isFinite(Date.parse(parent.firstSeen)) ? slackDate(parent.firstSeen) : 'earlier'} · details in the thread`;
     const message = this.#parentMessage(latest, line);
@@ -452,11 +456,12 @@ export class SlackThreads {
           text: message.text ?? '',
           ...(message.blocks ? { blocks: message.blocks } : {}),
           ...(message.attachments ? { attachments: message.attachments } : {}),
-          metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key, state: to, firstSeen: parent.firstSeen } },
+          metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key, state: to, firstSeen: parent.firstSeen, stateSince: since } },
         },
         { deadlineMs: remaining() },
       );
       parent.state = to;
+      parent.stateSince = since;
       return true;
     } catch (e) {
       const error = asNotifierError(e);
@@ -489,7 +494,8 @@ export class SlackThreads {
           // Newest first: the first parent seen for a key is its latest thread. A warm entry is never overwritten.
           if (typeof key !== 'string' || (m.thread_ts !== undefined && m.thread_ts !== m.ts) || found.has(key)) continue;
           found.add(key);
-          if (!this.#cache.has(key)) this.#remember(key, { ts: m.ts, state: String(payload?.state ?? ''), firstSeen: String(payload?.firstSeen ?? '') });
+          const firstSeen = String(payload?.firstSeen ?? '');
+          if (!this.#cache.has(key)) this.#remember(key, { ts: m.ts, state: String(payload?.state ?? ''), firstSeen, stateSince: String(payload?.stateSince ?? firstSeen) });
         }
         cursor = result.nextCursor;
         if (cursor === undefined) break;

@@ -4,6 +4,7 @@ import type { ForwarderConfig, ResolvedRoute } from './config.js';
 import { deliveryKey, type LruSet } from './dedupe.js';
 import { errorForLog, type LogRecord } from './log.js';
 import { passesFilters, selectRoutes } from './match.js';
+import { deliverBotRoute } from './thread-route.js';
 import type { FcContext, InvocationSummary, RoutableAlert } from './types.js';
 
 /** An alert the pipeline can filter, route and render (the parser's `Alert`). */
@@ -128,6 +129,17 @@ export async function forwardAlerts(
 
   await Promise.all(
     [...buckets.values()].map(async ({ route, alerts: routeAlerts }) => {
+      // --- issue 19 hook: bot-token routes post through the Slack Web API, threaded (thread-route.ts) ---
+      if (route.bot !== undefined) {
+        const bot = await deliverBotRoute({ ...route, bot: route.bot }, routeAlerts, { budgetMs, maxAttempts: config.maxAttempts, timeoutMs: config.timeoutMs, delivered, requestId, log, logAlert });
+        deliveredCount += bot.delivered;
+        failedCount += bot.failed;
+        if (bot.failure) {
+          failures.push(bot.failure);
+          firstError ??= bot.error;
+        }
+        return;
+      }
       const started = Date.now();
       let webhook: SlackWebhook | undefined;
       try {

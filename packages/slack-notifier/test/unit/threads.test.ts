@@ -76,9 +76,9 @@ describe('SlackThreads', () => {
     const [parent] = parents();
     expect(parent!.replies).toHaveLength(2);
     expect(parent!.edits).toBe(2);
-    expect(parent!.text).toContain('Executing → Executed in 10 min');
-    expect(JSON.stringify(parent!.blocks)).toContain('Executing → Executed in 10 min');
-    expect(parent!.metadata).toEqual({ event_type: ALERT_EVENT_TYPE, event_payload: { key: lifecycleKey(reboot('Scheduled', 0)), state: 'Executed', firstSeen: new Date(T0).toISOString() } });
+    expect(parent!.text).toContain('Executing → Executed in 7 min');
+    expect(JSON.stringify(parent!.blocks)).toContain('Executing → Executed in 7 min');
+    expect(parent!.metadata).toEqual({ event_type: ALERT_EVENT_TYPE, event_payload: { key: lifecycleKey(reboot('Scheduled', 0)), state: 'Executed', firstSeen: new Date(T0).toISOString(), stateSince: new Date(T0 + 10 * 60_000).toISOString() } });
     // Only the recovery (ok) is broadcast to the channel.
     expect(parent!.replies.map((r) => r.reply_broadcast)).toEqual([false, true]);
     expect(sink.api.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
@@ -153,7 +153,7 @@ describe('SlackThreads', () => {
     for (const [p, id] of [[pa, 'i-bp1aaaa000000001'], [pb, 'i-bp1bbbb000000001']] as const) {
       for (const r of p!.replies) expect(JSON.stringify(r.blocks) + JSON.stringify(r.attachments)).toContain(id);
     }
-    expect([pa!.text, pb!.text]).toEqual([expect.stringContaining('Executing → Executed in 5 min'), expect.stringContaining('Executing → Executed in 3 min')]);
+    expect([pa!.text, pb!.text]).toEqual([expect.stringContaining('Executing → Executed in 2 min'), expect.stringContaining('Executing → Executed in 2 min')]);
   });
 
   it('not_in_channel fails every alert of the batch after one request, with its hint', async () => {
