@@ -376,7 +376,7 @@ export class SlackThreads {
           const first = rest[0]!;
           const firstSeen = Number.isFinite(timeOf(first)) ? new Date(timeOf(first)).toISOString() : new Date(o.now()).toISOString();
           const state = first.status;
-          const ts = await post('parent', [first], this.#parentMessage(first, `*Lifecycle:* ${escapeMrkdwn(state)} · first seen ${slackDate(firstSeen)} · updates in the thread`), {
+          const ts = await post('parent', [first], this.#parentMessage(first, escapeMrkdwn(state), `first seen ${slackDate(firstSeen)} · updates in the thread`), {
             key,
             metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { key, state, firstSeen, stateSince: firstSeen } },
           });
@@ -428,13 +428,13 @@ export class SlackThreads {
     while (this.#cache.size > this.#o.cacheCapacity) this.#cache.delete(this.#cache.keys().next().value as string);
   }
 
-  /** The parent message: the alert rendered as usual, with a lifecycle line first. */
-  #parentMessage(alert: LifecycleAlert, line: string): SlackMessage {
+  /** The parent message: the alert rendered as usual, with a lifecycle line first (`note` in the blocks only). */
+  #parentMessage(alert: LifecycleAlert, line: string, note: string): SlackMessage {
     const message = toSlackMessage(alert, this.#o.render);
-    const context: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: line }] };
+    const context: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `*Lifecycle:* ${line} · ${note}` }] };
     const blocks = [...(message.blocks ?? [])];
     blocks.splice(blocks[0]?.type === 'header' ? 1 : 0, 0, context);
-    return fitSlackMessage({ ...message, text: `${line.replace(/\*/g, '')} — ${message.text ?? ''}`, blocks });
+    return fitSlackMessage({ ...message, text: `${line} — ${message.text ?? ''}`, blocks });
   }
 
   /** Edits the parent to the latest state; true when Slack accepted it. A failure is a note, not a lost alert. */
@@ -445,8 +445,8 @@ export class SlackThreads {
     const since = new Date(at).toISOString();
     const elapsed = at - Date.parse(parent.stateSince || parent.firstSeen);
     const took = Number.isFinite(elapsed) ? ` in ${formatDuration(elapsed)}` : '';
-    const line = `*Lifecycle:* ${escapeMrkdwn(from)} → ${escapeMrkdwn(to)}${took} · first seen ${Number.isFinite(Date.parse(parent.firstSeen)) ? slackDate(parent.firstSeen) : 'earlier'} · details in the thread`;
-    const message = this.#parentMessage(latest, line);
+    const line = `${escapeMrkdwn(from)} → ${escapeMrkdwn(to)}${took}`;
+    const message = this.#parentMessage(latest, line, `first seen ${Number.isFinite(Date.parse(parent.firstSeen)) ? slackDate(parent.firstSeen) : 'earlier'} · details in the thread`);
     try {
       if (remaining() <= 0) throw outOfTime(0);
       await this.#api.update(
