@@ -39,8 +39,8 @@ const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
-/** True when a route object is a bot-token route (it names a token variable or a channel). */
-export const isBotRoute = (route: Readonly<Record<string, unknown>>): boolean => route.botTokenEnv !== undefined || route.channel !== undefined;
+/** True when a route object is a bot-token route (it has any of {@link BOT_ROUTE_KEYS}). */
+export const isBotRoute = (route: Readonly<Record<string, unknown>>): boolean => BOT_ROUTE_KEYS.some((key) => route[key] !== undefined);
 
 /** Checks `SLACK_API_URL` without echoing anything but its scheme: https anywhere, http only for loopback test sinks. */
 function checkApiUrl(value: string): string | undefined {

@@ -198,6 +198,12 @@ describe('Bot-token route: configuration, webhooks beside it, secrets', () => {
         'ECS_PULSE_CONFIG.routes[0]: give webhookUrlEnv (a webhook route) or botTokenEnv + channel (a bot-token route), not both',
         'ECS_PULSE_CONFIG.routes[0].lookupWindowHours: must be a number of hours above 0 and at most 720',
       ]],
+      [{ botTokenEnv: undefined, channel: undefined, webhookUrlEnv: 'SLACK_WEBHOOK_URL' }, { SLACK_BOT_TOKEN: secret, SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x' }, [
+        // `threads` on a webhook route makes it a bot-token route missing its token and channel, not a silently ignored key.
+        'ECS_PULSE_CONFIG.routes[0]: give webhookUrlEnv (a webhook route) or botTokenEnv + channel (a bot-token route), not both',
+        'ECS_PULSE_CONFIG.routes[0].botTokenEnv: must name the environment variable that holds the bot token, e.g. "SLACK_BOT_TOKEN"',
+        'ECS_PULSE_CONFIG.routes[0].channel: must be a channel ID like "C0123ABCD" (channel details → bottom of the About tab), not a #name',
+      ]],
       [{}, { SLACK_BOT_TOKEN: secret, SLACK_API_URL: 'http://slack.example.com/api' }, ['SLACK_API_URL: must be an https: URL (got http:); http: is allowed for loopback test sinks only (the Web API of bot-token route ECS_PULSE_CONFIG.routes[0])']],
     ];
     for (const [route, env, issues] of cases) {
