@@ -290,6 +290,7 @@ export function createWebApiSink(origin: string, options: SlackApiSinkOptions = 
   /** Runs one method; returns the answer object or Slack's error name. */
   function run(method: string, args: Record<string, unknown>): Record<string, unknown> | string {
     if (method === 'auth.test') return { ok: true, team_id: 'T0SINK', user_id: 'U0SINKBOT', bot_id: 'B0SINKBOT' };
+    if (method !== 'chat.postMessage' && method !== 'chat.update' && method !== 'conversations.history') return 'unknown_method';
     const id = args.channel;
     if (typeof id !== 'string' || !CHANNEL_ID.test(id)) return 'channel_not_found';
     const c = channel(id);
@@ -350,7 +351,7 @@ export function createWebApiSink(origin: string, options: SlackApiSinkOptions = 
     if (wait > 0) return fail('ratelimited', 429, { 'retry-after': String(wait) });
     if (invalidJson) return fail('invalid_json');
     const answer = run(method, args);
-    if (typeof answer === 'string') return fail(answer, answer === 'unknown_method' ? 404 : 200);
+    if (typeof answer === 'string') return fail(answer);
     send(200, answer);
   }
 
