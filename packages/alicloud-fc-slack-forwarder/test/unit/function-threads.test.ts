@@ -127,6 +127,24 @@ describe('Bot-token route: lifecycle threads', () => {
     expect(byInstance[b]!.text).toContain('Executing → Executed in 1 min');
   });
 
+  it('a metric alarm (HTTP callback) and its OK recovery share a thread by rule id + resource; the recovery is broadcast', async () => {
+    const fn = start({ broadcastRecovery: true });
+    const alert = fixture('cms-metric-alarm-callback-ecs-cpu.form.txt').trim();
+    const ok = alert.replace('alertState=ALERT', 'alertState=OK').replace('curValue=93.48', 'curValue=12.5').replace('timestamp=1741569675474', 'timestamp=1741570275474');
+    const otherRule = alert.replace('ruleId=putNewAlarm_user_aaaaaaaa', 'ruleId=putNewAlarm_user_bbbbbbbb');
+    for (const body of [alert, otherRule, ok]) {
+      expect(await fn.handler(httpEvent({ body, token: HTTP_TOKEN }), fc3Context())).toMatchObject({ statusCode: 200 });
+    }
+    const byRule = parents().map((p) => [String(p.metadata!.event_payload.key), p.replies.map((r) => r.reply_broadcast)]);
+    expect(byRule).toEqual([
+      ['alarm|putNewAlarm_user_aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee|i-bp1fake0instance0001', [true]],
+      ['alarm|putNewAlarm_user_bbbbbbbb-bbbb-4ccc-8ddd-eeeeeeeeeeee|i-bp1fake0instance0001', []],
+    ]);
+    expect(parents()[0]!.text).toContain('ALERT → OK in 10 min');
+    // The broadcast recovery shows in the channel too.
+    expect(sink.api.messages(CHANNEL)).toHaveLength(3);
+  });
+
   it('a 1,000-alert storm over 20 keys → bounded messages and no lost alert', async () => {
     const fn = start();
     const instances = Array.from({ length: 20 }, (_, k) => `i-bp1storm${String(k).padStart(11, '0')}`);
