@@ -388,11 +388,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         else names.add(name);
 
         let url: string | undefined;
-        // --- issue 19 hook: a bot-token route (thread-route.ts) instead of a webhook ---
+        // --- issue 19 hook: a bot-token route (thread-route-config.ts checks it) instead of a webhook ---
         const botRoute = isBotRoute(route);
         const bot = botRoute ? checkBotRoute(route, path, env, issues, secrets) : undefined;
         if (botRoute) {
-          /* checked by checkBotRoute */
+          // no webhook: checkBotRoute reported a webhookUrl/webhookUrlEnv given as well
         } else if (webhookUrl !== undefined && webhookUrlEnv !== undefined) {
           addIssue(issues, path, 'give webhookUrl or webhookUrlEnv, not both');
         } else if (typeof webhookUrl === 'string') {
