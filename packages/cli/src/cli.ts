@@ -79,8 +79,10 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     .option('--skip-synth', 'skip the synth step')
     .option('--samples <dir>', 'folder with manifest.json and payloads (default: the bundled samples)')
     .option('--outdir <dir>', 'where the synthesized stack goes, emptied first (default: a new <tmp>/ecs-pulse-demo-XXXXXX/cdktf.out)')
+    .option('--threads', 'also replay a system-event lifecycle through a bot-token route: one Slack thread, the parent edited in place')
     .option('--json', 'print the summary as JSON')
     .example('ecs-pulse demo')
+    .example('ecs-pulse demo --skip-synth --threads')
     .action(run(async (_a, o, c) => {
       const { demo } = await import('./commands/demo.js');
       return demo({
@@ -89,6 +91,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
         ...(str(o.samples) && { samples: str(o.samples) }),
         ...(str(o.outdir) && { outdir: str(o.outdir) }),
         skipSynth: o.skipSynth === true,
+        threads: o.threads === true,
       });
     }));
   // `preview <file>` — render a payload file as the Slack message it would become.

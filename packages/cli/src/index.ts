@@ -46,4 +46,5 @@ export {
   type DemoVia,
   type DemoOutcome,
 } from './commands/demo.js';
+export type { DemoThreadsResult } from './commands/demo-threads.js';
 export { preview, type PreviewOptions, type PreviewResult } from './commands/preview.js';

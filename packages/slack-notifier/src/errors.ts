@@ -1,5 +1,6 @@
 const NOTIFIER_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackNotifierError');
 const WEBHOOK_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackWebhookError');
+const API_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackApiError');
 
 /**
  * Stable codes of {@link SlackNotifierError} raised by this package itself (not by Slack).
@@ -12,6 +13,9 @@ const WEBHOOK_ERROR_BRAND = Symbol.for('@ecs-pulse/slack-notifier.SlackWebhookEr
  * - `SEND_FAILED`: a custom transport given to `RateLimitedSender` threw something that is not a notifier error
  *   (the original is the `cause`).
  * - `SINK_ERROR`: the local Slack sink could not start.
+ * - `INVALID_TOKEN`: the bot token given to `SlackWebApi` is not a Slack token (`xoxb-…`, `xoxp-…`).
+ * - `INVALID_API_URL`: the Web API base URL (`baseUrl` or `SLACK_API_URL`) is not an `https:` URL
+ *   (`http:` is accepted for loopback hosts only).
  *
  * @example
  * ```ts
@@ -24,7 +28,9 @@ export type SlackNotifierErrorCode =
   | 'INVALID_MESSAGE'
   | 'NO_ALERTS'
   | 'SEND_FAILED'
-  | 'SINK_ERROR';
+  | 'SINK_ERROR'
+  | 'INVALID_TOKEN'
+  | 'INVALID_API_URL';
 
 /**
  * Codes of {@link SlackWebhookError}. Slack's own error strings (the plain-text response body, e.g.
@@ -165,5 +171,62 @@ export class SlackWebhookError extends SlackNotifierError {
    */
   static isSlackWebhookError(value: unknown): value is SlackWebhookError {
     return hasBrand(value, WEBHOOK_ERROR_BRAND);
+  }
+}
+
+/**
+ * A Slack Web API call failed. `code` is Slack's `error` name from an `ok: false` answer (`channel_not_found`,
+ * `not_in_channel`, `invalid_auth`, `token_revoked`, `ratelimited`, `msg_too_long`, …) or one of the upper-case
+ * transport codes of {@link SlackWebhookErrorCode} (`TIMEOUT`, `CONNECTION_ERROR`, `DEADLINE_EXCEEDED`,
+ * `HTTP_<status>`). `retryable` says whether trying again later may help; `hint` says how to fix the cause when
+ * it is known. Neither the message nor any property ever contains the bot token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await api.postMessage({ channel: 'C0123ABCD', text: 'hello' });
+ * } catch (error) {
+ *   if (SlackApiError.isSlackApiError(error) && error.code === 'not_in_channel') console.error(error.hint);
+ * }
+ * ```
+ */
+export class SlackApiError extends SlackNotifierError {
+  /** The Web API method, e.g. `chat.postMessage`. */
+  readonly method: string;
+  /** HTTP status of the last response, or `undefined` when none arrived. */
+  readonly status: number | undefined;
+  /** HTTP requests made for this call (0 when a known rate limit stopped it before any request). */
+  readonly attempts: number;
+  /** Whether the failure was transient (rate limit, 5xx, timeout, connection, Slack-side error). */
+  readonly retryable: boolean;
+  /** How to fix the cause, or `''` when there is no known fix. */
+  readonly hint: string;
+  declare readonly code: SlackWebhookErrorCode;
+
+  constructor(
+    details: { readonly code: SlackWebhookErrorCode; readonly method: string; readonly status: number | undefined; readonly attempts: number; readonly retryable: boolean; readonly hint: string },
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(details.code, message, options);
+    this.name = 'SlackApiError';
+    this.method = details.method;
+    this.status = details.status;
+    this.attempts = details.attempts;
+    this.retryable = details.retryable;
+    this.hint = details.hint;
+    addBrand(this, API_ERROR_BRAND);
+  }
+
+  /**
+   * True when `value` is a {@link SlackApiError}, from any copy of this package.
+   *
+   * @example
+   * ```ts
+   * if (SlackApiError.isSlackApiError(error) && !error.retryable) disableRoute(error.hint);
+   * ```
+   */
+  static isSlackApiError(value: unknown): value is SlackApiError {
+    return hasBrand(value, API_ERROR_BRAND);
   }
 }

@@ -1,7 +1,7 @@
 export { AlertDigestQueue } from './digest-queue.js';
 export type { AlertDigestQueueOptions, DigestDelivery, DigestReport } from './digest-queue.js';
 export { DEFAULT_ECS_CONSOLE, ecsConsoleUrl } from './console-links.js';
-export { SlackNotifierError, SlackWebhookError } from './errors.js';
+export { SlackApiError, SlackNotifierError, SlackWebhookError } from './errors.js';
 export type { SlackNotifierErrorCode, SlackWebhookErrorCode } from './errors.js';
 export { fitSlackMessage, SLACK_LIMITS, validateSlackMessage } from './limits.js';
 export type { SlackLimitViolation } from './limits.js';
@@ -31,3 +31,17 @@ export type {
 } from './types.js';
 export { SlackWebhook } from './webhook.js';
 export type { SlackSendResult, SlackTransport, SlackWebhookOptions } from './webhook.js';
+export { SLACK_API_URL, SlackWebApi } from './web-api.js';
+export type {
+  SlackCallOptions,
+  SlackHistoryArgs,
+  SlackHistoryMessage,
+  SlackHistoryPage,
+  SlackMessageMetadata,
+  SlackPostMessageArgs,
+  SlackUpdateArgs,
+  SlackWebApiClient,
+  SlackWebApiOptions,
+} from './web-api.js';
+export { ALERT_EVENT_TYPE, lifecycleKey, SlackThreads } from './threads.js';
+export type { LifecycleAlert, SlackThreadsOptions, ThreadDelivery, ThreadNote, ThreadReport } from './threads.js';

@@ -1,6 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { SlackNotifierError, SlackWebhookError, type SlackWebhookErrorCode } from './errors.js';
+import { type AttemptOutcome, httpAttempt, LOOPBACK } from './http-attempt.js';
 import { checkOptionRules, type OptionRule, throwOptionIssues, typeRule } from './options.js';
 import type { SlackMessage } from './types.js';
 
@@ -132,15 +133,7 @@ const OPTION_RULES: Readonly<Record<keyof SlackWebhookOptions, OptionRule>> = {
   random: FUNCTION,
 };
 
-const TIMED_OUT: AttemptOutcome = { kind: 'timeout' };
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-const MAX_BODY = 64 * 1024;
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-type AttemptOutcome =
-  | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly retryAfter: string | undefined }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'network'; readonly error: Error };
 
 function redact(url: URL): string {
   return `${url.protocol}//${url.host}/…`;
@@ -389,56 +382,7 @@ export class SlackWebhook implements SlackTransport {
   }
 
   #attempt(body: string, timeoutMs: number): Promise<AttemptOutcome> {
-    const url = this.#url;
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<AttemptOutcome>((resolve) => {
-      let settled = false;
-      let timedOut = false;
-      const settle = (outcome: AttemptOutcome): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(outcome);
-      };
-      // An error after our own timeout destroyed the request is that timeout, not a network failure.
-      const fail = (error: Error): void => settle(timedOut ? TIMED_OUT : { kind: 'network', error });
-      // Node derives protocol, host (IPv6 brackets stripped), port and path + query from the URL itself.
-      const req = request(
-        url,
-        {
-          method: 'POST',
-          agent: this.#agent,
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': '@ecs-pulse/slack-notifier',
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            if (size < MAX_BODY) chunks.push(chunk);
-            size += chunk.length;
-          });
-          res.on('end', () => {
-            const retryAfter = res.headers['retry-after'];
-            settle({ kind: 'response', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
-          });
-          res.on('error', fail);
-          res.on('close', () => {
-            if (!res.complete) fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }));
-          });
-        },
-      );
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy();
-        settle(TIMED_OUT);
-      }, timeoutMs);
-      req.on('error', fail);
-      req.end(body);
-    });
+    return httpAttempt(this.#url, this.#agent, 'POST', { 'content-type': 'application/json; charset=utf-8' }, body, timeoutMs);
   }
 }
 

@@ -260,6 +260,13 @@ export interface SlackForwarderProps {
    */
   readonly environment?: Readonly<Record<string, string>>;
   /**
+   * Bot-token routes (`config.routes[].botTokenEnv`, Slack Web API, threads): the name of the sensitive
+   * `TerraformVariable` declared for each token variable that `environment` does not provide, by the
+   * `botTokenEnv` name (reused when the stack already has a variable of that name).
+   * @default - one sensitive variable per `botTokenEnv`, named after it in lower case (`SLACK_BOT_TOKEN` → `slack_bot_token`)
+   */
+  readonly botTokenVariables?: Readonly<Record<string, string>>;
+  /**
    * A CloudMonitor alarm on the function's own errors.
    * @default - none
    */

@@ -25,6 +25,7 @@ import { SlackForwarderPropsError } from '../errors.js';
 import { functionArchivePath } from './asset.js';
 import { eventRuleFilterPattern } from './event-pattern.js';
 import { RAM_POLICY_NAME, RAM_ROLE_NAME, uniqueGlobalName } from './names.js';
+import { botTokenEnvironment } from './bot-tokens.js';
 import { SLACK_FORWARDER_OUTPUTS, type SlackForwarderOutputKey } from './outputs.js';
 import type { SlackForwarderProps } from './props.js';
 import { destinationAction, validateProps } from './validate.js';
@@ -118,6 +119,8 @@ export class SlackForwarder extends Construct {
   readonly callbackUrlOutput?: TerraformOutput;
   /** The sensitive variable declared for the webhook URL when `webhookUrl` was omitted. */
   readonly webhookUrlVariable?: TerraformVariable;
+  /** The sensitive variables declared for bot-token routes, by `botTokenEnv` name (see `botTokenVariables`). */
+  readonly botTokenVariables: Readonly<Record<string, TerraformVariable>>;
   /** The SLS project of the function's logs. */
   readonly logProject: LogProject;
   /** The SLS logstore of the function's logs. */
@@ -264,7 +267,10 @@ export class SlackForwarder extends Construct {
 
     // --- code and environment ---------------------------------------------------------------------------
     this.asset = new TerraformAsset(this, 'code', { path: functionArchivePath(), type: AssetType.FILE });
-    const environment: Record<string, string> = { ...(props.environment ?? {}), SLACK_WEBHOOK_URL: webhookUrl };
+    // --- issue 19 hook: bot tokens of bot-token routes as sensitive variables (bot-tokens.ts) ---
+    const botTokens = botTokenEnvironment(this, props);
+    this.botTokenVariables = botTokens.variables;
+    const environment: Record<string, string> = { ...(props.environment ?? {}), ...botTokens.environment, SLACK_WEBHOOK_URL: webhookUrl };
     const functionConfig = buildFunctionConfig(props);
     if (functionConfig !== undefined) environment.ECS_PULSE_CONFIG = JSON.stringify(functionConfig);
     const runtime = props.runtime ?? 'nodejs20';

@@ -2,6 +2,7 @@ import { numberRange } from '@ecs-pulse/alicloud-provider/validators';
 import { Token } from 'cdktf';
 import { SlackForwarderPropsError } from '../errors.js';
 import { checkWebhookUrl, loadConfig } from '../function/config.js';
+import { BOT_TOKEN_PLACEHOLDER, botTokenEnvNames, checkBotTokenProps } from './bot-tokens.js';
 import type { SlackForwarderProps } from './props.js';
 
 const PROP_KEYS: readonly (keyof SlackForwarderProps)[] = [
@@ -22,6 +23,7 @@ const PROP_KEYS: readonly (keyof SlackForwarderProps)[] = [
   'logs',
   'config',
   'environment',
+  'botTokenVariables',
   'selfMonitoring',
   'tags',
   'outputPrefix',
@@ -181,6 +183,9 @@ export function validateProps(props: SlackForwarderProps): void {
     const placeholder = 'https://hooks.slack.com/services/T000/B000/placeholder';
     const env: Record<string, string> = { SLACK_WEBHOOK_URL: placeholder, ECS_PULSE_HTTP_TOKEN: 'x'.repeat(32), ECS_PULSE_CONFIG: JSON.stringify(props.config) };
     for (const [name, value] of Object.entries(environment)) env[name] = literal(value) ? value : placeholder;
+    // --- issue 19 hook: bot tokens come from sensitive variables (bot-tokens.ts) unless environment gives them ---
+    checkBotTokenProps(props);
+    for (const name of botTokenEnvNames(props)) if (!literal(environment[name])) env[name] = BOT_TOKEN_PLACEHOLDER;
     const result = loadConfig(env);
     if (!result.ok) {
       const issues = result.issues.map((i) => i.replace(/^ECS_PULSE_CONFIG\.?/, 'config.'));

@@ -1,6 +1,7 @@
 import { validateMessageOptions } from '@ecs-pulse/slack-notifier';
 import { addIssue, isRecord } from './check.js';
 import { redact } from './log.js';
+import { BOT_ROUTE_KEYS, checkBotRoute, isBotRoute, type BotRouteSettings } from './thread-route-config.js';
 import type { ForwarderSeverity } from './types.js';
 
 /**
@@ -55,6 +56,16 @@ export interface RouteConfig {
   readonly match?: AlertMatcher;
   /** Rendering options for this route, merged over the top-level `message`. */
   readonly message?: MessageOptions;
+  /** Bot-token route (instead of a webhook): the environment variable that holds the bot token (`xoxb-…`). */
+  readonly botTokenEnv?: string;
+  /** Bot-token route: the channel ID (`C0123ABCD`). */
+  readonly channel?: string;
+  /** Bot-token route: one thread per alert lifecycle, the parent edited in place (default true). */
+  readonly threads?: boolean;
+  /** Bot-token route: post recoveries (`ok`) to the channel too (default false). */
+  readonly broadcastRecovery?: boolean;
+  /** Bot-token route: how far back a cold instance looks for a lifecycle's thread, in hours (default 24). */
+  readonly lookupWindowHours?: number;
 }
 
 /**
@@ -132,7 +143,10 @@ export interface MessageOptions {
  */
 export interface ResolvedRoute {
   readonly name: string;
+  /** The webhook URL; empty for a bot-token route. */
   readonly webhookUrl: string;
+  /** Set for a bot-token route (Slack Web API, threads). */
+  readonly bot?: BotRouteSettings;
   readonly match?: AlertMatcher;
   /** Top-level `message` merged with the route's own. */
   readonly message: MessageOptions;
@@ -200,7 +214,7 @@ const CONFIG = 'ECS_PULSE_CONFIG';
 const WEBHOOK = 'SLACK_WEBHOOK_URL';
 const TOP_KEYS = ['filters', 'routes', 'routing', 'dedupeCapacity', 'slack', 'safetyMarginMs', 'message', 'actionTrail'];
 const MESSAGE_KEYS = ['titlePrefix', 'environment', 'mentions', 'colorBar', 'consoleLinks', 'consoleBaseUrl', 'maxDetails', 'footer'];
-const ROUTE_KEYS = ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message'];
+const ROUTE_KEYS = ['name', 'webhookUrl', 'webhookUrlEnv', 'match', 'message', ...BOT_ROUTE_KEYS];
 const ROUTE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The minimum length of `ECS_PULSE_HTTP_TOKEN` (the construct generates 32 characters). */
@@ -394,7 +408,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         else names.add(name);
 
         let url: string | undefined;
-        if (webhookUrl !== undefined && webhookUrlEnv !== undefined) {
+        // --- issue 19 hook: a bot-token route (thread-route-config.ts checks it) instead of a webhook ---
+        const botRoute = isBotRoute(route);
+        const bot = botRoute ? checkBotRoute(route, path, env, issues, secrets) : undefined;
+        if (botRoute) {
+          // no webhook: checkBotRoute reported a webhookUrl/webhookUrlEnv given as well
+        } else if (webhookUrl !== undefined && webhookUrlEnv !== undefined) {
           addIssue(issues, path, 'give webhookUrl or webhookUrlEnv, not both');
         } else if (typeof webhookUrl === 'string') {
           url = webhookUrl;
@@ -419,8 +438,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         }
         if (match !== undefined) checkMatcher(match, `${path}.match`, issues);
         const routeMessage = checkMessage(route.message, `${path}.message`, issues);
-        if (typeof name === 'string' && url !== undefined) {
-          routes.push({ name, webhookUrl: url, message: { ...message, ...routeMessage }, ...(match !== undefined ? { match: match as AlertMatcher } : {}) });
+        if (typeof name === 'string' && (url !== undefined || bot !== undefined)) {
+          routes.push({ name, webhookUrl: url ?? '', ...(bot ? { bot } : {}), message: { ...message, ...routeMessage }, ...(match !== undefined ? { match: match as AlertMatcher } : {}) });
         }
       });
     }

@@ -4,6 +4,7 @@ import type { ForwarderConfig, ResolvedRoute } from './config.js';
 import { deliveryKey, type DeliveryMemory } from './dedupe.js';
 import { errorForLog, type LogRecord } from './log.js';
 import { passesFilters, selectRoutes } from './match.js';
+import { deliverBotRoute } from './thread-route.js';
 import type { FcContext, InvocationSummary, RoutableAlert } from './types.js';
 
 /** An alert the pipeline can filter, route and render (the parser's `Alert`). */
@@ -145,6 +146,30 @@ export async function forwardAlerts(
   const deliver = async (route: ResolvedRoute, list: readonly ForwardableAlert[]): Promise<void> => {
     memory.reserve(route.name, list.length);
     const settle = memory.claim(list.map((alert) => keyOf(route, alert)));
+    // --- issue 19 hook: bot-token routes post through the Slack Web API, threaded (thread-route.ts) ---
+    if (route.bot !== undefined) {
+      try {
+        const bot = await deliverBotRoute({ ...route, bot: route.bot }, list, {
+          budgetMs: deadline - Date.now(),
+          maxAttempts: config.maxAttempts,
+          timeoutMs: config.timeoutMs,
+          settle: (alert) => settle(keyOf(route, alert), true),
+          requestId,
+          log,
+          logAlert,
+        });
+        for (const alert of list) touched.add(alert);
+        deliveredCount += bot.delivered;
+        failedCount += bot.failed;
+        if (bot.failure) {
+          failures.push(bot.failure);
+          firstError ??= bot.error;
+        }
+      } finally {
+        for (const alert of list) settle(keyOf(route, alert), false);
+      }
+      return;
+    }
     let tokens = BURST;
     let last = Date.now();
     let index = 0;

@@ -12,6 +12,8 @@ const PATTERNS: readonly RegExp[] = [
   // Token query parameters and headers, in raw, JSON-escaped or form-encoded (any depth) text.
   /((?:[?&]|%(?:25)*(?:26|3f)|\\u0026|\b)token(?:=|%(?:25)*3D|"\s*:\s*"|\\"\s*:\s*\\"))[^&"\s\\]+/gi,
   /(x-ecs-pulse-token(?:"\s*:\s*"|\\"\s*:\s*\\"|:\s*))[^"\s\\,]+/gi,
+  // issue 19: Slack bot/user/app tokens (xoxb-, xoxp-, …) and anything that looks like one.
+  /()\bxox[abepr]-[A-Za-z0-9-]{6,}/gi,
 ];
 
 /** Derived forms (encoded copies, the URL path) shorter than this are not redacted: they would hit ordinary text. */

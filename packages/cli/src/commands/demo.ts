@@ -8,6 +8,7 @@ import type { SlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { pickStack, readManifest, resolveApp, synthApp, type CdktfApp } from '../app.js';
 import { CliError, ExitCode } from '../errors.js';
 import { ForwarderProcess, resolveForwarderBundle, type ForwarderReply } from '../forwarder-function.js';
+import type { DemoThreadsResult } from './demo-threads.js';
 import { colorEnabled, resolveIo, type CommonOptions, type Io } from '../io.js';
 import { redact, registerSecret } from '../redact.js';
 
@@ -55,6 +56,12 @@ export interface DemoOptions extends CommonOptions {
    * @default - `<os tmpdir>/ecs-pulse-demo-XXXXXX/cdktf.out`, a new folder per run, so demos running at the same time never share one
    */
   readonly outdir?: string;
+  /**
+   * Also replay one system-event lifecycle through a bot-token route into the sink's Slack Web API and print it
+   * as a thread (the parent edited in place, its replies listed).
+   * @default false
+   */
+  readonly threads?: boolean;
 }
 
 /**
@@ -157,6 +164,8 @@ export interface DemoResult {
   readonly steps: readonly DemoStep[];
   /** The Slack messages the sink accepted, in order (Block Kit JSON). */
   readonly messages: readonly unknown[];
+  /** With `threads`: the lifecycle replayed as a thread. */
+  readonly threads?: DemoThreadsResult;
   readonly ms: number;
 }
 
@@ -444,6 +453,8 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   registerSecret(wrongToken);
 
   let fn: ForwarderProcess | undefined;
+  let threads: DemoThreadsResult | undefined;
+  let unexpectedThreads: string | undefined;
   const results: DemoStep[] = [];
   const firstMessage = sink.messages.length;
   try {
@@ -493,9 +504,17 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
       results.push(result);
       if (!io.json) printStep(io, result, n, steps.length, fresh, (m) => formatMessageAsText(m as never, { color, timeZone }));
     }
+    // (5) --threads: a lifecycle through a bot-token route (demo-threads.ts)
+    if (options.threads === true) {
+      const { demoThreads } = await import('./demo-threads.js');
+      threads = await demoThreads(io, sink, resolveForwarderBundle(), samplesDir);
+    }
   } finally {
     await fn?.stop();
     if (ownSink) await sink.close();
+  }
+  if (threads !== undefined && (threads.parents !== 1 || threads.replies.length !== 2 || threads.edits !== 2 || threads.failed > 0)) {
+    unexpectedThreads = `--threads: expected 1 parent, 2 replies and 2 edits; got ${threads.parents} parent(s), ${threads.replies.length} replies, ${threads.edits} edits, ${threads.failed} failed`;
   }
 
   const messages = sink.messages.slice(firstMessage);
@@ -504,6 +523,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     .map((r) => ({ title: r.title, outcome: r.outcome, ...(r.statusCode !== undefined && { statusCode: r.statusCode }), ...(r.errorCode !== undefined && { errorCode: r.errorCode }) }));
   const unexpected = results.filter((r) => r.outcome !== r.expect).map((r) => `${r.title}: expected ${r.expect}, got ${r.outcome}${r.statusCode ? ` ${r.statusCode}` : ''}${r.errorCode ? ` ${r.errorCode}` : ''}`);
   if (synth.status === 'failed') unexpected.unshift(`synth: ${synth.reason ?? 'failed'}`);
+  if (unexpectedThreads !== undefined) unexpected.push(unexpectedThreads);
   const result: DemoResult = {
     synth,
     invocations: results.length,
@@ -514,6 +534,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     unexpected,
     steps: results,
     messages,
+    ...(threads !== undefined && { threads }),
     ms: Date.now() - started,
   };
 

@@ -3,6 +3,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SlackNotifierError } from '../errors.js';
 import { validateSlackMessage, type SlackLimitViolation } from '../limits.js';
+import { createWebApiSink, type SlackApiSink, type SlackApiSinkOptions } from './web-api-sink.js';
+
+export type { SinkApiCall, SinkApiChannel, SinkApiMessage, SinkApiReply, SlackApiSink, SlackApiSinkOptions } from './web-api-sink.js';
 
 /**
  * How the sink answers one request. `status` + `body` (+ `headers`) is a normal answer; `delayMs` delays
@@ -130,6 +133,11 @@ export interface SlackSinkOptions {
    * @default 0 (any free port)
    */
   readonly port?: number;
+  /**
+   * Options of the Web API under `/api/` (per-method rate limits, the `conversations.history` page limit).
+   * @default {}
+   */
+  readonly api?: SlackApiSinkOptions;
 }
 
 /**
@@ -152,9 +160,11 @@ export interface SlackSink {
   readonly messages: unknown[];
   /** Every request, in order. */
   readonly requests: SinkRequest[];
+  /** The Slack Web API of this sink (`chat.postMessage`, `chat.update`, `conversations.history`), at `<origin>/api`. */
+  readonly api: SlackApiSink;
   /** Queue replies for the next requests, or install a function (replaces the queue). */
   script(...replies: (SinkReply | SinkScript)[]): void;
-  /** Clear recorded messages/requests and the script. */
+  /** Clear recorded messages/requests and the script (and the Web API state). */
   reset(): void;
   /** Stop the server, ending hung requests. */
   close(): Promise<void>;
@@ -186,7 +196,9 @@ function parseBody(contentType: string | undefined, body: string): { ok: true; j
  * (or form `payload=`), validates the message against Slack's limits (400 `invalid_payload` and the
  * violations recorded when it breaks one), records it, and answers 200 `ok`. Scripted replies simulate
  * 429 + Retry-After, 400/404/410, 5xx, slow answers, hangs and dropped connections; `rateLimit` makes it
- * enforce N messages/second with a burst. Other paths get 404 `no_service`, other methods 405.
+ * enforce N messages/second with a burst. Under `/api/` it is also a Slack Web API (see {@link SlackApiSink}:
+ * in-memory channels, threads, metadata, Slack's errors and per-method rate limits). Other paths get 404
+ * `no_service`, other methods 405.
  *
  * @throws SlackNotifierError `SINK_ERROR` when the server cannot listen.
  *
@@ -225,10 +237,12 @@ export async function startSlackSink(options: SlackSinkOptions = {}): Promise<Sl
     return Math.max(1, Math.ceil((1 - tokens) / rate.perSecond));
   };
 
+  let webApi: ReturnType<typeof createWebApiSink> | undefined;
   const server = http.createServer(async (req, res) => {
     const at = Date.now();
     const body = await readBody(req).catch(() => '');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/api/') && webApi !== undefined) return webApi.handle(req, res, path.slice(5), body);
     const record = (r: Omit<SinkRequest, 'at' | 'method' | 'path' | 'headers' | 'body'>): void => {
       requests.push({ at, method: req.method ?? '', path, headers: req.headers, body, ...r });
     };
@@ -293,12 +307,15 @@ export async function startSlackSink(options: SlackSinkOptions = {}): Promise<Sl
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  webApi = createWebApiSink(origin, options.api);
+  const { api } = webApi;
 
   return {
     url: origin + secret,
     origin,
     messages,
     requests,
+    api,
     script(...replies) {
       for (const r of replies) {
         if (typeof r === 'function') {
@@ -316,6 +333,7 @@ export async function startSlackSink(options: SlackSinkOptions = {}): Promise<Sl
       queue = [];
       fn = undefined;
       index = 0;
+      api.reset();
     },
     close() {
       for (const t of timers) clearTimeout(t);

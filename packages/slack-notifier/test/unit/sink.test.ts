@@ -56,9 +56,11 @@ describe('Function: startSlackSink', () => {
     expect(await post(s.url, JSON.stringify({ blocks: [] }))).toMatchObject({ status: 200 });
   });
 
-  it('answers 404 no_service off /services/ and 405 for other methods', async () => {
+  it('answers 404 no_service off /services/ and /api/, and 405 for other methods', async () => {
     const s = await sink();
-    expect(await post(`${s.origin}/api/chat.postMessage`, '{}')).toMatchObject({ status: 404, body: 'no_service' });
+    expect(await post(`${s.origin}/hooks/chat.postMessage`, '{}')).toMatchObject({ status: 404, body: 'no_service' });
+    // /api/ is the sink's Web API now: without a token it answers like Slack does.
+    expect(await post(`${s.origin}/api/chat.postMessage`, '{}')).toMatchObject({ status: 200, body: '{"ok":false,"error":"not_authed"}' });
     expect(await post(s.url, '', { method: 'GET' })).toMatchObject({ status: 405, body: 'invalid_method' });
   });
 
