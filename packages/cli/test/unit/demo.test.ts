@@ -84,7 +84,7 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     process.env.TMPDIR = tmp;
     try {
       // Act: two demos at the same time, no outdir
-      const [a, b] = await Promise.all([demo({ ...io, sink, httpToken: TOKEN }), demo({ ...testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO), sink, httpToken: TOKEN })]);
+      const [a, b] = await Promise.all([demo({ ...io, sink, httpToken: TOKEN, keep: true }), demo({ ...testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO), sink, httpToken: TOKEN, keep: true })]);
       // Assess
       expect(a.synth.status).toBe('ok');
       expect(b.synth.status).toBe('ok');
@@ -131,6 +131,9 @@ describe('Command: demo (synth of the example + replay through the bundled funct
   it('fails with APP_NOT_FOUND when --app is not a cdktf app', async () => {
     const io = testIo({}, tempDir());
     await expect(demo({ ...io, app: 'no-such-app', sink })).rejects.toThrow(
+      expect.objectContaining({ code: 'APP_NOT_FOUND', message: expect.stringContaining('no-such-app does not exist (from --app)') }),
+    );
+    await expect(demo({ ...io, app: '.', sink })).rejects.toThrow(
       expect.objectContaining({ code: 'APP_NOT_FOUND', message: expect.stringContaining('is not a cdktf app') }),
     );
   });

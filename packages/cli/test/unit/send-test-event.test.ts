@@ -142,9 +142,24 @@ describe('Command: send-test-event', () => {
     expect(r).toMatchObject({ target: 'fc2', serviceName: 'OpsService', functionName: 'OpsFunction', region: 'cn-beijing', response: 'ok' });
   });
 
-  it('fails with the stack error when neither the options nor a deployed stack name the FC 3.0 function', async () => {
-    await expect(sendTestEvent({ ...testIo(cloudEnv(double.url), dir), app: dir, region: 'cn-hangzhou' })).rejects.toThrow(
-      expect.objectContaining({ code: 'APP_NOT_FOUND' }),
+  it('without a deployed stack, --region and --account-id stand in for it: the FC 3.0 default function is invoked', async () => {
+    // Prepare: no app anywhere, the real FC endpoint shape (no endpoint override) is not needed: the double answers
+    double.on('2023-03-30', 'InvokeFunction', (call) => {
+      if (call.path !== '/2023-03-30/functions/ecs-pulse-slack-forwarder/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: '{"ok":true}' };
+    });
+    const io = testIo(cloudEnv(double.url), dir);
+    // Act
+    const r = await sendTestEvent({ ...io, app: dir, region: 'cn-hangzhou', accountId: '1234567890123456' });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    expect(r).toMatchObject({ target: 'fc3', functionName: 'ecs-pulse-slack-forwarder', region: 'cn-hangzhou', statusCode: 200 });
+  });
+
+  it('without a stack and without --region, says the region is missing (not "no deployed stack")', async () => {
+    const env = cloudEnv(double.url);
+    await expect(sendTestEvent({ ...testIo(env, dir), app: dir, accountId: '1234567890123456' })).rejects.toThrow(
+      expect.objectContaining({ code: 'USAGE', exitCode: 2, message: expect.stringMatching(/^No region given\. Pass --region/) }),
     );
     expect(double.calls).toEqual([]);
   });
@@ -173,7 +188,7 @@ describe('Function: resolveFunctionTarget', () => {
     });
     expect(resolveFunctionTarget({}, undefined, { ALIBABA_CLOUD_ACCOUNT_ID: '111', ALIBABA_CLOUD_REGION_ID: 'cn-zhangjiakou' })).toEqual({
       fcVersion: 3,
-      functionName: undefined,
+      functionName: 'ecs-pulse-slack-forwarder',
       serviceName: undefined,
       region: 'cn-zhangjiakou',
       accountId: '111',
@@ -182,6 +197,6 @@ describe('Function: resolveFunctionTarget', () => {
 
   it("ignores the stack's names when --fc-version asks for the other generation", () => {
     expect(resolveFunctionTarget({ fcVersion: 2 }, fc3Stack, {})).toMatchObject({ fcVersion: 2, functionName: 'ECSMonitoringFunction', serviceName: 'ECSMonitoringService', region: 'cn-shanghai' });
-    expect(resolveFunctionTarget({ fcVersion: 3 }, fc2Stack, {}).functionName).toBeUndefined();
+    expect(resolveFunctionTarget({ fcVersion: 3 }, fc2Stack, {}).functionName).toBe('ecs-pulse-slack-forwarder');
   });
 });
