@@ -694,7 +694,8 @@ function printStep(
   routes: readonly string[] | undefined,
 ): void {
   const { paint } = io;
-  const expected = r.outcome === r.expect;
+  // With the user's config, a sample filtered out or not routed is what the config asked for.
+  const expected = r.outcome === r.expect || (routes !== undefined && r.outcome !== 'failed');
   const mark = !expected ? paint.red('✖') : r.outcome === 'delivered' ? paint.green('✔') : paint.yellow('●');
   io.out(`${mark} ${paint.dim(`${String(n).padStart(2)}/${total}`)} ${paint.bold(r.title)}`);
   const parts = [
@@ -704,7 +705,7 @@ function printStep(
       ? `${r.messages} Slack message${r.messages === 1 ? '' : 's'}`
       : r.outcome === 'duplicate'
         ? 'duplicate suppressed (already delivered)'
-        : `${r.outcome}${r.statusCode !== undefined ? ` ${r.statusCode}` : ''}${r.errorCode !== undefined ? ` ${r.errorCode}` : ''}${expected ? ' (as expected)' : ` (expected ${r.expect})`}`,
+        : `${r.outcome}${r.statusCode !== undefined ? ` ${r.statusCode}` : ''}${r.errorCode !== undefined ? ` ${r.errorCode}` : ''}${r.outcome === r.expect ? ' (as expected)' : expected ? ' (by your config)' : ` (expected ${r.expect})`}`,
     `${r.ms} ms`,
   ];
   io.out(`        ${paint.dim(parts.join(' · '))}`);
