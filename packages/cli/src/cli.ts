@@ -226,6 +226,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       const { parseSeconds } = await import('./format.js');
       const timeout = o.timeout === undefined ? undefined : parseSeconds(o.timeout);
       if (o.timeout !== undefined && timeout === undefined) throw new CliError('USAGE', M.badNumber('timeout', o.timeout));
+      if (typeof o.slack === 'string' && o.slack !== '') await (await import('./slack.js')).checkWebhookUrl(o.slack, 'slack');
       const cpu = int(o.cpu, 'cpu', 0, 1024);
       const vm = int(o.vm, 'vm', 0, 1024);
       const { stressRun } = await import('./commands/stress.js');
@@ -255,6 +256,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       const { parseSeconds } = await import('./format.js');
       const duration = o.duration === undefined ? undefined : parseSeconds(o.duration);
       if (o.duration !== undefined && duration === undefined) throw new CliError('USAGE', M.badNumber('duration', o.duration));
+      if (typeof o.slack === 'string' && o.slack !== '') await (await import('./slack.js')).checkWebhookUrl(o.slack, 'slack');
       const direction = oneOf(o.direction, 'direction', ['up', 'down', 'both'] as const);
       const parallel = int(o.parallel, 'parallel', 1, 128);
       const port = int(o.port, 'port', 1, 65535);
@@ -317,6 +319,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       if (levels !== undefined && levels.length === 0) throw new CliError('USAGE', M.badChoice('level', '', EVENT_LEVELS));
       const { parseSince } = await import('./format.js');
       if (o.since !== undefined && parseSince(String(o.since), new Date()) === undefined) throw new CliError('USAGE', M.badDuration('since', o.since));
+      if (str(o.webhook) !== undefined) await (await import('./slack.js')).checkWebhookUrl(String(o.webhook), 'webhook');
       const m = await import('./commands/events.js');
       const base = {
         ...c,

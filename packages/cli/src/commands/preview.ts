@@ -27,7 +27,7 @@ export interface PreviewOptions extends CommonOptions {
    */
   readonly sample?: string;
   /** Where `file: '-'` is read from. @default process.stdin */
-  readonly stdin?: AsyncIterable<Buffer | string>;
+  readonly stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   /** The `Content-Type` the payload would arrive with. @default - detected from the payload */
   readonly contentType?: string;
   /** Environment label in the message footer, e.g. `prod`. @default - none */
@@ -77,7 +77,7 @@ export function sampleNames(): Array<{ readonly name: string; readonly file: str
     .map((f) => ({ name: f.replace(/(\.form)?\.(json|txt)$/, ''), file: path.join(dir, f) }));
 }
 
-async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<Buffer> {
+async function readStdin(stdin: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {

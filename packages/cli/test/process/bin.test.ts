@@ -52,6 +52,8 @@ describe('Process: argument checks are usage errors (exit 2) that name the probl
     ['synth --app /nonexistent', ['synth', '--app', '/nonexistent-ecs-pulse-app'], /\/nonexistent-ecs-pulse-app does not exist \(from --app\)/],
     ['preview --content-type text/bogus', ['preview', '--content-type', 'text/bogus', STOPPED], /--content-type "text\/bogus" is not one the forwarder reads/],
     ['send-test-event --webhook not-a-url', ['send-test-event', '--webhook', 'not-a-url'], /--webhook is not a usable Slack webhook URL: it is not an absolute URL.* \[USAGE\]/],
+    ['net run --slack not-a-url (before any cloud call)', ['net', 'run', '--slack', 'not-a-url'], /--slack is not a usable Slack webhook URL/],
+    ['events replay --webhook not-a-url', ['events', 'replay', '--webhook', 'ftp://x'], /--webhook is not a usable Slack webhook URL/],
     ['help of an unknown command', ['help', 'nope'], /Unknown command "nope"/],
     ['preview --sample of an unknown name', ['preview', '--sample', 'nope'], /No bundled sample "nope"\. Samples: .*cms-event-ecs-instance-statechange-stopped/],
   ];
