@@ -540,7 +540,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     }
     const declared = cli.matchedCommand.args.length;
     if (cli.args.length > declared) {
-      throw new CliError('USAGE', M.extraArgument(cli.matchedCommand.name, String(cli.args[declared]), cli.matchedCommand.rawName));
+      const extra = String(cli.args[declared]);
+      throw new CliError('USAGE', M.extraArgument(cli.matchedCommand.name, extra === STDIN_ARG ? '-' : extra, cli.matchedCommand.rawName));
     }
     await cli.runMatchedCommand();
     return ExitCode.Ok;

@@ -21,8 +21,10 @@ import type { StackInfo } from '../stack-outputs.js';
  * ```
  */
 export interface SendTestEventOptions extends CommonOptions, StackRef {
-  /** The payload file. @default - a bundled CloudMonitor ECS `Instance:StateChange` event */
+  /** The payload file; `-` reads it from `stdin`. @default - a bundled CloudMonitor ECS `Instance:StateChange` event */
   readonly file?: string;
+  /** Where `file: '-'` is read from. @default process.stdin */
+  readonly stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   /** Render with the parser + notifier and post to this Slack webhook instead of invoking the function. @default - invoke the function */
   readonly webhook?: string;
   /** FC generation of the deployed forwarder. @default - the stack output `forwarder_fc_version`, else 3 */
@@ -112,7 +114,12 @@ export function resolveFunctionTarget(options: SendTestEventOptions, info: Stack
 export async function sendTestEvent(options: SendTestEventOptions = {}): Promise<SendTestEventResult> {
   const io = resolveIo(options);
   let payload: Buffer;
-  if (options.file !== undefined) {
+  if (options.file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of options.stdin ?? process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    payload = Buffer.concat(chunks);
+    if (payload.length === 0) throw new CliError('FILE_NOT_FOUND', M.eventFileMissing('stdin (it was empty)'));
+  } else if (options.file !== undefined) {
     const file = path.resolve(io.cwd, options.file);
     try {
       payload = readFileSync(file);

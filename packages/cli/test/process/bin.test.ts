@@ -109,6 +109,23 @@ describe('Process: stdin and output', () => {
     expect(r.stdout).toContain('ECS Instance:StateChange → Stopped');
   });
 
+  it('`send-test-event -` reads the payload from stdin (posted to a local sink)', async () => {
+    const { startSlackSink } = await import('@ecs-pulse/slack-notifier/testing');
+    const sink = await startSlackSink();
+    try {
+      const child = spawn(process.execPath, [BIN, 'send-test-event', '-', '--webhook', sink.url], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      child.stdin.end(readFileSync(path.join(SAMPLES, 'eventbridge-ecs-batch.json')));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code).toBe(0);
+      expect(out).toBe('Sent 3 alerts to the Slack webhook.\n');
+      expect(sink.messages).toHaveLength(1);
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('`preview --sample <name>` renders a bundled sample wherever the CLI is installed', () => {
     const r = run(['preview', '--sample', 'cms-event-ecs-instance-statechange-stopped']);
     expect(r.status).toBe(0);
