@@ -163,8 +163,9 @@ function spinnerProgress(text: string, stderr: Writer): Progress {
       current = t;
       spinner.update({ text: fit(t) });
     },
-    succeed: (t) => void spinner.success({ text: fit(t ?? current) }),
-    fail: (t) => void spinner.error({ text: fit(t ?? current) }),
+    // The final line is not redrawn: it may wrap, so it is cut only at PROGRESS_MAX_CHARS.
+    succeed: (t) => void spinner.success({ text: clip(redact(t ?? current), PROGRESS_MAX_CHARS) }),
+    fail: (t) => void spinner.error({ text: clip(redact(t ?? current), PROGRESS_MAX_CHARS) }),
     stop: () => void spinner.stop(),
   };
 }
