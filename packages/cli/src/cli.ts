@@ -448,16 +448,9 @@ function prepareArgv(argv: readonly string[], values: ReadonlySet<string>, comma
  * finishes (and cleans up) with its own exit code.
  */
 function guardPipe(stream: Writer): { writer: Writer; closed: () => boolean } {
-  let closed = false;
-  const emitter = stream as Partial<NodeJS.WriteStream>;
-  if (typeof emitter.on === 'function') {
-    emitter.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
-      else throw error;
-    });
-  }
+  const state = pipeState(stream);
   const writer: Writer = {
-    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    write: (chunk: string) => (state.closed ? false : stream.write(chunk)),
     get isTTY() {
       return stream.isTTY;
     },
@@ -465,7 +458,25 @@ function guardPipe(stream: Writer): { writer: Writer; closed: () => boolean } {
       return stream.columns;
     },
   };
-  return { writer, closed: () => closed };
+  return { writer, closed: () => state.closed };
+}
+
+/** One listener per real stream, however often `main` runs in a process. */
+const PIPES = new WeakMap<object, { closed: boolean }>();
+
+function pipeState(stream: Writer): { closed: boolean } {
+  const known = PIPES.get(stream);
+  if (known !== undefined) return known;
+  const state = { closed: false };
+  PIPES.set(stream, state);
+  const emitter = stream as Partial<NodeJS.WriteStream>;
+  if (typeof emitter.on === 'function') {
+    emitter.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') state.closed = true;
+      else throw error;
+    });
+  }
+  return state;
 }
 
 /** The exit-code section of every `--help`. */

@@ -503,6 +503,9 @@ function readConfig(file: string): DemoConfig {
   }
 }
 
+/** Variables of the function's process that a route's `webhookUrlEnv` may not replace. */
+const RESERVED_ENV: readonly string[] = ['SLACK_WEBHOOK_URL', 'ECS_PULSE_HTTP_TOKEN', 'ECS_PULSE_CONFIG', 'TZ', 'NODE_ENV', 'NODE_OPTIONS', 'PATH'];
+
 /**
  * The user's config with every route's webhook pointed at its own path on the sink (a real webhook URL in
  * the file is never posted to): `webhookUrlEnv` routes get their variable, `webhookUrl` routes a replaced URL.
@@ -520,7 +523,8 @@ function sinkRoutes(config: DemoConfig | undefined, origin: string): { configJso
     const sinkPath = `/services/TROUTE${i}/B${randomBytes(4).toString('hex').toUpperCase()}/${randomBytes(12).toString('hex')}`;
     byPath.set(sinkPath, name);
     registerSecret(origin + sinkPath);
-    if (typeof r.webhookUrlEnv === 'string') env[r.webhookUrlEnv] = origin + sinkPath;
+    // A variable the function process itself needs is never overwritten (the function then reports it unset).
+    if (typeof r.webhookUrlEnv === 'string' && !RESERVED_ENV.includes(r.webhookUrlEnv)) env[r.webhookUrlEnv] = origin + sinkPath;
     return typeof r.webhookUrl === 'string' ? { ...r, webhookUrl: origin + sinkPath } : r;
   });
   return { configJson: JSON.stringify({ ...json, routes }), env, byPath };
