@@ -125,8 +125,6 @@ export const M = {
   slackUnreachable: (origin: string, why: string) =>
     `Could not reach ${origin} (${why}): nothing was sent. Check the webhook URL's host and port (is the sink or proxy running?) and the network.`,
   badWebhook: (why: string) => `--webhook is not a usable Slack webhook URL: ${why}`,
-  noStackFor: (what: string, why: string) =>
-    `No deployed stack to read ${what} from (${why}). Pass ${what === 'the function name' ? '--function <name>' : 'the missing options'}, or deploy the stack first ("ecs-pulse deploy").`,
   sentToWebhook: (n: number) => `Sent ${n} alert${n === 1 ? '' : 's'} to the Slack webhook.`,
   noFunction: () => 'No function name: deploy the stack (its outputs name the function) or pass --function <name>.',
   noAccountId: () =>
