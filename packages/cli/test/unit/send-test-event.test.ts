@@ -6,7 +6,8 @@ import { resolveFunctionTarget, sendTestEvent } from '../../src/commands/send-te
 import { cloudEnv } from '../helpers/cloud-env.js';
 import { deployedStack } from '../helpers/deployed-stack.js';
 import { tempDir } from '../helpers/fake-tools.js';
-import { testIo } from '../helpers/io.js';
+import { capture, testIo } from '../helpers/io.js';
+import { main } from '../../src/cli.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
 
 let double: OpenApiDouble;
@@ -154,6 +155,20 @@ describe('Command: send-test-event', () => {
     // Assess
     expect(double.rejected).toEqual([]);
     expect(r).toMatchObject({ target: 'fc3', functionName: 'ecs-pulse-slack-forwarder', region: 'cn-hangzhou', statusCode: 200 });
+  });
+
+  it('passes option values exactly as typed (a numeric-looking --function 0123 stays "0123", not 123)', async () => {
+    double.on('2023-03-30', 'InvokeFunction', (call) => {
+      if (call.path !== '/2023-03-30/functions/0123/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: '{"ok":true}' };
+    });
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main(['node', 'ecs-pulse', 'send-test-event', '--function', '0123', '--region', 'cn-hangzhou', '--json'], { stdout, stderr, env: cloudEnv(double.url), cwd: dir });
+    expect(stderr.text()).toBe('');
+    expect(code).toBe(0);
+    expect(double.rejected).toEqual([]);
+    expect(JSON.parse(stdout.text())).toMatchObject({ functionName: '0123', statusCode: 200 });
   });
 
   it('without a stack and without --region, says the region is missing (not "no deployed stack")', async () => {
