@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError } from './errors.js';
+import { CliError, ExitCode } from './errors.js';
 import type { Io } from './io.js';
 import { M } from './messages.js';
 import { runProcess } from './process.js';
@@ -56,12 +56,15 @@ export function resolveApp(app: string | undefined, io: Pick<Io, 'cwd' | 'env'>)
   const explicit = app ?? io.env.ECS_PULSE_APP;
   if (explicit !== undefined && explicit !== '') {
     const dir = path.resolve(io.cwd, explicit);
+    if (!existsSync(dir)) throw new CliError('APP_NOT_FOUND', M.appMissing(dir, app !== undefined ? '--app' : 'ECS_PULSE_APP'));
+    if (!statSync(dir).isDirectory()) throw new CliError('APP_NOT_FOUND', M.appNotAFolder(dir));
     if (!isApp(dir)) throw new CliError('APP_NOT_FOUND', M.appNotAnApp(dir));
     return describeApp(dir);
   }
   candidates.push(io.cwd, path.join(io.cwd, EXAMPLE), path.resolve(packageDir(), '..', '..', EXAMPLE));
+  // The current folder is found exactly as `--app .` would be: a cdktf.json, or a main.ts / src/main.ts.
   for (const dir of candidates) {
-    if (existsSync(path.join(dir, 'cdktf.json')) || (dir !== io.cwd && isApp(dir))) return describeApp(dir);
+    if (isApp(dir)) return describeApp(dir);
   }
   throw new CliError('APP_NOT_FOUND', M.appNotFound(io.cwd));
 }
@@ -133,7 +136,8 @@ export function readManifest(outdir: string): SynthesizedStack[] {
 export function pickStack(stacks: readonly SynthesizedStack[], name: string | undefined): SynthesizedStack {
   if (name !== undefined) {
     const found = stacks.find((s) => s.name === name);
-    if (!found) throw new CliError('STACK_NOT_FOUND', M.stackUnknown(name, stacks.map((s) => s.name)));
+    // A --stack naming no stack is a bad option value (exit 2), for synth as for plan/deploy/destroy.
+    if (!found) throw new CliError('STACK_NOT_FOUND', M.stackUnknown(name, stacks.map((s) => s.name)), { exitCode: ExitCode.Usage });
     return found;
   }
   const [only, ...rest] = stacks;

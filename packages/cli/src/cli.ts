@@ -51,6 +51,31 @@ export function num(v: unknown, name: string): number | undefined {
   return n;
 }
 
+/**
+ * Parse a whole-number option within `[min, max]`, or throw a usage error that names the option, the
+ * range and the text given. @internal
+ */
+export function int(v: unknown, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const text = String(v).trim();
+  const n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new CliError('USAGE', M.badInteger(name, text, min, max));
+  return n;
+}
+
+function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  const text = String(v);
+  if (!allowed.includes(text as T)) throw new CliError('USAGE', M.badChoice(name, text, allowed));
+  return text as T;
+}
+
+/** CloudMonitor system-event levels (`DescribeSystemEventAttribute` `Level`). */
+const EVENT_LEVELS = ['CRITICAL', 'WARN', 'INFO'] as const;
+
+/** What `preview -` and `send-test-event -` become after the argument pass (mri would drop a lone `-`). */
+const STDIN_ARG = '\u0000stdin';
+
 function appOpts(opts: Opts): { app?: string; stack?: string } {
   return { ...(str(opts.app) && { app: str(opts.app) }), ...(str(opts.stack) && { stack: str(opts.stack) }) };
 }
@@ -78,10 +103,13 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     .option('--app <dir>', 'cdktf app to synthesize (default: the example stress-test-environment)')
     .option('--skip-synth', 'skip the synth step')
     .option('--samples <dir>', 'folder with manifest.json and payloads (default: the bundled samples)')
-    .option('--outdir <dir>', 'where the synthesized stack goes, emptied first (default: a new <tmp>/ecs-pulse-demo-XXXXXX/cdktf.out)')
+    .option('--outdir <dir>', 'where the synthesized stack goes: a new or empty folder, or one an earlier demo made (default: a new <tmp>/ecs-pulse-demo-XXXXXX, removed at the end)')
+    .option('--keep', 'keep the temporary folder of the synthesized stack (its path is printed)')
+    .option('--config <file>', "replay through your forwarder config (the function's ECS_PULSE_CONFIG JSON: routes, filters, mentions) and show which route got what")
     .option('--threads', 'also replay a system-event lifecycle through a bot-token route: one Slack thread, the parent edited in place')
     .option('--json', 'print the summary as JSON')
     .example('ecs-pulse demo')
+    .example('ecs-pulse demo --config forwarder.json --skip-synth')
     .example('ecs-pulse demo --skip-synth --threads')
     .action(run(async (_a, o, c) => {
       const { demo } = await import('./commands/demo.js');
@@ -90,25 +118,56 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
         ...(str(o.app) && { app: str(o.app) }),
         ...(str(o.samples) && { samples: str(o.samples) }),
         ...(str(o.outdir) && { outdir: str(o.outdir) }),
+        ...(str(o.config) && { config: str(o.config) }),
         skipSynth: o.skipSynth === true,
         threads: o.threads === true,
+        keep: o.keep === true,
       });
     }));
   // `preview <file>` — render a payload file as the Slack message it would become.
   cli
-    .command('preview <file>', 'Render a payload file as the Slack message it would become (terminal + Block Kit Builder link)')
-    .option('--content-type <type>', 'Content-Type the payload arrives with (default: detected)')
+    .command('preview [file]', 'Render a payload file (or - for stdin) as the Slack message it would become (terminal + Block Kit Builder link)')
+    .option('--sample <name>', 'a sample bundled with the CLI instead of a file; "--sample list" names them')
+    .option('--content-type <type>', 'Content-Type the payload arrives with: application/json, application/x-www-form-urlencoded, text/plain (default: detected)')
     .option('--environment <label>', 'environment label in the message footer, e.g. prod')
     .option('--json', 'print the Block Kit JSON, the family and the Block Kit Builder link')
     .example('ecs-pulse preview event.json --json')
+    .example('ecs-pulse preview --sample cms-event-ecs-instance-statechange-stopped')
+    .example('cat event.json | ecs-pulse preview -')
     .action(run(async (a, o, c) => {
       const { preview } = await import('./commands/preview.js');
+      const file = str(a[0]);
+      const sample = str(o.sample);
+      if (file !== undefined && sample !== undefined) throw new CliError('USAGE', M.fileOrSample());
+      if (file === undefined && sample === undefined) throw new CliError('USAGE', M.previewNeedsFile());
       return preview({
         ...c,
-        file: String(a[0]),
+        ...(file !== undefined && { file: file === STDIN_ARG ? '-' : file }),
+        ...(sample !== undefined && { sample }),
         ...(str(o.contentType) && { contentType: str(o.contentType) }),
         ...(str(o.environment) && { environment: str(o.environment) }),
       });
+    }));
+
+  // `sink` — a local Slack-compatible incoming webhook that prints what it receives.
+  cli
+    .command('sink', 'Run a local Slack-compatible incoming webhook: prints its URL, then each message it receives as preview does; Ctrl-C stops it')
+    .option('--port <port>', 'port on 127.0.0.1 (default: any free port)')
+    .option('--json', 'print one JSON line per request (the URL first)')
+    .example('ecs-pulse sink --port 8765')
+    .action(run(async (_a, o, c) => {
+      const { sink } = await import('./commands/sink.js');
+      const port = int(o.port, 'port', 0, 65535);
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        return await sink({ ...c, ...(port !== undefined && { port }), signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     }));
 
   withApp(cli.command('synth', 'Synthesize the cdktf app into Terraform JSON (cdktf.out/)'))
@@ -170,12 +229,15 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       const { parseSeconds } = await import('./format.js');
       const timeout = o.timeout === undefined ? undefined : parseSeconds(o.timeout);
       if (o.timeout !== undefined && timeout === undefined) throw new CliError('USAGE', M.badNumber('timeout', o.timeout));
+      if (typeof o.slack === 'string' && o.slack !== '') await (await import('./slack.js')).checkWebhookUrl(o.slack, 'slack');
+      const cpu = int(o.cpu, 'cpu', 0, 1024);
+      const vm = int(o.vm, 'vm', 0, 1024);
       const { stressRun } = await import('./commands/stress.js');
       return stressRun({
         ...c,
         ...hostArgs(o),
-        ...(o.cpu !== undefined && { cpu: Number(o.cpu) }),
-        ...(o.vm !== undefined && { vm: Number(o.vm) }),
+        ...(cpu !== undefined && { cpu }),
+        ...(vm !== undefined && { vm }),
         ...(str(o.vmBytes) && { vmBytes: str(o.vmBytes) }),
         ...(timeout !== undefined && { timeout }),
         stressors: list(o.stressor),
@@ -197,20 +259,24 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       const { parseSeconds } = await import('./format.js');
       const duration = o.duration === undefined ? undefined : parseSeconds(o.duration);
       if (o.duration !== undefined && duration === undefined) throw new CliError('USAGE', M.badNumber('duration', o.duration));
+      if (typeof o.slack === 'string' && o.slack !== '') await (await import('./slack.js')).checkWebhookUrl(o.slack, 'slack');
+      const direction = oneOf(o.direction, 'direction', ['up', 'down', 'both'] as const);
+      const parallel = int(o.parallel, 'parallel', 1, 128);
+      const port = int(o.port, 'port', 1, 65535);
       const { netRun } = await import('./commands/net.js');
       return netRun({
         ...c,
         ...hostArgs(o),
-        ...(str(o.direction) && { direction: str(o.direction) as 'up' }),
-        ...(o.parallel !== undefined && { parallel: Number(o.parallel) }),
+        ...(direction !== undefined && { direction }),
+        ...(parallel !== undefined && { parallel }),
         udp: o.udp === true,
         ...(str(o.bandwidth) && { bandwidth: str(o.bandwidth) }),
         ...(duration !== undefined && { duration }),
-        ...(o.port !== undefined && { port: Number(o.port) }),
+        ...(port !== undefined && { port }),
       });
     }));
 
-  withApp(cli.command('send-test-event [file]', 'Send a payload (default: a bundled sample event) to a Slack webhook or to the deployed function'))
+  withApp(cli.command('send-test-event [file]', 'Send a payload (default: a bundled sample event; - reads stdin) to a Slack webhook or to the deployed function'))
     .option('--webhook <url>', 'render with the parser + notifier and post to this Slack webhook')
     .option('--fc-version <2|3>', 'FC generation of the deployed function (default: stack output, else 3)')
     .option('--function <name>', 'function name (default: stack output; FC 2.0: ECSMonitoringFunction)')
@@ -220,12 +286,12 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     .option('--account-id <id>', 'account id for the FC endpoint (default: stack output or ALIBABA_CLOUD_ACCOUNT_ID)')
     .action(run(async (a, o, c) => {
       const { sendTestEvent } = await import('./commands/send-test-event.js');
-      const v = o.fcVersion === undefined ? undefined : Number(o.fcVersion);
-      if (v !== undefined && v !== 2 && v !== 3) throw new CliError('USAGE', M.badChoice('fc-version', o.fcVersion, ['2', '3']));
+      const version = oneOf(o.fcVersion, 'fc-version', ['2', '3'] as const);
+      const v = version === undefined ? undefined : Number(version);
       return sendTestEvent({
         ...c,
         ...appOpts(o),
-        ...(str(a[0]) && { file: str(a[0]) }),
+        ...(str(a[0]) && { file: str(a[0]) === STDIN_ARG ? '-' : str(a[0]) }),
         ...(str(o.webhook) && { webhook: str(o.webhook) }),
         ...(v !== undefined && { fcVersion: v as 2 | 3 }),
         ...(str(o.function) && { functionName: str(o.function) }),
@@ -251,12 +317,18 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     .example('ecs-pulse events replay --since 1d --sink --config forwarder.json')
     .action(run(async (a, o, c) => {
       const action = subAction('events', ['list', 'replay'], a[0]);
+      const levels = o.level === undefined ? undefined : list(o.level).map((l) => l.toUpperCase());
+      for (const level of levels ?? []) oneOf(level, 'level', EVENT_LEVELS);
+      if (levels !== undefined && levels.length === 0) throw new CliError('USAGE', M.badChoice('level', '', EVENT_LEVELS));
+      const { parseSince } = await import('./format.js');
+      if (o.since !== undefined && parseSince(String(o.since), new Date()) === undefined) throw new CliError('USAGE', M.badDuration('since', o.since));
+      if (str(o.webhook) !== undefined) await (await import('./slack.js')).checkWebhookUrl(String(o.webhook), 'webhook');
       const m = await import('./commands/events.js');
       const base = {
         ...c,
         ...(str(o.since) && { since: str(o.since) }),
         ...(str(o.product) && { product: str(o.product) }),
-        ...(o.level !== undefined && { level: list(o.level) }),
+        ...(levels !== undefined && { level: levels }),
         ...(str(o.region) && { region: str(o.region) }),
       };
       if (action === 'list') return m.eventsList(base);
@@ -304,6 +376,126 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     }));
 }
 
+/** Option names (kebab-case) that take a value, over every command. */
+function valueOptions(cli: CAC): Set<string> {
+  const names = new Set<string>();
+  for (const command of [cli.globalCommand, ...cli.commands]) {
+    for (const option of command.options) if (option.required !== undefined) for (const n of option.rawName.match(/--[a-z0-9-]+/g) ?? []) names.add(n.slice(2));
+  }
+  return names;
+}
+
+const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+interface PreparedArgv {
+  /** The argument vector handed to cac. */
+  readonly argv: string[];
+  /** The exact text of every value option (mri would turn `0123` into 123, a 16-digit account id into a float). */
+  readonly raw: Record<string, string[]>;
+  /** Whether `--json` was asked for (errors are then also printed as JSON on stdout). */
+  readonly json: boolean;
+}
+
+/**
+ * The argument pass before cac: `help [command]` becomes `[command] --help`; `--opt -1` becomes
+ * `--opt=-1` for options that take a value (mri reads `-1` as a flag); a lone `-` (stdin) survives; the
+ * exact text of each value option is kept.
+ */
+function prepareArgv(argv: readonly string[], values: ReadonlySet<string>, commands: readonly string[]): PreparedArgv {
+  const head = argv.slice(0, 2);
+  let rest = argv.slice(2);
+  if (rest[0] === 'help') {
+    const topic = rest[1];
+    if (topic !== undefined && !topic.startsWith('-') && !commands.includes(topic)) throw new CliError('USAGE', M.unknownCommand(topic));
+    rest = topic !== undefined && !topic.startsWith('-') ? [topic, '--help'] : ['--help'];
+  }
+  const out: string[] = [];
+  const raw: Record<string, string[]> = {};
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i] as string;
+    if (token === '--') {
+      out.push(...rest.slice(i));
+      break;
+    }
+    if (token === '-') {
+      out.push(STDIN_ARG);
+      continue;
+    }
+    if (token === '--json') json = true;
+    const long = /^--([a-z0-9][a-z0-9-]*)(?:=([\s\S]*))?$/i.exec(token);
+    if (long !== null && values.has(long[1] as string)) {
+      const name = long[1] as string;
+      let value = long[2];
+      if (value === undefined) {
+        const next = rest[i + 1];
+        if (next !== undefined && (!next.startsWith('-') || /^-\d/.test(next))) {
+          value = next;
+          i++;
+        }
+      }
+      if (value !== undefined) {
+        (raw[camel(name)] ??= []).push(value);
+        out.push(`--${name}=${value}`);
+        continue;
+      }
+    }
+    out.push(token);
+  }
+  return { argv: [...head, ...out], raw, json };
+}
+
+/**
+ * A stdout/stderr that stops writing, quietly, once the reader has gone (`ecs-pulse demo | head -1`):
+ * the EPIPE is swallowed instead of crashing the process with a stack trace, and the command still
+ * finishes (and cleans up) with its own exit code.
+ */
+function guardPipe(stream: Writer): { writer: Writer; closed: () => boolean } {
+  const state = pipeState(stream);
+  const writer: Writer = {
+    write: (chunk: string) => (state.closed ? false : stream.write(chunk)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+  return { writer, closed: () => state.closed };
+}
+
+/** One listener per real stream, however often `main` runs in a process. */
+const PIPES = new WeakMap<object, { closed: boolean }>();
+
+function pipeState(stream: Writer): { closed: boolean } {
+  const known = PIPES.get(stream);
+  if (known !== undefined) return known;
+  const state = { closed: false };
+  PIPES.set(stream, state);
+  const emitter = stream as Partial<NodeJS.WriteStream>;
+  if (typeof emitter.on === 'function') {
+    emitter.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') state.closed = true;
+      else throw error;
+    });
+  }
+  return state;
+}
+
+/** The exit-code section of every `--help`. */
+function exitCodeHelp(): string {
+  const rows: Array<[number, string]> = [
+    [ExitCode.Ok, 'success'],
+    [ExitCode.Failure, 'failure: terraform or the app failed, a file is missing, a stack has no outputs'],
+    [ExitCode.Usage, 'usage: unknown command or option, bad option value, no app found'],
+    [ExitCode.MissingDependency, 'a required tool (terraform, ssh) or Alibaba Cloud credentials are missing'],
+    [ExitCode.CloudApi, 'an Alibaba Cloud API call failed (after retries), wrong region, access denied'],
+    [ExitCode.TestFailed, 'the remote test failed (tool error, unreadable result, timeout)'],
+    [ExitCode.SlackFailed, 'Slack (or the sink) did not accept the message'],
+  ];
+  return rows.map(([code, text]) => `  ${code}  ${text}`).join('\n');
+}
+
 /**
  * Run the CLI with an argument vector (`process.argv` shape) and return the exit code.
  * Only `bin/ecs-pulse.js` turns that into `process.exit`.
@@ -315,24 +507,34 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
  * ```
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  const out = guardPipe(options.stdout ?? process.stdout);
+  const err = guardPipe(options.stderr ?? process.stderr);
+  const stdout = out.writer;
+  const stderr = err.writer;
   const env = options.env ?? process.env;
   const common: CommonOptions = { stdout, stderr, env, ...(options.cwd !== undefined && { cwd: options.cwd }) };
   const cli = cac('ecs-pulse');
+  let raw: Record<string, string[]> = {};
   define(cli, (action) => async (...a: unknown[]) => {
-    const opts = (a[a.length - 1] ?? {}) as Opts;
+    const parsed = (a[a.length - 1] ?? {}) as Opts;
+    const opts: Opts = { ...parsed };
+    for (const [name, values] of Object.entries(raw)) if (name in opts) opts[name] = values.length === 1 ? values[0] : values;
     return action(a.slice(0, -1), opts, { ...common, json: opts.json === true });
   });
-  cli.help();
+  cli.help((sections) => [...sections, { title: 'Exit codes', body: exitCodeHelp() }]);
   cli.version(version());
 
+  let json = argv.includes('--json');
   const original = console.log;
+  const toStdout = (...parts: unknown[]): void => void stdout.write(`${parts.map(String).join(' ')}\n`);
   try {
+    const prepared = prepareArgv(argv, valueOptions(cli), cli.commands.map((c) => c.name));
+    raw = prepared.raw;
+    json = prepared.json;
     // cac prints help and version with console.log: send it to our stdout.
-    console.log = (...parts: unknown[]) => void stdout.write(`${parts.map(String).join(' ')}\n`);
+    console.log = toStdout;
     try {
-      cli.parse([...argv], { run: false });
+      cli.parse(prepared.argv, { run: false });
     } finally {
       console.log = original;
     }
@@ -340,7 +542,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     if (cli.matchedCommand === undefined) {
       const first = cli.args[0];
       if (first !== undefined) throw new CliError('USAGE', M.unknownCommand(String(first)));
-      console.log = (...parts: unknown[]) => void stdout.write(`${parts.map(String).join(' ')}\n`);
+      const unknown = Object.keys(cli.options).filter((k) => !['--', 'help', 'h', 'version', 'v'].includes(k));
+      if (unknown.length > 0) throw new CliError('USAGE', M.unknownOption(unknown[0] as string));
+      console.log = toStdout;
       try {
         cli.outputHelp();
       } finally {
@@ -348,28 +552,47 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       }
       return ExitCode.Usage;
     }
+    const declared = cli.matchedCommand.args.length;
+    if (cli.args.length > declared) {
+      const extra = String(cli.args[declared]);
+      throw new CliError('USAGE', M.extraArgument(cli.matchedCommand.name, extra === STDIN_ARG ? '-' : extra, cli.matchedCommand.rawName));
+    }
     await cli.runMatchedCommand();
     return ExitCode.Ok;
   } catch (error) {
-    return report(error, stderr, env);
+    return report(error, stderr, env, json ? stdout : undefined);
   }
 }
 
-function report(error: unknown, stderr: Writer, env: NodeJS.ProcessEnv): number {
+/**
+ * Print an error (`ecs-pulse: <message> [CODE]` on stderr) and return its exit code. With `--json`,
+ * stdout also gets `{"error":{"code","exitCode","message"}}`, so a script reading stdout sees the failure.
+ */
+function report(error: unknown, stderr: Writer, env: NodeJS.ProcessEnv, jsonOut: Writer | undefined): number {
   const color = colorEnabled(stderr, env);
   const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[22m` : s);
+  let code: string;
+  let exitCode: number;
+  let message: string;
   if (CliError.isCliError(error)) {
-    stderr.write(`${red('ecs-pulse:')} ${redact(error.message)} ${dim(`[${error.code}]`)}\n`);
-    return error.exitCode;
-  }
-  if (error instanceof Error && error.name === 'CACError') {
+    code = error.code;
+    exitCode = error.exitCode;
+    message = redact(error.message);
+    stderr.write(`${red('ecs-pulse:')} ${message} ${dim(`[${code}]`)}\n`);
+  } else if (error instanceof Error && error.name === 'CACError') {
+    code = 'USAGE';
+    exitCode = ExitCode.Usage;
+    message = `${redact(error.message)}. Run with --help for usage.`;
     stderr.write(`${red('ecs-pulse:')} ${redact(error.message)} ${dim('[USAGE]')} Run with --help for usage.\n`);
-    return ExitCode.Usage;
+  } else {
+    code = 'UNEXPECTED';
+    exitCode = ExitCode.Failure;
+    message = redact(error instanceof Error ? error.message : String(error));
+    stderr.write(`${red('ecs-pulse: unexpected error:')} ${message}\n`);
+    if (env.ECS_PULSE_DEBUG && error instanceof Error && error.stack) stderr.write(`${redact(error.stack)}\n`);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`${red('ecs-pulse: unexpected error:')} ${redact(message)}\n`);
-  if (env.ECS_PULSE_DEBUG && error instanceof Error && error.stack) stderr.write(`${redact(error.stack)}\n`);
-  return ExitCode.Failure;
+  jsonOut?.write(`${JSON.stringify({ error: { code, exitCode, message } })}\n`);
+  return exitCode;
 }
 

@@ -100,6 +100,12 @@ export interface CliErrorOptions {
   readonly cause?: unknown;
   /** Override the exit code. @default - the code's default exit code */
   readonly exitCode?: ExitCodeValue;
+  /**
+   * Append the cause's message to the message (`(cause: …)`). Turn it off when the message already says
+   * everything and the cause is noise (an SDK's raw chain of errors).
+   * @default true
+   */
+  readonly showCause?: boolean;
 }
 
 /**
@@ -124,7 +130,7 @@ export class CliError extends Error {
   constructor(code: CliErrorCode, message: string, options: CliErrorOptions = {}) {
     const causeText =
       options.cause instanceof Error ? options.cause.message : options.cause === undefined ? '' : String(options.cause);
-    const full = causeText && !message.includes(causeText) ? `${message} (cause: ${causeText})` : message;
+    const full = options.showCause !== false && causeText && !message.includes(causeText) ? `${message} (cause: ${causeText})` : message;
     super(redact(full), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
     this.code = code;

@@ -38,6 +38,7 @@ export {
 export { alarms, type AlarmsOptions, type AlarmsResult, type AlarmRule, type AlertLogEntry } from './commands/alarms.js';
 export {
   demo,
+  DEMO_MARKER,
   type DemoOptions,
   type DemoResult,
   type DemoStep,
@@ -48,3 +49,4 @@ export {
 } from './commands/demo.js';
 export type { DemoThreadsResult } from './commands/demo-threads.js';
 export { preview, type PreviewOptions, type PreviewResult } from './commands/preview.js';
+export { sink, type SinkOptions, type SinkResult } from './commands/sink.js';

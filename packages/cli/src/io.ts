@@ -14,6 +14,8 @@ export interface Writer {
   write(chunk: string): unknown;
   /** True when the stream is a terminal. @default false */
   readonly isTTY?: boolean;
+  /** Terminal width in columns (0 or absent: unknown, so progress is printed as plain lines). @default undefined */
+  readonly columns?: number;
 }
 
 /**
@@ -80,7 +82,10 @@ export function resolveIo(options: CommonOptions = {}): Io {
   const paint: Paint = pc.createColors(colorEnabled(stdout, env));
   const errPaint = pc.createColors(colorEnabled(stderr, env));
   const json = options.json === true;
-  const interactive = stderr.isTTY === true && !json && env.CI === undefined;
+  // A spinner redraws lines it measures by the terminal width: without a known, positive width (under
+  // `script`, some CI runners, `docker exec -t`) it cannot, so progress degrades to plain lines.
+  const width = stderr.columns;
+  const interactive = stderr.isTTY === true && !json && env.CI === undefined && typeof width === 'number' && Number.isFinite(width) && width > 0;
   return {
     cwd: options.cwd ?? process.cwd(),
     env,
@@ -94,33 +99,73 @@ export function resolveIo(options: CommonOptions = {}): Io {
   };
 }
 
-function lineProgress(text: string, stderr: Writer, paint: Paint, quiet: boolean): Progress {
+/** Longest progress text written (characters); longer texts are cut with `…`. @internal */
+export const PROGRESS_MAX_CHARS = 200;
+/** Plain progress lines: `update` lines per second (a burst of as many, then this rate; the rest are skipped, the last text is kept for `succeed`). @internal */
+export const PROGRESS_LINES_PER_SECOND = 4;
+
+function clip(text: string, max: number): string {
+  const one = text.replace(/[\r\n]+/g, ' ');
+  return one.length <= max ? one : `${one.slice(0, Math.max(1, max - 1))}…`;
+}
+
+/**
+ * Progress as plain lines: the start line, then at most {@link PROGRESS_LINES_PER_SECOND} `update` lines a
+ * second (token bucket) of at most {@link PROGRESS_MAX_CHARS} characters, then the result line, so a tight
+ * loop of updates writes a bounded amount per second.
+ */
+function lineProgress(text: string, stderr: Writer, paint: Paint, quiet: boolean, now: () => number = Date.now): Progress {
   const say = (line: string): void => {
     if (!quiet) stderr.write(`${redact(line)}\n`);
   };
-  say(paint.dim(`… ${text}`));
+  say(paint.dim(`… ${clip(text, PROGRESS_MAX_CHARS)}`));
   let last = text;
+  let tokens = PROGRESS_LINES_PER_SECOND;
+  let refilled = now();
   return {
     update: (t) => {
-      if (t !== last) say(paint.dim(`… ${t}`));
+      if (t === last) return;
       last = t;
+      const at = now();
+      tokens = Math.min(PROGRESS_LINES_PER_SECOND, tokens + ((at - refilled) / 1000) * PROGRESS_LINES_PER_SECOND);
+      refilled = at;
+      if (tokens < 1) return;
+      tokens -= 1;
+      say(paint.dim(`… ${clip(t, PROGRESS_MAX_CHARS)}`));
     },
-    succeed: (t) => say(`${paint.green('✔')} ${t ?? last}`),
-    fail: (t) => say(`${paint.red('✖')} ${t ?? last}`),
+    succeed: (t) => say(`${paint.green('✔')} ${clip(t ?? last, PROGRESS_MAX_CHARS)}`),
+    fail: (t) => say(`${paint.red('✖')} ${clip(t ?? last, PROGRESS_MAX_CHARS)}`),
     stop: () => undefined,
   };
 }
 
+/**
+ * A spinner (nanospinner, redrawn every 80 ms) whose text is cut to one terminal line, so each frame
+ * is bounded (about `columns` bytes, 12.5 frames a second).
+ */
 function spinnerProgress(text: string, stderr: Writer): Progress {
+  const width = Math.max(10, Math.min(stderr.columns ?? 80, PROGRESS_MAX_CHARS));
+  const fit = (t: string): string => clip(redact(t), width - 3);
   let current = text;
-  const spinner = createSpinner(redact(text), { stream: stderr as NodeJS.WriteStream }).start();
+  // nanospinner counts the lines to clear as ceil(length / columns): give it a width that is never 0
+  // (a terminal resized to 0 columns mid-run would make that Infinity, and the clear loop endless).
+  const stream = {
+    write: (chunk: string) => stderr.write(chunk),
+    get columns(): number {
+      const c = stderr.columns;
+      return typeof c === 'number' && Number.isFinite(c) && c > 0 ? c : 80;
+    },
+    isTTY: true,
+  };
+  const spinner = createSpinner(fit(text), { stream: stream as unknown as NodeJS.WriteStream, interval: 80 }).start();
   return {
     update: (t) => {
       current = t;
-      spinner.update({ text: redact(t) });
+      spinner.update({ text: fit(t) });
     },
-    succeed: (t) => void spinner.success({ text: redact(t ?? current) }),
-    fail: (t) => void spinner.error({ text: redact(t ?? current) }),
+    // The final line is not redrawn: it may wrap, so it is cut only at PROGRESS_MAX_CHARS.
+    succeed: (t) => void spinner.success({ text: clip(redact(t ?? current), PROGRESS_MAX_CHARS) }),
+    fail: (t) => void spinner.error({ text: clip(redact(t ?? current), PROGRESS_MAX_CHARS) }),
     stop: () => void spinner.stop(),
   };
 }

@@ -7,7 +7,16 @@ export const M = {
   unknownCommand: (name: string) => `Unknown command "${name}". Run "ecs-pulse --help" for the list of commands.`,
   unknownAction: (command: string, action: string | undefined, allowed: readonly string[]) =>
     `"ecs-pulse ${command}" needs one of: ${allowed.join(', ')}${action === undefined ? '' : ` (got "${action}")`}. Example: ecs-pulse ${command} ${allowed[0] ?? ''} --help`,
-  badNumber: (option: string, value: unknown) => `--${option} must be a positive number (got ${JSON.stringify(value)}).`,
+  badNumber: (option: string, value: unknown) => `--${option} must be a positive number (got ${JSON.stringify(String(value))}).`,
+  badInteger: (option: string, text: string, min: number, max: number) =>
+    `--${option} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)}).`,
+  unknownOption: (name: string) =>
+    `Unknown option ${name.length > 1 ? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `-${name}`}. Run "ecs-pulse --help" for the commands and their options.`,
+  extraArgument: (command: string, arg: string, usage: string) =>
+    `Unexpected argument "${arg}" for "ecs-pulse ${command}" (usage: ecs-pulse ${usage}). Run "ecs-pulse ${command} --help".`,
+  fileOrSample: () => 'Pass a payload file or --sample <name>, not both.',
+  previewNeedsFile: () =>
+    'preview needs a payload: a file, - for stdin, or --sample <name> (a sample bundled with the CLI; --sample list names them).',
   badChoice: (option: string, value: unknown, allowed: readonly string[]) =>
     `--${option} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`,
   badDuration: (option: string, value: unknown) =>
@@ -16,6 +25,9 @@ export const M = {
   notImplementedHere: (name: string) => `"ecs-pulse ${name}" is not available in this build yet.`,
 
   // app / synth
+  appMissing: (dir: string, via: string) =>
+    `${dir} does not exist (from ${via}). Pass --app <dir> with the folder of your cdktf app (the one with cdktf.json or main.ts).`,
+  appNotAFolder: (dir: string) => `${dir} is a file, not a folder. Pass --app <dir> with the folder of your cdktf app.`,
   appNotAnApp: (dir: string) =>
     `${dir} is not a cdktf app: it has no cdktf.json, main.ts or src/main.ts. Pass --app <dir> with the folder of your cdktf app.`,
   appNotFound: (cwd: string) =>
@@ -38,12 +50,10 @@ export const M = {
     configured
       ? `terraform not found at ECS_PULSE_TERRAFORM=${configured}. Point it at a terraform binary or unset it.`
       : 'terraform not found on PATH. Install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install, e.g. "brew install terraform" or the HashiCorp apt repository), or set ECS_PULSE_TERRAFORM to its path.',
-  terraformFailed: (sub: string, dir: string, code: number, stderr: string) => {
-    const tail = stderr.trim().split('\n').slice(-5).join('\n');
-    return `terraform ${sub} failed with exit code ${code} in ${dir}.${tail ? `\n${tail}` : ''}`;
-  },
-  outputsFailed: (dir: string, stderr: string) =>
-    `Could not read the stack outputs (terraform output -json in ${dir}): ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+  terraformFailed: (sub: string, dir: string, code: number, shown: boolean) =>
+    `terraform ${sub} failed with exit code ${code} in ${dir}. ${shown ? "Terraform's own error is above" : "Terraform's own error is printed above this line"}; fix what it names and run again.`,
+  outputsFailed: (dir: string) =>
+    `Could not read the stack outputs (terraform output -json failed in ${dir}; its error is above). Is the stack deployed? Run "ecs-pulse deploy" first.`,
   outputsNotJson: (dir: string) => `terraform output -json in ${dir} did not print JSON.`,
   needYes: (verb: string) =>
     `${verb} changes real cloud resources and stdin is not a terminal, so terraform cannot ask for approval. Pass --yes to approve.`,
@@ -67,11 +77,13 @@ export const M = {
     `Key file ${file} does not exist. It is written by "ecs-pulse deploy"; run it again, or pass --key <file>.`,
   keyModeFixed: (file: string, mode: number) =>
     `Key file ${file} had mode ${mode.toString(8).padStart(4, '0')}; ssh refuses keys others can read, so it was changed to 0600.`,
+  keyModeLoose: (file: string, mode: number) =>
+    `Key file ${file} has mode ${mode.toString(8).padStart(4, '0')}; ssh refuses keys others can read. Run: chmod 600 ${file} (ecs-pulse ssh --exec does it for you).`,
   sshMissing: () => 'ssh not found on PATH. Install an OpenSSH client, or print the command without --exec.',
   sshFailed: (code: number) => `ssh exited with code ${code}.`,
   // cloud
-  credentialsMissing: () =>
-    'No Alibaba Cloud credentials found. Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, configure a profile with "aliyun configure" (~/.aliyun/config.json, pick it with ALIBABA_CLOUD_PROFILE), or run on an ECS instance with a RAM role.',
+  credentialsMissing: (tried: readonly string[]) =>
+    `No Alibaba Cloud credentials found. Tried, in order: ${tried.join('; ')}. Set one: export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run "aliyun configure" (writes ~/.aliyun/config.json; pick a profile with ALIBABA_CLOUD_PROFILE), or run on an ECS instance with a RAM role (ALIBABA_CLOUD_ECS_METADATA=<role name>).`,
   badEndpoint: (name: string, value: string) =>
     `${name}=${value} is not a valid endpoint URL. Use a full URL such as https://ecs.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080.`,
   regionMissing: () =>
@@ -115,6 +127,9 @@ export const M = {
   eventFileMissing: (file: string) => `Cannot read ${file}. Pass an existing event file, or no file for the bundled sample.`,
   eventInvalid: (what: string) => `${what} is not an event the parser understands (CloudMonitor event, EventBridge event, metric-alarm callback, FC HTTP envelope).`,
   slackFailed: () => 'Slack did not accept the message. Check the webhook URL (not shown) and that the channel still exists.',
+  slackUnreachable: (origin: string, why: string) =>
+    `Could not reach ${origin} (${why}): nothing was sent. Check the webhook URL's host and port (is the sink or proxy running?) and the network.`,
+  badWebhook: (why: string) => `--webhook is not a usable Slack webhook URL: ${why}`,
   sentToWebhook: (n: number) => `Sent ${n} alert${n === 1 ? '' : 's'} to the Slack webhook.`,
   noFunction: () => 'No function name: deploy the stack (its outputs name the function) or pass --function <name>.',
   noAccountId: () =>

@@ -35,9 +35,9 @@ function isExecutable(file: string): boolean {
 export interface RunProcessOptions {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Live copy of the child's stdout (omit to only capture). */
+  /** Live copy of the child's stdout (redacted line by line; omit to only capture). */
   readonly stdout?: Writer;
-  /** Live copy of the child's stderr (redacted). */
+  /** Live copy of the child's stderr (redacted line by line). */
   readonly stderr?: Writer;
   /** Connect the child to this process's terminal (interactive prompts, ssh). */
   readonly inherit?: boolean;
@@ -68,15 +68,52 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     });
     let out = '';
     let err = '';
+    const liveOut = options.stdout === undefined ? undefined : redactingLines(options.stdout);
+    const liveErr = options.stderr === undefined ? undefined : redactingLines(options.stderr);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
-      options.stdout?.write(chunk);
+      liveOut?.write(chunk);
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       err += chunk;
-      options.stderr?.write(redact(chunk));
+      liveErr?.write(chunk);
     });
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code: code ?? 1, signal, stdout: out, stderr: err }));
+    child.once('close', (code, signal) => {
+      liveOut?.end();
+      liveErr?.end();
+      resolve({ code: code ?? 1, signal, stdout: out, stderr: err });
+    });
   });
+}
+
+/** Longest partial line held back before it is redacted and written anyway (a child printing no newline). @internal */
+export const MAX_PENDING_LINE = 64 * 1024;
+
+/**
+ * A writer that redacts on line boundaries: a secret split across two writes of the child is whole
+ * when its line is redacted. A partial line is held until its newline (or {@link MAX_PENDING_LINE}
+ * characters, or `end()`), so live output is at most one line late.
+ * @internal
+ */
+export function redactingLines(target: Writer): { write(chunk: string): void; end(): void } {
+  let pending = '';
+  return {
+    write(chunk) {
+      pending += chunk;
+      const nl = pending.lastIndexOf('\n');
+      if (nl >= 0) {
+        target.write(redact(pending.slice(0, nl + 1)));
+        pending = pending.slice(nl + 1);
+      }
+      if (pending.length > MAX_PENDING_LINE) {
+        target.write(redact(pending));
+        pending = '';
+      }
+    },
+    end() {
+      if (pending !== '') target.write(redact(pending));
+      pending = '';
+    },
+  };
 }

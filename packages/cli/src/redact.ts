@@ -25,6 +25,8 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(https?:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers))\/[^\s"'<>)]+/gi, '$1/***'],
   // Any other URL path that looks like a webhook with credentials in it.
   [/([?&](?:token|access_token|key|secret|signature|sig|x-acs-security-token|SecurityToken|AccessKeySecret)=)[^&\s"'<>)]+/gi, '$1***'],
+  // The same names as `name=value` anywhere in a text (`; token=…`, `Cookie: token=…`, a log line).
+  [/((?:^|[^A-Za-z0-9_.-])(?:token|access_token|secret|password|x-acs-security-token|SecurityToken|AccessKeySecret)=)(?!\*\*\*)[^&;,\s"'<>)]+/gim, '$1***'],
   // ACS3 Authorization header signatures and RPC Signature parameters.
   [/(Signature=)[A-Za-z0-9+/=%]{16,}/g, '$1***'],
   // AccessKey ids (LTAI... long-term, STS.... temporary).

@@ -16,6 +16,25 @@ export function slackUrl(option: string | boolean | undefined, env: NodeJS.Proce
 }
 
 /**
+ * Check a webhook URL by the notifier's own rules (it owns them) before any work starts, so a bad
+ * `--slack`/`--webhook` is a usage error (exit 2) and not a failure after the test ran. The URL is not echoed.
+ * @internal
+ */
+export async function checkWebhookUrl(url: string, option: string): Promise<void> {
+  registerSecret(url);
+  const { SlackWebhook } = await import('@ecs-pulse/slack-notifier');
+  let hook: { close?: () => void } | undefined;
+  try {
+    hook = new SlackWebhook(url) as { close?: () => void };
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message.replace(/^Slack webhook URL is invalid: /, '') : String(cause);
+    throw new CliError('USAGE', `--${option} is not a usable Slack webhook URL: ${why}`, { cause, showCause: false });
+  } finally {
+    hook?.close?.();
+  }
+}
+
+/**
  * Post a test summary (a header, one mrkdwn section of lines, a context line) through the notifier's
  * webhook client (retries, 429 handling). The URL is never printed.
  * @internal

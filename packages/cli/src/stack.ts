@@ -41,7 +41,7 @@ export async function loadStackInfo(ref: StackRef, io: Io): Promise<StackInfo & 
   const tf = which(env.ECS_PULSE_TERRAFORM !== undefined && env.ECS_PULSE_TERRAFORM !== '' ? env.ECS_PULSE_TERRAFORM : 'terraform', env);
   if (tf !== undefined && existsSync(stack.dir)) {
     try {
-      const outputs = await readTerraformOutputs(tf, stack.dir, io);
+      const outputs = await readTerraformOutputs(tf, stack.dir, io, { errors: false });
       if (Object.keys(outputs).length > 0) return { ...stackInfoFromOutputs(outputs), stackDir: stack.dir };
     } catch {
       // fall back to the cache below

@@ -41,7 +41,11 @@ export async function terraform(
     stderr: live ? io.stderr : undefined,
   });
   if (result.code !== 0 && run.allowFailure !== true) {
-    throw new CliError('SUBPROCESS_FAILED', M.terraformFailed(args[0] ?? '', dir, result.code, result.stderr));
+    if (!live) {
+      // Not shown live: show terraform's own words (redacted, indented) above our sentence.
+      for (const line of result.stderr.trim().split('\n').slice(-20)) if (line.trim() !== '') io.err(`  ${line}`);
+    }
+    throw new CliError('SUBPROCESS_FAILED', M.terraformFailed(args[0] ?? '', dir, result.code, live));
   }
   return result;
 }
@@ -66,9 +70,18 @@ export interface TerraformOutput {
 }
 
 /** Read `terraform output -json` in a stack folder. @internal */
-export async function readTerraformOutputs(bin: string, dir: string, io: Io): Promise<Record<string, TerraformOutput>> {
+export async function readTerraformOutputs(
+  bin: string,
+  dir: string,
+  io: Io,
+  show: { readonly errors?: boolean } = {},
+): Promise<Record<string, TerraformOutput>> {
   const result = await terraform(bin, ['output', '-json'], dir, io, { live: false, allowFailure: true });
-  if (result.code !== 0) throw new CliError('STACK_OUTPUTS', M.outputsFailed(dir, result.stderr));
+  if (result.code !== 0) {
+    // Terraform's own words above our sentence, unless the caller falls back to something else.
+    if (show.errors !== false) for (const line of result.stderr.trim().split('\n').slice(-20)) if (line.trim() !== '') io.err(`  ${line}`);
+    throw new CliError('STACK_OUTPUTS', M.outputsFailed(dir));
+  }
   try {
     const parsed = JSON.parse(result.stdout.trim() === '' ? '{}' : result.stdout) as Record<string, TerraformOutput>;
     return parsed;

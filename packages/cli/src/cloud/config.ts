@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { CliError } from '../errors.js';
 import { M } from '../messages.js';
 import { registerSecret } from '../redact.js';
@@ -54,12 +57,41 @@ export async function resolveCredentials(env: NodeJS.ProcessEnv): Promise<Resolv
         provider: model.providerName ?? 'default',
       };
     } catch (cause) {
-      throw new CliError('CREDENTIALS_MISSING', M.credentialsMissing(), { cause });
+      // The chain's own error strings every provider's failure together (`getaddrinfo ENOTFOUND
+      // undefinedGET https://undefined/`): say what was tried, from the environment, instead.
+      throw new CliError('CREDENTIALS_MISSING', M.credentialsMissing(triedSources(env)), { cause, showCause: false });
     }
   }
   registerSecret(resolved.accessKeySecret);
   registerSecret(resolved.securityToken);
   return resolved;
+}
+
+/**
+ * The sources the `@alicloud/credentials` default chain tries, in its order, each with what was found
+ * (the chain reads `process.env` and the home folder). @internal
+ */
+export function triedSources(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string): boolean => (env[name] ?? process.env[name] ?? '') !== '';
+  const home = env.HOME ?? process.env.HOME ?? homedir();
+  const id = set('ALIBABA_CLOUD_ACCESS_KEY_ID');
+  const secret = set('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+  const tried: string[] = [];
+  tried.push(
+    `environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET (${id && secret ? 'set, but refused' : id ? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET not set' : secret ? 'ALIBABA_CLOUD_ACCESS_KEY_ID not set' : 'not set'})`,
+  );
+  if (set('ALIBABA_CLOUD_ROLE_ARN') || set('ALIBABA_CLOUD_OIDC_TOKEN_FILE')) tried.push('OIDC role (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE: set, but refused)');
+  const cliConfig = path.join(home, '.aliyun', 'config.json');
+  const profile = env.ALIBABA_CLOUD_PROFILE ?? process.env.ALIBABA_CLOUD_PROFILE;
+  tried.push(
+    `aliyun CLI profile${profile ? ` "${profile}"` : ''} in ${cliConfig} (${existsSync(cliConfig) ? 'present, but no usable AccessKey in it' : 'no such file'})`,
+  );
+  const credFile = env.ALIBABA_CLOUD_CREDENTIALS_FILE ?? process.env.ALIBABA_CLOUD_CREDENTIALS_FILE ?? path.join(home, '.alibabacloud', 'credentials');
+  tried.push(`credentials file ${credFile} (${existsSync(credFile) ? 'present, but no usable AccessKey in it' : 'no such file'})`);
+  const metadataOff = (env.ALIBABA_CLOUD_ECS_METADATA_DISABLED ?? process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED ?? '').toLowerCase() === 'true';
+  tried.push(`ECS instance RAM role from the metadata service 100.100.100.200 (${metadataOff ? 'disabled by ALIBABA_CLOUD_ECS_METADATA_DISABLED' : 'no role: not on ECS, or no RAM role attached'})`);
+  if (set('ALIBABA_CLOUD_CREDENTIALS_URI')) tried.push('ALIBABA_CLOUD_CREDENTIALS_URI (set, but it gave no AccessKey)');
+  return tried;
 }
 
 /** An endpoint override from `ECS_PULSE_ENDPOINT_<PRODUCT>`. @internal */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import type { SinkRequest, SlackSink } from '@ecs-pulse/slack-notifier/testing';
 import { pickStack, readManifest, resolveApp, synthApp, type CdktfApp } from '../app.js';
 import { CliError, ExitCode } from '../errors.js';
 import { ForwarderProcess, resolveForwarderBundle, type ForwarderReply } from '../forwarder-function.js';
@@ -52,8 +52,10 @@ export interface DemoOptions extends CommonOptions {
   /** The function's HTTP-trigger token. @default - 32 random characters */
   readonly httpToken?: string;
   /**
-   * Where the synthesized stack goes (emptied first); relative to `cwd`.
-   * @default - `<os tmpdir>/ecs-pulse-demo-XXXXXX/cdktf.out`, a new folder per run, so demos running at the same time never share one
+   * Where the synthesized stack goes; relative to `cwd`. It must be new, empty, or a folder an earlier demo
+   * made (it holds {@link DEMO_MARKER}; only then is it emptied first). Any other non-empty folder is refused
+   * with `USAGE` (exit 2): the CLI never deletes or empties a folder it did not create. It is kept at the end.
+   * @default - `<os tmpdir>/ecs-pulse-demo-XXXXXX/cdktf.out`, a new folder per run (so demos running at the same time never share one), removed at the end unless `keep`
    */
   readonly outdir?: string;
   /**
@@ -62,7 +64,30 @@ export interface DemoOptions extends CommonOptions {
    * @default false
    */
   readonly threads?: boolean;
+  /** Keep the temporary folder of the default `outdir` (its path is in the summary). @default false */
+  readonly keep?: boolean;
+  /**
+   * A forwarder configuration file (the function's `ECS_PULSE_CONFIG` JSON: routes, filters, mentions),
+   * relative to `cwd`. Every route's webhook becomes its own path on the local sink, so the summary shows
+   * which route got which message; outcomes the manifest expects are then only checked for failures
+   * (a filter may drop a sample on purpose).
+   * @default - none (every alert goes to the default route)
+   */
+  readonly config?: string;
 }
+
+/**
+ * The file `ecs-pulse demo` writes into an output folder it created; only a folder holding it is ever
+ * emptied by a later demo.
+ *
+ * @example
+ * ```ts
+ * import { existsSync } from 'node:fs';
+ * import path from 'node:path';
+ * const mine = existsSync(path.join('out', DEMO_MARKER));
+ * ```
+ */
+export const DEMO_MARKER = '.ecs-pulse-demo';
 
 /**
  * The synth step of {@link DemoResult}.
@@ -119,6 +144,8 @@ export interface DemoStep {
   readonly eventsIn: number;
   /** Slack messages the sink accepted for this payload. */
   readonly messages: number;
+  /** Messages by route name (`default` is `SLACK_WEBHOOK_URL`), in route order. */
+  readonly routes: Readonly<Record<string, number>>;
   /** HTTP status (HTTP trigger). */
   readonly statusCode?: number;
   /** Error code: the function's answer (`unauthorized`, parser codes) or the dropped input's parser code. */
@@ -166,6 +193,10 @@ export interface DemoResult {
   readonly messages: readonly unknown[];
   /** With `threads`: the lifecycle replayed as a thread. */
   readonly threads?: DemoThreadsResult;
+  /** Messages by route over the whole run (`--config`; else only `default`). */
+  readonly routes: Readonly<Record<string, number>>;
+  /** The `--config` file used (absolute). */
+  readonly config?: string;
   readonly ms: number;
 }
 
@@ -196,6 +227,14 @@ const T = {
   fnStart: () => 'Loading the bundled forwarder function (cold start in a child process)',
   fnOk: (file: string) => `Function loaded: ${file}`,
   badSamples: (dir: string, why: string) => `The demo samples in ${dir} are unusable: ${why}. Reinstall @ecs-pulse/cli or pass --samples <dir>.`,
+  outdirNotOurs: (dir: string) =>
+    `--outdir ${dir} is not empty and was not made by ecs-pulse demo (it has no ${DEMO_MARKER} file). The demo never deletes or empties a folder it did not create: pass a new or empty folder, or leave --outdir out.`,
+  outdirNotADir: (dir: string) => `--outdir ${dir} is a file, not a folder. Pass a new or empty folder.`,
+  kept: (dir: string) => `kept ${dir}`,
+  removedTemp: (dir: string) => `removed ${dir} (--keep keeps it)`,
+  configUnreadable: (file: string) => `Cannot read the forwarder config ${file}. Pass the file holding the function's ECS_PULSE_CONFIG JSON.`,
+  configNotJson: (file: string, why: string) => `${file} is not JSON (${why}). It must hold the function's ECS_PULSE_CONFIG JSON, e.g. {"routes":[…]}.`,
+  configRejected: (file: string, why: string) => `The forwarder refused the config in ${file}: ${why}`,
   failed: (list: readonly string[]) =>
     `The demo did not behave as expected:\n${list.map((l) => `  - ${l}`).join('\n')}\nRun with --json for the details of every step.`,
 };
@@ -256,7 +295,25 @@ function countBlocks(section: unknown): { total: number; byType: Record<string, 
   return { total, byType };
 }
 
-async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult> {
+/**
+ * Make the synth output folder ready without touching anything the CLI did not create: a missing folder
+ * is created, an empty one used, one with {@link DEMO_MARKER} emptied; anything else is refused.
+ */
+function prepareOutdir(outdir: string): void {
+  if (existsSync(outdir)) {
+    if (!statSync(outdir).isDirectory()) throw new CliError('USAGE', T.outdirNotADir(outdir));
+    const entries = readdirSync(outdir);
+    if (entries.length > 0) {
+      if (!entries.includes(DEMO_MARKER)) throw new CliError('USAGE', T.outdirNotOurs(outdir));
+      // Ours: remove what an earlier demo wrote, entry by entry (the folder itself stays).
+      for (const entry of entries) rmSync(path.join(outdir, entry), { recursive: true, force: true });
+    }
+  }
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(path.join(outdir, DEMO_MARKER), 'This folder was created by `ecs-pulse demo`; a later demo may empty it.\n');
+}
+
+async function synthStep(options: DemoOptions, io: Io, makeOutdir: () => string): Promise<DemoSynthResult> {
   const started = Date.now();
   const empty = { resources: 0, dataSources: 0, resourceTypes: {}, schemaIssues: [] as string[], schemaWarnings: [] as string[] };
   if (options.skipSynth === true) return { status: 'skipped', reason: '--skip-synth', ...empty, ms: 0 };
@@ -270,10 +327,7 @@ async function synthStep(options: DemoOptions, io: Io): Promise<DemoSynthResult>
     }
     app = resolveApp(dir, io);
   }
-  const outdir =
-    options.outdir !== undefined ? path.resolve(io.cwd, options.outdir) : path.join(mkdtempSync(path.join(tmpdir(), 'ecs-pulse-demo-')), 'cdktf.out');
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
+  const outdir = makeOutdir();
   const progress = io.progress(T.synthStart(app.dir));
   try {
     const stacks = await synthApp({ ...app, outdir }, io);
@@ -428,15 +482,98 @@ function classify(via: DemoVia, reply: ForwarderReply): { outcome: DemoOutcome; 
 export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   const io = resolveIo(options);
   const started = Date.now();
+  const samplesDir = path.resolve(io.cwd, options.samples ?? path.join(packageDir(), 'samples', 'demo'));
+  const steps = loadManifest(samplesDir);
+  const config = options.config === undefined ? undefined : readConfig(path.resolve(io.cwd, options.config));
+  let tempRoot: string | undefined;
+  const outdir = (): string => {
+    if (options.outdir !== undefined) {
+      const dir = path.resolve(io.cwd, options.outdir);
+      prepareOutdir(dir);
+      return dir;
+    }
+    tempRoot = mkdtempSync(path.join(tmpdir(), 'ecs-pulse-demo-'));
+    const dir = path.join(tempRoot, 'cdktf.out');
+    prepareOutdir(dir);
+    return dir;
+  };
+  try {
+    return await run(options, io, steps, samplesDir, config, outdir, () => tempRoot, started);
+  } finally {
+    if (tempRoot !== undefined) {
+      if (options.keep === true) io.err(io.paint.dim(T.kept(tempRoot)));
+      else {
+        rmSync(tempRoot, { recursive: true, force: true });
+        io.err(io.paint.dim(T.removedTemp(tempRoot)));
+      }
+    }
+  }
+}
+
+interface DemoConfig {
+  readonly file: string;
+  /** The parsed JSON, with every route's webhook still as the user wrote it. */
+  readonly json: unknown;
+}
+
+function readConfig(file: string): DemoConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new CliError('FILE_NOT_FOUND', T.configUnreadable(file), { cause });
+  }
+  try {
+    return { file, json: JSON.parse(text) as unknown };
+  } catch (cause) {
+    throw new CliError('USAGE', T.configNotJson(file, cause instanceof Error ? cause.message : String(cause)), { cause, showCause: false });
+  }
+}
+
+/** Variables of the function's process that a route's `webhookUrlEnv` may not replace. */
+const RESERVED_ENV: readonly string[] = ['SLACK_WEBHOOK_URL', 'ECS_PULSE_HTTP_TOKEN', 'ECS_PULSE_CONFIG', 'TZ', 'NODE_ENV', 'NODE_OPTIONS', 'PATH'];
+
+/**
+ * The user's config with every route's webhook pointed at its own path on the sink (a real webhook URL in
+ * the file is never posted to): `webhookUrlEnv` routes get their variable, `webhookUrl` routes a replaced URL.
+ */
+function sinkRoutes(config: DemoConfig | undefined, origin: string): { configJson?: string; env: Record<string, string>; byPath: Map<string, string> } {
+  const env: Record<string, string> = {};
+  const byPath = new Map<string, string>();
+  if (config === undefined) return { env, byPath };
+  const json = config.json as { routes?: unknown };
+  if (typeof json !== 'object' || json === null || !Array.isArray(json.routes)) return { configJson: JSON.stringify(config.json), env, byPath };
+  const routes = json.routes.map((route: unknown, i) => {
+    if (typeof route !== 'object' || route === null) return route;
+    const r = route as { name?: unknown; webhookUrl?: unknown; webhookUrlEnv?: unknown };
+    const name = typeof r.name === 'string' && r.name !== '' ? r.name : `routes[${i}]`;
+    const sinkPath = `/services/TROUTE${i}/B${randomBytes(4).toString('hex').toUpperCase()}/${randomBytes(12).toString('hex')}`;
+    byPath.set(sinkPath, name);
+    registerSecret(origin + sinkPath);
+    // A variable the function process itself needs is never overwritten (the function then reports it unset).
+    if (typeof r.webhookUrlEnv === 'string' && !RESERVED_ENV.includes(r.webhookUrlEnv)) env[r.webhookUrlEnv] = origin + sinkPath;
+    return typeof r.webhookUrl === 'string' ? { ...r, webhookUrl: origin + sinkPath } : r;
+  });
+  return { configJson: JSON.stringify({ ...json, routes }), env, byPath };
+}
+
+async function run(
+  options: DemoOptions,
+  io: Io,
+  steps: readonly ManifestStep[],
+  samplesDir: string,
+  config: DemoConfig | undefined,
+  outdir: () => string,
+  tempRoot: () => string | undefined,
+  started: number,
+): Promise<DemoResult> {
   const color = colorEnabled(io.stdout, io.env);
   const { paint } = io;
   const timeZone = io.env.TZ !== undefined && io.env.TZ !== '' ? io.env.TZ : 'UTC';
-  const samplesDir = path.resolve(io.cwd, options.samples ?? path.join(packageDir(), 'samples', 'demo'));
-  const steps = loadManifest(samplesDir);
   if (!io.json) io.out(paint.bold(T.title));
 
   // (1) synth
-  const synth = await synthStep(options, io);
+  const synth = await synthStep(options, io, outdir);
   if (synth.status === 'failed' && synth.schemaIssues.length === 0 && synth.reason) io.err(paint.red(synth.reason));
 
   // (2) the sink
@@ -451,12 +588,16 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   registerSecret(sink.url);
   registerSecret(token);
   registerSecret(wrongToken);
+  const routing = sinkRoutes(config, sink.origin);
+  const defaultPath = new URL(sink.url).pathname;
+  const routeOf = (p: string): string => routing.byPath.get(p) ?? (p === defaultPath ? 'default' : p);
 
   let fn: ForwarderProcess | undefined;
   let threads: DemoThreadsResult | undefined;
   let unexpectedThreads: string | undefined;
   const results: DemoStep[] = [];
   const firstMessage = sink.messages.length;
+  const firstRequest = sink.requests.length;
   try {
     // (3) the function: a cold start with a deployed function's environment, nothing inherited.
     const fnProgress = io.progress(T.fnStart());
@@ -467,7 +608,14 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
       fnProgress.fail();
       throw error;
     }
-    const env: Record<string, string> = { SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: token, TZ: 'UTC', NODE_ENV: 'production' };
+    const env: Record<string, string> = {
+      ...routing.env,
+      SLACK_WEBHOOK_URL: sink.url,
+      ECS_PULSE_HTTP_TOKEN: token,
+      TZ: 'UTC',
+      NODE_ENV: 'production',
+      ...(routing.configJson !== undefined && { ECS_PULSE_CONFIG: routing.configJson }),
+    };
     try {
       fn = (await ForwarderProcess.start(bundle, env)).fn;
     } catch (error) {
@@ -485,10 +633,15 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
       const tokenFor = step.token === 'wrong' ? wrongToken : step.token === 'none' ? undefined : token;
       const payload = step.via === 'http' ? httpEnvelope(Buffer.from(body.toString('utf8').trim(), 'utf8'), step.contentType, tokenFor, n) : body;
       const before = sink.messages.length;
+      const beforeRequests = sink.requests.length;
       // The HTTP trigger hands the request envelope to the FC 3.0 handler.
       const reply = await fn.invoke(step.via === 'fc2-event' ? 'fc2-event' : 'fc3-event', payload);
       const { outcome, statusCode, errorCode } = classify(step.via, reply);
+      if (config !== undefined && isConfigRefusal(reply, errorCode)) {
+        throw new CliError('USAGE', T.configRejected(config.file, reply.error?.message ?? errorCode ?? 'INVALID_CONFIG'), { showCause: false });
+      }
       const fresh = sink.messages.slice(before);
+      const freshRoutes = acceptedRoutes(sink.requests.slice(beforeRequests), routeOf);
       const result: DemoStep = {
         title: step.title,
         file: step.file,
@@ -497,12 +650,15 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
         outcome,
         eventsIn: countEvents(body, step.via),
         messages: fresh.length,
+        routes: countBy(freshRoutes),
         ...(statusCode !== undefined && { statusCode }),
         ...(errorCode !== undefined && { errorCode }),
         ms: reply.ms,
       };
       results.push(result);
-      if (!io.json) printStep(io, result, n, steps.length, fresh, (m) => formatMessageAsText(m as never, { color, timeZone }));
+      if (!io.json) {
+        printStep(io, result, n, steps.length, fresh, (m) => formatMessageAsText(m as never, { color, timeZone }), config !== undefined ? freshRoutes : undefined);
+      }
     }
     // (5) --threads: a lifecycle through a bot-token route (demo-threads.ts)
     if (options.threads === true) {
@@ -521,7 +677,10 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   const rejects: DemoReject[] = results
     .filter((r): r is DemoStep & { outcome: DemoReject['outcome'] } => r.outcome === 'rejected' || r.outcome === 'dropped' || r.outcome === 'failed')
     .map((r) => ({ title: r.title, outcome: r.outcome, ...(r.statusCode !== undefined && { statusCode: r.statusCode }), ...(r.errorCode !== undefined && { errorCode: r.errorCode }) }));
-  const unexpected = results.filter((r) => r.outcome !== r.expect).map((r) => `${r.title}: expected ${r.expect}, got ${r.outcome}${r.statusCode ? ` ${r.statusCode}` : ''}${r.errorCode ? ` ${r.errorCode}` : ''}`);
+  // With the user's config a filter may drop, or a route not take, a sample on purpose: only failures count then.
+  const unexpected = results
+    .filter((r) => (config === undefined ? r.outcome !== r.expect : r.outcome === 'failed' && r.expect !== 'failed'))
+    .map((r) => `${r.title}: expected ${r.expect}, got ${r.outcome}${r.statusCode ? ` ${r.statusCode}` : ''}${r.errorCode ? ` ${r.errorCode}` : ''}`);
   if (synth.status === 'failed') unexpected.unshift(`synth: ${synth.reason ?? 'failed'}`);
   if (unexpectedThreads !== undefined) unexpected.push(unexpectedThreads);
   const result: DemoResult = {
@@ -535,22 +694,51 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     steps: results,
     messages,
     ...(threads !== undefined && { threads }),
+    routes: countBy(acceptedRoutes(sink.requests.slice(firstRequest), routeOf)),
+    ...(config !== undefined && { config: config.file }),
     ms: Date.now() - started,
   };
 
   if (io.json) io.out(redact(JSON.stringify(result, null, 2)));
-  else printSummary(io, result);
+  else printSummary(io, result, tempRoot() !== undefined && options.keep !== true);
   if (unexpected.length > 0) throw new CliError('SUBPROCESS_FAILED', T.failed(unexpected), { exitCode: ExitCode.Failure });
   return result;
+}
+
+/** The route of each request the sink accepted (2xx), in order. */
+function acceptedRoutes(requests: readonly SinkRequest[], routeOf: (path: string) => string): string[] {
+  return requests.filter((r) => r.status !== undefined && r.status >= 200 && r.status < 300).map((r) => routeOf(r.path));
+}
+
+function countBy(names: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of names) out[n] = (out[n] ?? 0) + 1;
+  return out;
+}
+
+/** The function refused its configuration (it fails closed: every invocation fails with INVALID_CONFIG). */
+function isConfigRefusal(reply: ForwarderReply, errorCode: string | undefined): boolean {
+  if (errorCode === 'INVALID_CONFIG' || reply.error?.code === 'INVALID_CONFIG' || reply.error?.name === 'ForwarderConfigError') return true;
+  const r = reply.result as { statusCode?: number; body?: string } | undefined;
+  return r?.statusCode === 500 && typeof r.body === 'string' && r.body.includes('INVALID_CONFIG');
 }
 
 function describeVia(via: DemoVia): string {
   return via === 'http' ? 'FC 3.0 HTTP trigger' : via === 'fc2-event' ? 'FC 2.0 legacyHandler' : 'FC 3.0 handler';
 }
 
-function printStep(io: Io, r: DemoStep, n: number, total: number, messages: readonly unknown[], render: (m: unknown) => string): void {
+function printStep(
+  io: Io,
+  r: DemoStep,
+  n: number,
+  total: number,
+  messages: readonly unknown[],
+  render: (m: unknown) => string,
+  routes: readonly string[] | undefined,
+): void {
   const { paint } = io;
-  const expected = r.outcome === r.expect;
+  // With the user's config, a sample filtered out or not routed is what the config asked for.
+  const expected = r.outcome === r.expect || (routes !== undefined && r.outcome !== 'failed');
   const mark = !expected ? paint.red('✖') : r.outcome === 'delivered' ? paint.green('✔') : paint.yellow('●');
   io.out(`${mark} ${paint.dim(`${String(n).padStart(2)}/${total}`)} ${paint.bold(r.title)}`);
   const parts = [
@@ -560,11 +748,12 @@ function printStep(io: Io, r: DemoStep, n: number, total: number, messages: read
       ? `${r.messages} Slack message${r.messages === 1 ? '' : 's'}`
       : r.outcome === 'duplicate'
         ? 'duplicate suppressed (already delivered)'
-        : `${r.outcome}${r.statusCode !== undefined ? ` ${r.statusCode}` : ''}${r.errorCode !== undefined ? ` ${r.errorCode}` : ''}${expected ? ' (as expected)' : ` (expected ${r.expect})`}`,
+        : `${r.outcome}${r.statusCode !== undefined ? ` ${r.statusCode}` : ''}${r.errorCode !== undefined ? ` ${r.errorCode}` : ''}${r.outcome === r.expect ? ' (as expected)' : expected ? ' (by your config)' : ` (expected ${r.expect})`}`,
     `${r.ms} ms`,
   ];
   io.out(`        ${paint.dim(parts.join(' · '))}`);
-  for (const m of messages) {
+  for (const [i, m] of messages.entries()) {
+    if (routes !== undefined) io.out(`        ${paint.cyan(`→ route ${routes[i] ?? '?'}`)}`);
     io.out(
       redact(render(m))
         .split('\n')
@@ -575,7 +764,7 @@ function printStep(io: Io, r: DemoStep, n: number, total: number, messages: read
   io.out();
 }
 
-function printSummary(io: Io, r: DemoResult): void {
+function printSummary(io: Io, r: DemoResult, tempRemoved: boolean): void {
   const { paint } = io;
   const s = r.synth;
   const rows: Array<[string, string]> = [];
@@ -585,10 +774,15 @@ function printSummary(io: Io, r: DemoResult): void {
       ? paint.yellow(`skipped (${s.reason})`)
       : s.status === 'failed'
         ? paint.red(`failed: ${s.reason}`)
-        : `${s.stack}: ${s.resources} resources, ${s.dataSources} data sources, schema check ${paint.green('0 issues')} → ${s.dir}`,
+        : `${s.stack}: ${s.resources} resources, ${s.dataSources} data sources, schema check ${paint.green('0 issues')} → ${s.dir}${tempRemoved ? ' (temporary: removed at the end; --keep keeps it)' : ''}`,
   ]);
   rows.push(['events in', `${r.eventsIn} in ${r.invocations} invocations`]);
   rows.push(['messages out', `${r.messagesOut} (valid Block Kit, accepted by the local Slack sink)`]);
+  if (r.config !== undefined) {
+    rows.push(['config', r.config]);
+    const routes = Object.entries(r.routes);
+    rows.push(['routes', routes.length === 0 ? 'no message reached any route' : routes.map(([name, count]) => `${name} ${count}`).join(', ')]);
+  }
   rows.push(['duplicates', `${r.duplicates} suppressed`]);
   rows.push([
     'rejects',

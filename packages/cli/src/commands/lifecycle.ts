@@ -52,7 +52,9 @@ export interface SynthResult {
 export async function synth(options: AppOptions = {}): Promise<SynthResult> {
   const io = resolveIo(options);
   const app = resolveApp(options.app, io);
-  const stacks = await synthApp(app, io, options.context);
+  const all = await synthApp(app, io, options.context);
+  // --stack names one stack: an unknown name fails as for plan (the synth output stays for a look).
+  const stacks = options.stack === undefined ? all : [pickStack(all, options.stack)];
   if (io.json) io.out(JSON.stringify({ app: app.dir, outdir: app.outdir, stacks }, null, 2));
   else {
     io.out(M.synthDone(stacks.length, app.outdir));
@@ -226,7 +228,7 @@ export async function destroy(options: ApplyOptions = {}): Promise<DestroyResult
   // Learn the key file before the outputs disappear with the state.
   let keyFile: string | undefined;
   try {
-    keyFile = stackInfoFromOutputs(await readTerraformOutputs(bin, stack.dir, io)).keyFile;
+    keyFile = stackInfoFromOutputs(await readTerraformOutputs(bin, stack.dir, io, { errors: false })).keyFile;
   } catch {
     keyFile = undefined;
   }

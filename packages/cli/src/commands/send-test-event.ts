@@ -21,8 +21,10 @@ import type { StackInfo } from '../stack-outputs.js';
  * ```
  */
 export interface SendTestEventOptions extends CommonOptions, StackRef {
-  /** The payload file. @default - a bundled CloudMonitor ECS `Instance:StateChange` event */
+  /** The payload file; `-` reads it from `stdin`. @default - a bundled CloudMonitor ECS `Instance:StateChange` event */
   readonly file?: string;
+  /** Where `file: '-'` is read from. @default process.stdin */
+  readonly stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   /** Render with the parser + notifier and post to this Slack webhook instead of invoking the function. @default - invoke the function */
   readonly webhook?: string;
   /** FC generation of the deployed forwarder. @default - the stack output `forwarder_fc_version`, else 3 */
@@ -90,7 +92,8 @@ export function resolveFunctionTarget(options: SendTestEventOptions, info: Stack
   const fromStack = sameGeneration ? info : undefined;
   return {
     fcVersion,
-    functionName: options.functionName ?? fromStack?.functionName ?? (fcVersion === 2 ? 'ECSMonitoringFunction' : undefined),
+    // Without a stack, the construct's default names: FC 3.0 `ecs-pulse-slack-forwarder`, FC 2.0 the original ones.
+    functionName: options.functionName ?? fromStack?.functionName ?? (fcVersion === 2 ? 'ECSMonitoringFunction' : 'ecs-pulse-slack-forwarder'),
     serviceName: fcVersion === 2 ? (options.serviceName ?? fromStack?.serviceName ?? 'ECSMonitoringService') : undefined,
     region: options.region ?? info?.functionRegion ?? info?.region ?? (env.ALIBABA_CLOUD_REGION_ID || env.ALICLOUD_REGION || undefined),
     accountId: options.accountId ?? info?.accountId ?? (env.ALIBABA_CLOUD_ACCOUNT_ID || undefined),
@@ -111,7 +114,12 @@ export function resolveFunctionTarget(options: SendTestEventOptions, info: Stack
 export async function sendTestEvent(options: SendTestEventOptions = {}): Promise<SendTestEventResult> {
   const io = resolveIo(options);
   let payload: Buffer;
-  if (options.file !== undefined) {
+  if (options.file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of options.stdin ?? process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    payload = Buffer.concat(chunks);
+    if (payload.length === 0) throw new CliError('FILE_NOT_FOUND', M.eventFileMissing('stdin (it was empty)'));
+  } else if (options.file !== undefined) {
     const file = path.resolve(io.cwd, options.file);
     try {
       payload = readFileSync(file);
@@ -133,10 +141,22 @@ export async function sendTestEvent(options: SendTestEventOptions = {}): Promise
     } catch (cause) {
       throw new CliError('EVENT_INVALID', M.eventInvalid(options.file ?? 'the sample event'), { cause });
     }
-    const hook = new SlackWebhook(options.webhook);
+    let hook: InstanceType<typeof SlackWebhook>;
+    try {
+      hook = new SlackWebhook(options.webhook);
+    } catch (cause) {
+      // The notifier owns the rules for a webhook URL: a URL it refuses is a bad option value.
+      const why = cause instanceof Error ? cause.message.replace(/^Slack webhook URL is invalid: /, '') : String(cause);
+      throw new CliError('USAGE', M.badWebhook(why), { cause, showCause: false });
+    }
     try {
       await hook.send(toSlackMessage(alerts));
     } catch (cause) {
+      if ((cause as { code?: unknown }).code === 'CONNECTION_ERROR') {
+        const inner = (cause as { cause?: { code?: unknown } }).cause?.code;
+        const why = inner === 'ECONNREFUSED' ? 'connection refused' : typeof inner === 'string' ? inner : 'the connection failed';
+        throw new CliError('SLACK_FAILED', M.slackUnreachable(new URL(options.webhook).origin, why), { cause, showCause: false });
+      }
       throw new CliError('SLACK_FAILED', M.slackFailed(), { cause });
     } finally {
       (hook as { close?: () => void }).close?.();
@@ -149,6 +169,7 @@ export async function sendTestEvent(options: SendTestEventOptions = {}): Promise
   // The deployed stack's outputs fill in whatever the options leave open; without a stack, the defaults
   // (FC 2.0 names, ALIBABA_CLOUD_REGION_ID / _ACCOUNT_ID) may still be enough.
   const override = endpointOverride('fc', io.env);
+  // Options stand in for the stack: --region and --account-id (or their variables) are enough.
   const needStack =
     options.functionName === undefined ||
     options.region === undefined ||
@@ -164,7 +185,9 @@ export async function sendTestEvent(options: SendTestEventOptions = {}): Promise
   }
   const target = resolveFunctionTarget(options, info, io.env);
   const { fcVersion, functionName } = target;
-  if (stackError !== undefined && (target.region === undefined || functionName === undefined)) throw stackError;
+  if (stackError !== undefined && target.region === undefined) {
+    throw new CliError('USAGE', `${M.regionMissing()} (No deployed stack was found to read it from.)`, { cause: stackError, showCause: false });
+  }
   const region = resolveRegion(target.region, undefined, io.env);
   if (functionName === undefined) throw new CliError('USAGE', M.noFunction());
   const accountId = target.accountId;

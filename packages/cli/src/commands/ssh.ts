@@ -62,28 +62,30 @@ export function shellQuote(word: string): string {
  */
 export async function ssh(options: SshOptions = {}): Promise<SshResult> {
   const io = resolveIo(options);
-  const needStack = options.host === undefined || options.key === undefined;
-  const info = needStack ? await loadStackInfo(options, io) : undefined;
+  // --host (with --user, --key) stands in for the stack: without --key, ssh uses its own keys and agent.
+  let info: Awaited<ReturnType<typeof loadStackInfo>> | undefined;
+  if (options.host === undefined) info = await loadStackInfo(options, io);
+  else if (options.key === undefined) info = await loadStackInfo(options, io).catch(() => undefined);
   const host = options.host ?? info?.server?.publicIp ?? info?.serverPublicIp;
   if (host === undefined) throw new CliError('STACK_OUTPUTS', M.sshNoHost());
   const keyRaw = options.key ?? info?.keyFile;
-  if (keyRaw === undefined) throw new CliError('KEY_FILE', M.sshNoKey());
-  const key = path.resolve(options.key !== undefined ? io.cwd : (info?.stackDir ?? io.cwd), keyRaw);
-  if (!existsSync(key)) throw new CliError('KEY_FILE', M.keyMissing(key));
+  if (keyRaw === undefined && options.host === undefined) throw new CliError('KEY_FILE', M.sshNoKey());
+  const key = keyRaw === undefined ? undefined : path.resolve(options.key !== undefined ? io.cwd : (info?.stackDir ?? io.cwd), keyRaw);
+  if (key !== undefined && !existsSync(key)) throw new CliError('KEY_FILE', M.keyMissing(key));
   let fixedKeyMode = false;
-  const mode = statSync(key).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    chmodSync(key, 0o600);
-    fixedKeyMode = true;
-    io.err(io.paint.yellow(M.keyModeFixed(key, mode)));
+  const mode = key === undefined ? 0 : statSync(key).mode & 0o777;
+  if (key !== undefined && (mode & 0o077) !== 0) {
+    // Only running ssh changes the key's mode; printing the command touches nothing.
+    if (options.exec === true) {
+      chmodSync(key, 0o600);
+      fixedKeyMode = true;
+      io.err(io.paint.yellow(M.keyModeFixed(key, mode)));
+    } else io.err(io.paint.yellow(M.keyModeLoose(key, mode)));
   }
   const user = options.user ?? info?.sshUser ?? 'root';
   const argv = [
     'ssh',
-    '-i',
-    key,
-    '-o',
-    'IdentitiesOnly=yes',
+    ...(key === undefined ? [] : ['-i', key, '-o', 'IdentitiesOnly=yes']),
     '-o',
     'StrictHostKeyChecking=accept-new',
     `${user}@${host}`,

@@ -84,7 +84,7 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     process.env.TMPDIR = tmp;
     try {
       // Act: two demos at the same time, no outdir
-      const [a, b] = await Promise.all([demo({ ...io, sink, httpToken: TOKEN }), demo({ ...testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO), sink, httpToken: TOKEN })]);
+      const [a, b] = await Promise.all([demo({ ...io, sink, httpToken: TOKEN, keep: true }), demo({ ...testIo({ PATH: process.env.PATH, HOME: process.env.HOME }, REPO), sink, httpToken: TOKEN, keep: true })]);
       // Assess
       expect(a.synth.status).toBe('ok');
       expect(b.synth.status).toBe('ok');
@@ -131,6 +131,9 @@ describe('Command: demo (synth of the example + replay through the bundled funct
   it('fails with APP_NOT_FOUND when --app is not a cdktf app', async () => {
     const io = testIo({}, tempDir());
     await expect(demo({ ...io, app: 'no-such-app', sink })).rejects.toThrow(
+      expect.objectContaining({ code: 'APP_NOT_FOUND', message: expect.stringContaining('no-such-app does not exist (from --app)') }),
+    );
+    await expect(demo({ ...io, app: '.', sink })).rejects.toThrow(
       expect.objectContaining({ code: 'APP_NOT_FOUND', message: expect.stringContaining('is not a cdktf app') }),
     );
   });
@@ -240,5 +243,58 @@ describe('Command: demo (synth of the example + replay through the bundled funct
     const help = capture();
     expect(await main(['node', 'ecs-pulse', 'demo', '--help'], { stdout: help, stderr: capture(), env: {}, cwd: REPO })).toBe(0);
     expect(help.text()).toContain('--skip-synth');
+  });
+});
+
+describe('Command: demo --config (your forwarder config: routes, filters, mentions)', () => {
+  const REAL_HOOK = 'https://hooks.slack.com/services/T0REAL/B0REAL/realsecretwebhook0123';
+  function writeConfig(json: unknown): string {
+    const file = path.join(tempDir(), 'forwarder.json');
+    writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json));
+    return file;
+  }
+
+  it('replays through the config and shows which route got what; a real webhook in the file is never called', async () => {
+    // Prepare
+    const config = writeConfig({
+      filters: { exclude: [{ names: ['Instance:PreemptibleInstanceInterruption'] }] },
+      routes: [
+        { name: 'oncall', webhookUrlEnv: 'SLACK_WEBHOOK_URL_ONCALL', match: { severities: ['critical'] } },
+        { name: 'ecs', webhookUrl: REAL_HOOK, match: { products: ['ECS'] }, message: { titlePrefix: '[ecs]' } },
+      ],
+      message: { mentions: { critical: '<!here>' } },
+    });
+    const io = testIo({}, REPO);
+    // Act
+    const result = await demo({ ...io, skipSynth: true, sink, httpToken: TOKEN, config });
+    // Assess: every message reached the sink, attributed to its route
+    expect(result.config).toBe(config);
+    expect(result.routes).toEqual({ ecs: 5, oncall: 2, default: 1 });
+    expect(result.messagesOut).toBe(8);
+    expect(sink.requests.every((r) => r.path.startsWith('/services/'))).toBe(true);
+    expect(result.steps.find((s) => s.title === 'Preemptible instance interruption')).toMatchObject({ outcome: 'dropped', messages: 0, routes: {} });
+    expect(result.steps.find((s) => s.title === 'Scheduled maintenance reboot (critical)')).toMatchObject({ routes: { oncall: 1 } });
+    expect(result.unexpected).toEqual([]);
+    // the mention and the route's title prefix are in the messages
+    const oncall = JSON.stringify(result.messages.filter((_m, i) => i === 1));
+    expect(oncall).toContain('<!here>');
+    expect(JSON.stringify(result.messages[0])).toContain('[ecs]');
+    // the terminal shows the routes, and no webhook
+    const out = io.stdout.text();
+    expect(out).toContain('→ route oncall');
+    expect(out).toMatch(/routes\s+ecs 5, oncall 2, default 1/);
+    expect(out).toContain('dropped (by your config)');
+    expect(out + io.stderr.text()).not.toContain('realsecretwebhook0123');
+  });
+
+  it('refuses a config the forwarder refuses (USAGE, with its issues), and a file that is not JSON', async () => {
+    const io = testIo({}, REPO);
+    await expect(demo({ ...io, skipSynth: true, sink, httpToken: TOKEN, config: writeConfig({ routes: [{ name: 'x' }] }) })).rejects.toThrow(
+      expect.objectContaining({ code: 'USAGE', exitCode: 2, message: expect.stringMatching(/The forwarder refused the config in .*forwarder\.json: .*routes\[0\]/) }),
+    );
+    await expect(demo({ ...io, skipSynth: true, sink, config: writeConfig('{ nope') })).rejects.toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('forwarder.json is not JSON') }),
+    );
+    expect(sink.messages).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { resolveFunctionTarget, sendTestEvent } from '../../src/commands/send-te
 import { cloudEnv } from '../helpers/cloud-env.js';
 import { deployedStack } from '../helpers/deployed-stack.js';
 import { tempDir } from '../helpers/fake-tools.js';
-import { testIo } from '../helpers/io.js';
+import { capture, testIo } from '../helpers/io.js';
+import { main } from '../../src/cli.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
 
 let double: OpenApiDouble;
@@ -142,9 +143,38 @@ describe('Command: send-test-event', () => {
     expect(r).toMatchObject({ target: 'fc2', serviceName: 'OpsService', functionName: 'OpsFunction', region: 'cn-beijing', response: 'ok' });
   });
 
-  it('fails with the stack error when neither the options nor a deployed stack name the FC 3.0 function', async () => {
-    await expect(sendTestEvent({ ...testIo(cloudEnv(double.url), dir), app: dir, region: 'cn-hangzhou' })).rejects.toThrow(
-      expect.objectContaining({ code: 'APP_NOT_FOUND' }),
+  it('without a deployed stack, --region and --account-id stand in for it: the FC 3.0 default function is invoked', async () => {
+    // Prepare: no app anywhere, the real FC endpoint shape (no endpoint override) is not needed: the double answers
+    double.on('2023-03-30', 'InvokeFunction', (call) => {
+      if (call.path !== '/2023-03-30/functions/ecs-pulse-slack-forwarder/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: '{"ok":true}' };
+    });
+    const io = testIo(cloudEnv(double.url), dir);
+    // Act
+    const r = await sendTestEvent({ ...io, app: dir, region: 'cn-hangzhou', accountId: '1234567890123456' });
+    // Assess
+    expect(double.rejected).toEqual([]);
+    expect(r).toMatchObject({ target: 'fc3', functionName: 'ecs-pulse-slack-forwarder', region: 'cn-hangzhou', statusCode: 200 });
+  });
+
+  it('passes option values exactly as typed (a numeric-looking --function 0123 stays "0123", not 123)', async () => {
+    double.on('2023-03-30', 'InvokeFunction', (call) => {
+      if (call.path !== '/2023-03-30/functions/0123/invocations') throw new Error(`bad path ${call.path}`);
+      return { raw: '{"ok":true}' };
+    });
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main(['node', 'ecs-pulse', 'send-test-event', '--function', '0123', '--region', 'cn-hangzhou', '--json'], { stdout, stderr, env: cloudEnv(double.url), cwd: dir });
+    expect(stderr.text()).toBe('');
+    expect(code).toBe(0);
+    expect(double.rejected).toEqual([]);
+    expect(JSON.parse(stdout.text())).toMatchObject({ functionName: '0123', statusCode: 200 });
+  });
+
+  it('without a stack and without --region, says the region is missing (not "no deployed stack")', async () => {
+    const env = cloudEnv(double.url);
+    await expect(sendTestEvent({ ...testIo(env, dir), app: dir, accountId: '1234567890123456' })).rejects.toThrow(
+      expect.objectContaining({ code: 'USAGE', exitCode: 2, message: expect.stringMatching(/^No region given\. Pass --region/) }),
     );
     expect(double.calls).toEqual([]);
   });
@@ -173,7 +203,7 @@ describe('Function: resolveFunctionTarget', () => {
     });
     expect(resolveFunctionTarget({}, undefined, { ALIBABA_CLOUD_ACCOUNT_ID: '111', ALIBABA_CLOUD_REGION_ID: 'cn-zhangjiakou' })).toEqual({
       fcVersion: 3,
-      functionName: undefined,
+      functionName: 'ecs-pulse-slack-forwarder',
       serviceName: undefined,
       region: 'cn-zhangjiakou',
       accountId: '111',
@@ -182,6 +212,6 @@ describe('Function: resolveFunctionTarget', () => {
 
   it("ignores the stack's names when --fc-version asks for the other generation", () => {
     expect(resolveFunctionTarget({ fcVersion: 2 }, fc3Stack, {})).toMatchObject({ fcVersion: 2, functionName: 'ECSMonitoringFunction', serviceName: 'ECSMonitoringService', region: 'cn-shanghai' });
-    expect(resolveFunctionTarget({ fcVersion: 3 }, fc2Stack, {}).functionName).toBeUndefined();
+    expect(resolveFunctionTarget({ fcVersion: 3 }, fc2Stack, {}).functionName).toBe('ecs-pulse-slack-forwarder');
   });
 });

@@ -42,15 +42,32 @@ describe('Command: ssh', () => {
     expect(result.fixedKeyMode).toBe(false);
   });
 
-  it('fixes a key readable by others to 0600 and says so', async () => {
+  it('only warns about a key readable by others when printing; --exec fixes it to 0600 and says so', async () => {
     outputs({ server_public_ip: '203.0.113.10', key_file: key });
     chmodSync(key, 0o644);
-    const io = testIo(env, root);
-    const result = await ssh({ ...io, app: 'app' });
-    expect(result.fixedKeyMode).toBe(true);
+    // Act: print only
+    const printing = testIo(env, root);
+    const printed = await ssh({ ...printing, app: 'app' });
+    // Assess: nothing touched, the fix named
+    expect(printed.fixedKeyMode).toBe(false);
+    expect(statSync(key).mode & 0o777).toBe(0o644);
+    expect(printing.stderr.text()).toContain(`has mode 0644; ssh refuses keys others can read. Run: chmod 600 ${key}`);
+    expect(printed.argv).toContain('root@203.0.113.10'); // default user
+    // Act: run it (a fake ssh)
+    fakeExecutable(bin, 'ssh');
+    const running = testIo(env, root);
+    const ran = await ssh({ ...running, app: 'app', exec: true });
+    // Assess
+    expect(ran.fixedKeyMode).toBe(true);
     expect(statSync(key).mode & 0o777).toBe(0o600);
-    expect(io.stderr.text()).toContain('had mode 0644');
-    expect(result.argv).toContain('root@203.0.113.10'); // default user
+    expect(running.stderr.text()).toContain('had mode 0644');
+  });
+
+  it('--host and --user stand in for the stack: no deployed stack, no --key, ssh uses its own keys', async () => {
+    const io = testIo(env, tempDir());
+    const result = await ssh({ ...io, app: path.join(root, 'nowhere'), host: '198.51.100.7', user: 'ubuntu' });
+    expect(result.argv).toEqual(['ssh', '-o', 'StrictHostKeyChecking=accept-new', 'ubuntu@198.51.100.7']);
+    expect(io.stdout.text()).toBe('ssh -o StrictHostKeyChecking=accept-new ubuntu@198.51.100.7\n');
   });
 
   it('resolves a relative key path from the stack folder (where terraform wrote it)', async () => {
