@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError } from '../errors.js';
 import { table } from '../format.js';
 import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { compareRuns, DEFAULT_TOLERANCE_PERCENT, type ComparisonRow, type RunComparison } from '../runs/compare.js';
@@ -197,7 +197,7 @@ export async function runsCompare(options: RunsCompareOptions): Promise<RunCompa
   if (io.json) io.out(JSON.stringify(c, null, 2));
   else for (const line of comparisonLines(c, io)) io.out(line);
   if (options.failOnRegression === true && c.regressions > 0) {
-    throw new CliError('REMOTE_COMMAND_FAILED', `${c.regressions} figure(s) of ${c.b} are worse than ${c.a} beyond ${tol} %.`, { exitCode: ExitCode.Failure });
+    throw new CliError('REGRESSION', `${c.regressions} figure(s) of ${c.b} are worse than ${c.a} beyond ${tol} %.`);
   }
   return c;
 }
