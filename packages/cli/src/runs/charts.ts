@@ -112,8 +112,8 @@ export function runCharts(record: RunRecord, prefix: string): ChartSpec[] {
       type: 'bar',
       xLabel: 'host',
       yLabel: 'packets/s',
-      labels: [...pps.results.map((r) => `${short(r.client)} sent`), 'server received'],
-      series: [{ name: 'packets/s', values: [...pps.results.map((r) => r.sentPps), pps.serverRxPps] }],
+      labels: [...pps.results.map((r) => `${short(r.client)} sent`), ...(pps.serverRxPps === undefined ? [] : ['server received'])],
+      series: [{ name: 'packets/s', values: [...pps.results.map((r) => r.sentPps), ...(pps.serverRxPps === undefined ? [] : [pps.serverRxPps])] }],
     }));
   }
   const cpu = record.net?.serverCpuPercent;

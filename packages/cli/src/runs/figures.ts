@@ -68,7 +68,9 @@ export function figuresOf(record: RunRecord): Figure[] {
       const c = clientKey(r.client);
       out.push({ key: `pps.${c.key}.sent`, label: `pps ${c.label} sent`, unit: 'pps', value: r.sentPps, better: 'higher', metadata: { client: r.client } });
     }
-    out.push({ key: 'pps.server.received', label: 'pps server received', unit: 'pps', value: net.pps.serverRxPps, better: 'higher', metadata: {} });
+    if (net.pps.serverRxPps !== undefined) {
+      out.push({ key: 'pps.server.received', label: 'pps server received', unit: 'pps', value: net.pps.serverRxPps, better: 'higher', metadata: {} });
+    }
     if (net.pps.lossPercent !== undefined) {
       out.push({ key: 'pps.loss', label: 'pps loss', unit: '%', value: net.pps.lossPercent, better: 'lower', metadata: {} });
     }

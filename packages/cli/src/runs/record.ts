@@ -82,7 +82,8 @@ export interface NetFigures {
   /** @default - no pps test */
   readonly pps?: {
     readonly results: ReadonlyArray<{ readonly client: string; readonly sentPps: number }>;
-    readonly serverRxPps: number;
+    /** Packets per second the server's interface received during the test window. @default - not measured */
+    readonly serverRxPps?: number;
     readonly lossPercent?: number;
     readonly percentOfAdvertised?: number;
   };
@@ -268,7 +269,7 @@ export const RUN_RECORD_JSON_SCHEMA = {
         },
         aggregate: obj([], { up: aggregate, down: aggregate }),
       }),
-      pps: obj(['results', 'serverRxPps'], {
+      pps: obj(['results'], {
         results: { type: 'array', items: obj(['client', 'sentPps'], { client: str, sentPps: num }) },
         serverRxPps: num,
         lossPercent: num,
