@@ -374,6 +374,58 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
         command: rest,
       });
     }));
+
+  // `runs` and `report` — the run store (result.json per run), comparisons, exports, HTML report.
+  cli
+    .command('runs [action] [...refs]', 'runs list | show <run> | compare <a> <b> | export <run>: the stored test runs')
+    .usage('runs <list|show|compare|export> [run...] [options]')
+    .option('--results <dir>', 'results folder (default: ECS_PULSE_RESULTS, else ./ecs-pulse-results)')
+    .option('--tolerance <percent>', 'compare: changes within this are "same" (default 5)')
+    .option('--fail-on-regression', 'compare: exit 1 when any figure is worse beyond the tolerance')
+    .option('--format <pkb|csv|jsonl>', 'export: output format (default pkb)')
+    .option('--out <file>', 'export: write to this file instead of stdout (never overwrites)')
+    .option('--json', 'print machine-readable JSON')
+    .example('ecs-pulse runs compare previous latest --fail-on-regression')
+    .example('ecs-pulse runs export latest --format pkb > perfkitbenchmarker_results.json')
+    .action(run(async (a, o, c) => {
+      const action = subAction('runs', ['list', 'show', 'compare', 'export'], a[0]);
+      const refs = ((a[1] as unknown[] | undefined) ?? []).map(String);
+      const want = { list: 0, show: 1, compare: 2, export: 1 }[action as 'list'];
+      if (refs.length !== want) {
+        throw new CliError('USAGE', M.runRefs(action, want, refs.length));
+      }
+      const m = await import('./commands/runs.js');
+      const base = { ...c, ...(str(o.results) && { results: str(o.results) }) };
+      if (action === 'list') return m.runsList(base);
+      if (action === 'show') return m.runsShow({ ...base, run: refs[0] as string });
+      if (action === 'export') {
+        return m.runsExport({ ...base, run: refs[0] as string, ...(str(o.format) && { format: str(o.format) }), ...(str(o.out) && { out: str(o.out) }) });
+      }
+      const tol = o.tolerance === undefined ? undefined : Number(o.tolerance);
+      return m.runsCompare({ ...base, a: refs[0] as string, b: refs[1] as string, ...(tol !== undefined && { tolerancePercent: tol }), failOnRegression: o.failOnRegression === true });
+    }));
+
+  cli
+    .command('report <run> [...more]', 'Write one self-contained HTML report of one or more runs (charts, comparison)')
+    .option('--results <dir>', 'results folder (default: ECS_PULSE_RESULTS, else ./ecs-pulse-results)')
+    .option('--out <file>', 'HTML file to write (default report.html)')
+    .option('--force', 'overwrite --out when it exists')
+    .option('--tolerance <percent>', 'tolerance of the comparison tables (default 5)')
+    .option('--json', 'print the written file as JSON')
+    .example('ecs-pulse report previous latest --out report.html')
+    .action(run(async (a, o, c) => {
+      const { report: writeReport } = await import('./commands/runs.js');
+      const more = ((a[1] as unknown[] | undefined) ?? []).map(String);
+      const tol = o.tolerance === undefined ? undefined : Number(o.tolerance);
+      return writeReport({
+        ...c,
+        runs: [String(a[0]), ...more],
+        ...(str(o.results) && { results: str(o.results) }),
+        ...(str(o.out) && { out: str(o.out) }),
+        force: o.force === true,
+        ...(tol !== undefined && { tolerancePercent: tol }),
+      });
+    }));
 }
 
 /** Option names (kebab-case) that take a value, over every command. */
@@ -486,7 +538,7 @@ function pipeState(stream: Writer): { closed: boolean } {
 function exitCodeHelp(): string {
   const rows: Array<[number, string]> = [
     [ExitCode.Ok, 'success'],
-    [ExitCode.Failure, 'failure: terraform or the app failed, a file is missing, a stack has no outputs'],
+    [ExitCode.Failure, 'failure: terraform or the app failed, a file is missing, a stack has no outputs; runs compare --fail-on-regression found a worse figure'],
     [ExitCode.Usage, 'usage: unknown command or option, bad option value, no app found'],
     [ExitCode.MissingDependency, 'a required tool (terraform, ssh) or Alibaba Cloud credentials are missing'],
     [ExitCode.CloudApi, 'an Alibaba Cloud API call failed (after retries), wrong region, access denied'],

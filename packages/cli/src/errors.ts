@@ -64,7 +64,8 @@ export type CliErrorCode =
   | 'REMOTE_TIMEOUT'
   | 'RESULT_PARSE_FAILED'
   | 'SLACK_FAILED'
-  | 'EVENT_INVALID';
+  | 'EVENT_INVALID'
+  | 'REGRESSION';
 
 const DEFAULT_EXIT: Record<CliErrorCode, ExitCodeValue> = {
   USAGE: ExitCode.Usage,
@@ -85,6 +86,7 @@ const DEFAULT_EXIT: Record<CliErrorCode, ExitCodeValue> = {
   RESULT_PARSE_FAILED: ExitCode.TestFailed,
   SLACK_FAILED: ExitCode.SlackFailed,
   EVENT_INVALID: ExitCode.Failure,
+  REGRESSION: ExitCode.Failure,
 };
 
 /**

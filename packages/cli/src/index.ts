@@ -50,3 +50,28 @@ export {
 export type { DemoThreadsResult } from './commands/demo-threads.js';
 export { preview, type PreviewOptions, type PreviewResult } from './commands/preview.js';
 export { sink, type SinkOptions, type SinkResult } from './commands/sink.js';
+export {
+  runsList,
+  runsShow,
+  runsCompare,
+  runsExport,
+  report,
+  type RunsOptions,
+  type RunsCompareOptions,
+  type RunListEntry,
+  type ReportCommandOptions,
+} from './commands/runs.js';
+export {
+  RUN_SCHEMA_VERSION,
+  RUN_RECORD_JSON_SCHEMA,
+  type RunRecord,
+  type RunHost,
+  type RunSeries,
+  type SeriesPoints,
+  type NetFigures,
+  type StressFigures,
+  type AdvertisedNetwork,
+} from './runs/record.js';
+export { compareRuns, type RunComparison, type ComparisonRow, type Verdict } from './runs/compare.js';
+export { exportRun, type ExportFormat, type PkbSample } from './runs/export.js';
+export { renderReport, type ReportOptions } from './runs/report.js';

@@ -21,6 +21,8 @@ export const M = {
     `--${option} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`,
   badDuration: (option: string, value: unknown) =>
     `--${option} must be a duration like 30m, 1h, 2d or an ISO time (got ${JSON.stringify(value)}).`,
+  runRefs: (action: string, want: number, got: number) =>
+    `"ecs-pulse runs ${action}" takes ${want} run reference${want === 1 ? '' : 's'} (got ${got}). Run ids come from "ecs-pulse runs list"; latest and previous work too.`,
   contextBad: (text: string) => `--context must look like key=value (got "${text}").`,
   notImplementedHere: (name: string) => `"ecs-pulse ${name}" is not available in this build yet.`,
 
