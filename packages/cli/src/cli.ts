@@ -605,7 +605,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       return ExitCode.Usage;
     }
     const declared = cli.matchedCommand.args.length;
-    if (cli.args.length > declared) {
+    // a variadic last argument (`[...refs]`) takes any number
+    const variadic = cli.matchedCommand.args.some((arg) => arg.variadic);
+    if (!variadic && cli.args.length > declared) {
       const extra = String(cli.args[declared]);
       throw new CliError('USAGE', M.extraArgument(cli.matchedCommand.name, extra === STDIN_ARG ? '-' : extra, cli.matchedCommand.rawName));
     }
