@@ -27,6 +27,7 @@ export type {
 export {
   CLOUD_INIT_LOG_PATH,
   DEFAULT_IPERF3_PORT,
+  DEFAULT_SOCKPERF_PORT,
   MAX_USER_DATA_BYTES,
   READY_MARKER_PATH,
   renderCloudInit,
