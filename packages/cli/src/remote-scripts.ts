@@ -36,7 +36,8 @@ const REDUCE_PY = [
   'print(s)',
 ].join('\n');
 
-function frame(label: string, payloadCommand: string, rcVar: string): string {
+/** A framed result: begin marker, the payload command, end marker with the exit code in `rcVar`. */
+export function frame(label: string, payloadCommand: string, rcVar: string): string {
   return [`echo '${BEGIN(label)}'`, payloadCommand, `echo "@@ECS-PULSE-END ${label} rc=$${rcVar}@@"`].join('\n');
 }
 
