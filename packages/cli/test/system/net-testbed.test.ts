@@ -46,8 +46,13 @@ describe.runIf(!missing || required)('System: net run on a namespace testbed (tb
     dir = tempDir();
   });
   afterAll(async () => {
+    const prefix = bed?.prefix;
     bed?.destroy();
     await double?.stop();
+    if (prefix) {
+      const { execFileSync } = await import('node:child_process');
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(prefix);
+    }
   });
 
   const args = () => {
@@ -101,6 +106,14 @@ describe.runIf(!missing || required)('System: net run on a namespace testbed (tb
       expect(report.serverCpuPercent[k]).toBeLessThanOrEqual(100);
     }
   }, 120_000);
+
+  it('the testbed removes everything it made when building fails half-way', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const prefix = `epx${process.pid % 10000}`;
+    // a cap tc refuses: the namespaces are already made when the qdisc fails
+    expect(() => createTestbed({ clients: 1, capMbit: 0, prefix })).toThrow();
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(prefix);
+  });
 
   it('serial: each client alone reaches at least 85 % of the cap', async () => {
     const r = await runCli([...args(), '--tests', 'bandwidth', '--mode', 'serial', '--direction', 'up', '--duration', '3'], env(), dir);
