@@ -105,9 +105,9 @@ const OUTPUT_LIMIT = 24 * 1024;
  * DescribeInvocationResults (Pending → Running → Success/Failed/Timeout, output cut at 24 KB with Dropped,
  * real start and finish times).
  */
-export function testbedEcs(double: OpenApiDouble, bed: Testbed, opts: { region: string; instanceType: string; ppsRx?: number; deliveryMs?: [number, number] }): { invocations: Array<{ invokeId: string; instanceIds: string[]; script: string }> } {
+export function testbedEcs(double: OpenApiDouble, bed: Testbed, opts: { region: string; instanceType: string; ppsRx?: number; deliveryMs?: [number, number] }): { invocations: Array<{ invokeId: string; instanceIds: string[]; script: string; at: number }> } {
   const V = '2014-05-26';
-  const invocations: Array<{ invokeId: string; instanceIds: string[]; script: string; runs: Map<string, Run> }> = [];
+  const invocations: Array<{ invokeId: string; instanceIds: string[]; script: string; at: number; runs: Map<string, Run> }> = [];
   const byId = new Map(bed.hosts.map((h) => [h.instanceId, h]));
   double.on(V, 'DescribeInstances', (call) => {
     expectParams(call, { RegionId: opts.region, InstanceIds: /^\[.*\]$/ });
@@ -168,7 +168,7 @@ export function testbedEcs(double: OpenApiDouble, bed: Testbed, opts: { region: 
       }, lo + Math.random() * (hi - lo));
     }
     const invokeId = `t-tb${invocations.length + 1}`;
-    invocations.push({ invokeId, instanceIds, script, runs });
+    invocations.push({ invokeId, instanceIds, script, at: Date.now(), runs });
     return { json: { RequestId: 'TB-RC', CommandId: `c-tb${invocations.length}`, InvokeId: invokeId } };
   });
   double.on(V, 'DescribeInvocationResults', (call) => {
