@@ -127,6 +127,9 @@ export function parseHostSnapshot(text: string): HostSnapshot {
 export function cpuUtilisation(before: CpuTimes, after: CpuTimes): number {
   const total = after.totalTicks - before.totalTicks;
   const idle = after.idleTicks - before.idleTicks;
+  const fields = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+  const back = fields.find((f) => after[f] < before[f]);
+  if (back !== undefined) throw invalid(`cpuUtilisation: ${back} went backwards (${before[back]} → ${after[back]}); the readings are not from one boot of one host, in order.`);
   if (total <= 0 || idle < 0) throw invalid('cpuUtilisation: the second /proc/stat reading is not later than the first (same reading, or a reboot between them).');
   return ((total - idle) / total) * 100;
 }

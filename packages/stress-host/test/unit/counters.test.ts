@@ -58,3 +58,12 @@ describe('host counters (/proc/net/dev, /proc/stat snapshots from a real namespa
     expect(Buffer.byteLength(text)).toBeLessThan(4096);
   });
 });
+
+describe('cpuUtilisation regression', () => {
+  it('refuses readings where one field went backwards (it would give a utilisation outside 0-100)', () => {
+    const a = parseProcStat('cpu  100 0 100 1000 0 0 0 0 0 0');
+    // user went down by 50 while idle rose by 60: total +10, idle +60 → -500 % before the check
+    const b = parseProcStat('cpu  50 0 100 1060 0 0 0 0 0 0');
+    expect(() => cpuUtilisation(a, b)).toThrow(expect.objectContaining({ code: 'INVALID_COUNTERS', message: expect.stringContaining('user went backwards') }));
+  });
+});
