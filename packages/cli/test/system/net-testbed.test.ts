@@ -71,6 +71,8 @@ describe.runIf(!missing || required)('System: net run on a namespace testbed (tb
     // bandwidth: three clients on their own ports at once; the sum over the common window is the cap
     const bw = report.bandwidth!;
     expect(bw.mode).toBe('concurrent');
+    // the aggregate came from a window all three clients measured, not a fallback
+    expect(report.warnings.filter((w) => /overlap|without intervals/.test(w))).toEqual([]);
     expect(bw.results).toHaveLength(6);
     for (const dir of ['up', 'down'] as const) {
       const agg = bw.aggregate[dir]!;

@@ -128,6 +128,17 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     }
   }, 60_000);
 
+  it('names a client that Cloud Assistant delivered after the common start time (the barrier was missed)', async () => {
+    // the client's script arrives 1.5 s late; the start time was only 0.3 s ahead
+    setup(async (script, id) => {
+      if (id === CLIENT) await new Promise((r) => setTimeout(r, 1500));
+      return bashRunner(script, id);
+    });
+    const r = await netRun({ ...base(), direction: 'up', duration: 1 });
+    expect(r.report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^bw-up on ${CLIENT} started 1\\.\\d s after its start time .*ECS_PULSE_START_LEAD_MS`))]));
+    expect(r.report.bandwidth?.results).toHaveLength(1);
+  });
+
   it('retries Throttling answers with back-off and then succeeds', async () => {
     setup();
     double.throttle('RunCommand', 2);
