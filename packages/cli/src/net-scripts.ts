@@ -8,7 +8,8 @@
  * started (`t-<label>` frame), so a late start is reported instead of silently skewing the aggregate.
  *
  * Output stays under Cloud Assistant's 24 KB: the full iperf3 JSON is kept on the host and a reduced copy
- * (no per-stream arrays, floats rounded, intervals dropped past a byte budget) is printed; sockperf's
+ * (no per-stream arrays, floats rounded; past a byte budget the interval sums keep only their byte counts and
+ * times, and only then are the intervals dropped) is printed; sockperf's
  * summary and the /proc snapshots are about 1 KB each.
  * @internal
  */
@@ -29,13 +30,18 @@ const REDUCE_PY = [
   'd.get("start",{}).pop("connected",None)',
   '[i.pop("streams",None) for i in d.get("intervals",[]) if isinstance(i,dict)]',
   'def r(o):',
-  ' if isinstance(o,float): return round(o,6)',
+  ' if isinstance(o,float): return round(o) if abs(o)>=1e6 else round(o,6)',
   ' if isinstance(o,dict): return {k:r(v) for k,v in o.items()}',
   ' if isinstance(o,list): return [r(v) for v in o]',
   ' return o',
   'd=r(d)',
+  'B=int(sys.argv[2])',
   's=json.dumps(d,separators=(",",":"))',
-  'if len(s)>int(sys.argv[2]):',
+  'if len(s)>B:',
+  ' K=("start","end","seconds","bytes","bits_per_second","packets","retransmits")',
+  ' [i.update(sum={k:v for k,v in i["sum"].items() if k in K or (k=="omitted" and v)}) for i in d.get("intervals",[]) if isinstance(i,dict) and isinstance(i.get("sum"),dict)]',
+  ' s=json.dumps(d,separators=(",",":"))',
+  'if len(s)>B:',
   ' d.pop("intervals",None);s=json.dumps(d,separators=(",",":"))',
   'print(s)',
 ].join('\n');
@@ -51,7 +57,8 @@ wait_until() {
   if [ "$left" -gt 0 ]; then sleep "$((left / 1000000000)).$(printf '%09d' $((left % 1000000000)))"; fi
 }`;
 
-const REDUCE_FN = `reduce() {
+/** The bash `reduce <file> <budget>` function: prints the iperf3 JSON within the byte budget. */
+export const REDUCE_FN = `reduce() {
   if command -v python3 >/dev/null 2>&1; then
     python3 -c '${REDUCE_PY}' "$1" "$2" 2>/dev/null || cat "$1"
   elif [ "$(wc -c < "$1")" -lt "$2" ]; then cat "$1"

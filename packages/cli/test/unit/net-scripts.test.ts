@@ -52,3 +52,34 @@ describe('net run scripts', () => {
     expect(hostRates(a, b).seconds).toBeGreaterThan(0.25);
   });
 });
+
+describe('net run reduce (python3 on the host)', () => {
+  it.runIf(spawnSync('python3', ['--version'], { stdio: 'ignore' }).error === undefined)(
+    'keeps every interval of a 60-second, 4-stream iperf3 JSON within a 10 KB budget, parsable',
+    async () => {
+      const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const path = await import('node:path');
+      const { REDUCE_FN } = await import('../../src/net-scripts.js');
+      const { parseIperf3 } = await import('@ecs-pulse/stress-host/parsers');
+      const real = JSON.parse(readFileSync(new URL('../fixtures/iperf3-3.12-tcp.json', import.meta.url), 'utf8'));
+      const [first] = real.intervals;
+      // a real interval, four streams, sixty seconds
+      real.intervals = Array.from({ length: 60 }, (_, i) => ({
+        streams: Array.from({ length: 4 }, () => ({ ...first.streams[0], start: i, end: i + 1 })),
+        sum: { ...first.sum, start: i + 0.000123456789, end: i + 1.000123456789 },
+      }));
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'ecs-pulse-reduce-')), 'big.json');
+      writeFileSync(file, JSON.stringify(real, null, '\t'));
+      expect(readFileSync(file).length).toBeGreaterThan(60_000);
+      const r = spawnSync('bash', ['-c', `${REDUCE_FN}\nreduce "$1" 10000`, 'reduce', file], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout.length).toBeLessThan(10_000);
+      const parsed = parseIperf3(r.stdout);
+      expect(parsed.intervals).toHaveLength(60);
+      expect(parsed.intervals[59]?.bytes).toBe(first.sum.bytes);
+      expect(parsed.receivedBitsPerSecond).toBe(Math.round(real.end.sum_received.bits_per_second));
+      expect(parsed.intervals.every((i) => !i.omitted)).toBe(true);
+    },
+  );
+});
