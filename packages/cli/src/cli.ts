@@ -245,15 +245,20 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       });
     }));
 
-  hostOpts(cli.command('net [action]', 'net run: run iperf3 between the hosts through Cloud Assistant and print the results'))
+  hostOpts(cli.command('net [action]', 'net run: bandwidth (iperf3), pps (small UDP, counted on the server) and latency (sockperf) between the hosts through Cloud Assistant'))
     .usage('net run [options]')
-    .option('--direction <dir>', 'up (client sends), down (server sends), both (default)')
-    .option('--parallel <n>', 'parallel streams (-P, default 1)')
-    .option('--udp', 'UDP instead of TCP')
-    .option('--bandwidth <bps>', 'target bitrate, e.g. 1G (UDP default 1G)')
-    .option('--duration <seconds>', 'seconds per direction (default 10)')
-    .option('--port <port>', 'server port (default 5201)')
-    .example('ecs-pulse net run --direction both --parallel 4 --duration 30 --json')
+    .option('--tests <list>', 'comma-separated: bandwidth,pps,latency (default all three)')
+    .option('--mode <mode>', 'bandwidth and pps: concurrent (default; all clients at once, one server port each) or serial')
+    .option('--direction <dir>', 'bandwidth: up (clients send), down (server sends), both (default)')
+    .option('--parallel <n>', 'bandwidth: parallel streams per client (-P, default 1)')
+    .option('--udp', 'bandwidth over UDP instead of TCP')
+    .option('--bandwidth <bps>', 'bandwidth: target bitrate, e.g. 1G (UDP default 1G)')
+    .option('--pps-streams <n>', 'pps: UDP streams per client (default 4)')
+    .option('--tcp', 'latency over TCP instead of UDP')
+    .option('--duration <seconds>', 'seconds per test (default 10)')
+    .option('--port <port>', 'first iperf3 server port; client i uses port+i (default 5201)')
+    .option('--sockperf-port <port>', 'sockperf server port (default 11111)')
+    .example('ecs-pulse net run --tests bandwidth,pps,latency --mode concurrent --parallel 4 --duration 30 --json')
     .action(run(async (a, o, c) => {
       subAction('net', ['run'], a[0]);
       const { parseSeconds } = await import('./format.js');
@@ -263,10 +268,19 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       const direction = oneOf(o.direction, 'direction', ['up', 'down', 'both'] as const);
       const parallel = int(o.parallel, 'parallel', 1, 128);
       const port = int(o.port, 'port', 1, 65535);
+      const sockperfPort = int(o.sockperfPort, 'sockperf-port', 1, 65535);
+      const ppsStreams = int(o.ppsStreams, 'pps-streams', 1, 128);
+      const mode = oneOf(o.mode, 'mode', ['concurrent', 'serial'] as const);
+      const tests = o.tests === undefined ? undefined : list(o.tests).map((t) => oneOf(t, 'tests', ['bandwidth', 'pps', 'latency'] as const) as 'bandwidth');
       const { netRun } = await import('./commands/net.js');
       return netRun({
         ...c,
         ...hostArgs(o),
+        ...(tests !== undefined && { tests }),
+        ...(mode !== undefined && { mode }),
+        ...(ppsStreams !== undefined && { ppsStreams }),
+        ...(sockperfPort !== undefined && { sockperfPort }),
+        tcp: o.tcp === true,
         ...(direction !== undefined && { direction }),
         ...(parallel !== undefined && { parallel }),
         udp: o.udp === true,

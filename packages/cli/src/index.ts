@@ -20,7 +20,7 @@ export type { TerraformOutput } from './terraform.js';
 export type { HostInfo, StackInfo } from './stack-outputs.js';
 export type { StackRef } from './stack.js';
 export { ssh, type SshOptions, type SshResult } from './commands/ssh.js';
-export { netRun, type NetRunOptions, type NetRunResult, type NetTest } from './commands/net.js';
+export { netRun, type NetAdvertised, type NetAggregate, type NetHost, type NetReport, type NetRunOptions, type NetRunResult } from './commands/net.js';
 export { stressRun, type StressRunOptions, type StressRunResult, type StressHostRun } from './commands/stress.js';
 export type { HostOptions } from './hosts.js';
 export type { MetricsReport, MetricSummary } from './cloud/metrics.js';

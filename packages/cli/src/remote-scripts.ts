@@ -17,6 +17,8 @@
  * @internal
  */
 
+import { HOST_SNAPSHOT_COMMAND } from '@ecs-pulse/stress-host/parsers';
+
 /** Where results are kept on the hosts. */
 export const REMOTE_DIR = '/var/tmp/ecs-pulse';
 
@@ -36,7 +38,8 @@ const REDUCE_PY = [
   'print(s)',
 ].join('\n');
 
-function frame(label: string, payloadCommand: string, rcVar: string): string {
+/** A framed result: begin marker, the payload command, end marker with the exit code in `rcVar`. */
+export function frame(label: string, payloadCommand: string, rcVar: string): string {
   return [`echo '${BEGIN(label)}'`, payloadCommand, `echo "@@ECS-PULSE-END ${label} rc=$${rcVar}@@"`].join('\n');
 }
 
@@ -107,7 +110,10 @@ export interface StressNgOptions {
   readonly runId: string;
 }
 
-/** Run stress-ng with --yaml into a file on the host and print it back (small: a few KB). */
+/**
+ * Run stress-ng with --yaml into a file on the host and print it back (small: a few KB), with host
+ * snapshots (/proc/stat, /proc/meminfo) before, halfway through and after the run.
+ */
 export function stressNgScript(o: StressNgOptions): string {
   const file = `${REMOTE_DIR}/stress-${o.runId}.yaml`;
   const args = [
@@ -119,7 +125,15 @@ export function stressNgScript(o: StressNgOptions): string {
 set -u
 if ! command -v stress-ng >/dev/null 2>&1; then echo "ecs-pulse: stress-ng is not installed on this host" >&2; exit 127; fi
 mkdir -p ${REMOTE_DIR}
+ok=0
+${HOST_SNAPSHOT_COMMAND} > "${file}.snap-start" 2>/dev/null
+{ sleep ${Math.max(1, Math.floor(o.timeoutSeconds / 2))}; ${HOST_SNAPSHOT_COMMAND} > "${file}.snap-mid" 2>/dev/null; } > /dev/null 2>&1 < /dev/null &
 stress-ng ${args} > "${file}.log" 2>&1; rc=$?
+${HOST_SNAPSHOT_COMMAND} > "${file}.snap-end" 2>/dev/null
+wait
+${frame('snap-start', `cat "${file}.snap-start"`, 'ok')}
+${frame('snap-mid', `cat "${file}.snap-mid" 2>/dev/null`, 'ok')}
+${frame('snap-end', `cat "${file}.snap-end"`, 'ok')}
 ${frame('stress-ng', `cat "${file}" 2>/dev/null`, 'rc')}
 ${frame('stress-ng-log', `tail -n 15 "${file}.log"`, 'rc')}
 echo "ecs-pulse: YAML kept on the host at ${file}"

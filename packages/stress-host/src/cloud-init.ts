@@ -10,6 +10,15 @@ import { StressHostError } from './errors.js';
 export const DEFAULT_IPERF3_PORT = 5201;
 
 /**
+ * The default sockperf server port (sockperf's own default), served for UDP and TCP.
+ * @example
+ * ```ts
+ * const port = props.sockperfPort ?? DEFAULT_SOCKPERF_PORT; // 11111
+ * ```
+ */
+export const DEFAULT_SOCKPERF_PORT = 11111;
+
+/**
  * Where the user-data script writes its readiness marker (tool versions, one `key=value` a line).
  * @example
  * ```ts
@@ -64,6 +73,12 @@ export interface CloudInitOptions {
    */
   readonly startIperf3Servers?: boolean;
   /**
+   * Port of the sockperf servers (one for UDP, one for TCP, `sockperf-server@udp` / `@tcp`), started with the
+   * iperf3 servers. Must lie outside the iperf3 port range.
+   * @default 11111
+   */
+  readonly sockperfPort?: number;
+  /**
    * Bash appended at the end of the script, run as root after the tools are installed. It must keep the
    * script shellcheck-clean; it is not checked here.
    * @default - nothing appended
@@ -84,7 +99,13 @@ export function resolveCloudInitOptions(options: CloudInitOptions): Required<Omi
 } {
   const port = options.iperf3Port ?? DEFAULT_IPERF3_PORT;
   const servers = options.iperf3Servers ?? 1;
+  const sockperfPort = options.sockperfPort ?? DEFAULT_SOCKPERF_PORT;
   const issues: string[] = [];
+  if (!validPort(sockperfPort) || sockperfPort === 22) {
+    issues.push(`sockperfPort: ${String(sockperfPort)} is not a usable port; use an integer from 1 to 65535 other than 22 (default 11111).`);
+  } else if (sockperfPort >= port && sockperfPort < port + servers) {
+    issues.push(`sockperfPort: ${sockperfPort} lies in the iperf3 port range ${port}..${port + servers - 1}; pick another port (default 11111).`);
+  }
   if (!validPort(port)) issues.push(`iperf3Port: ${String(port)} is not a port; use an integer from 1 to 65535 (default 5201).`);
   if (!Number.isInteger(servers) || servers < 1 || servers > 64) {
     issues.push(`iperf3Servers: ${String(servers)} is out of range; use an integer from 1 to 64 (default 1).`);
@@ -104,6 +125,7 @@ export function resolveCloudInitOptions(options: CloudInitOptions): Required<Omi
     iperf3Port: port,
     iperf3Servers: servers,
     startIperf3Servers: options.startIperf3Servers ?? true,
+    sockperfPort,
     extraScript: options.extraScript ?? '',
   };
 }
@@ -111,12 +133,15 @@ export function resolveCloudInitOptions(options: CloudInitOptions): Required<Omi
 /**
  * Render the user-data script (bash) of a stress host. It:
  *
- * 1. installs iperf3 and stress-ng with apt-get (Ubuntu/Debian; waits for the dpkg lock and retries, since
+ * 1. installs iperf3, stress-ng, sockperf and sysstat with apt-get (Ubuntu/Debian; waits for the dpkg lock and retries, since
  *    unattended-upgrades and cloud-init's own apt runs race with user data on first boot), or with dnf/yum
  *    (Alibaba Cloud Linux 3 / RHEL family, trying EPEL when the base repositories lack a package);
  * 2. writes a systemd template unit `iperf3-server@.service` and enables one instance per port
  *    (`iperf3-server@5201`, …), running `iperf3 --server` as an unprivileged dynamic user, restarted on exit;
- * 3. writes {@link READY_MARKER_PATH} with the tool versions, so a caller can poll for readiness with
+ * 3. writes a template unit `sockperf-server@.service` and enables `sockperf-server@udp` and `@tcp` on
+ *    `sockperfPort` (sockperf is best effort: where no repository has it, the host is still ready without it,
+ *    and the marker says `sockperf=missing`);
+ * 4. writes {@link READY_MARKER_PATH} with the tool versions, so a caller can poll for readiness with
  *    Cloud Assistant (`cat /var/lib/ecs-pulse/stress-host.ready`).
  *
  * The script passes `shellcheck` and never calls `cloud-init status --wait` (that would wait for itself).
@@ -138,13 +163,15 @@ export function renderCloudInit(options: CloudInitOptions = {}): string {
   const o = resolveCloudInitOptions(options);
   const lastPort = o.iperf3Port + o.iperf3Servers - 1;
   const script = `#!/bin/bash
-# ecs-pulse stress host: installs iperf3 and stress-ng and runs iperf3 servers on ports ${o.iperf3Port}-${lastPort}.
+# ecs-pulse stress host: installs iperf3, stress-ng, sockperf and sysstat; runs iperf3 servers on ports
+# ${o.iperf3Port}-${lastPort} and sockperf servers (UDP and TCP) on port ${o.sockperfPort}.
 # Rendered by @ecs-pulse/stress-host renderCloudInit(). Log: ${CLOUD_INIT_LOG_PATH}
 set -euo pipefail
 
 readonly IPERF3_FIRST_PORT=${o.iperf3Port}
 readonly IPERF3_SERVERS=${o.iperf3Servers}
 readonly START_IPERF3=${o.startIperf3Servers ? 'yes' : 'no'}
+readonly SOCKPERF_PORT=${o.sockperfPort}
 readonly READY_MARKER=${READY_MARKER_PATH}
 readonly LOG_FILE=${CLOUD_INIT_LOG_PATH}
 
@@ -172,7 +199,10 @@ install_with_apt() {
   echo 'iperf3 iperf3/start_daemon boolean false' | debconf-set-selections
   # DPkg::Lock::Timeout waits for unattended-upgrades and cloud-init's own apt runs (apt >= 1.9.11).
   retry 10 15 apt-get -o DPkg::Lock::Timeout=300 -q update
-  retry 10 15 apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends iperf3 stress-ng
+  retry 10 15 apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends iperf3 stress-ng sysstat
+  # sockperf is in Debian main and Ubuntu universe; a host without it still serves iperf3 and stress-ng.
+  retry 3 15 apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends sockperf ||
+    echo "[ecs-pulse] sockperf is not available from this image's repositories; latency tests will not run" >&2
 }
 
 install_with_dnf() {
@@ -182,6 +212,9 @@ install_with_dnf() {
     retry 5 15 "$pm" -y install epel-release || true
     retry 5 15 "$pm" -y install iperf3 stress-ng
   fi
+  retry 3 15 "$pm" -y install sysstat || echo "[ecs-pulse] sysstat could not be installed" >&2
+  retry 3 15 "$pm" -y install sockperf ||
+    echo "[ecs-pulse] sockperf is not available from this image's repositories; latency tests will not run" >&2
 }
 
 if command -v apt-get >/dev/null 2>&1; then
@@ -224,17 +257,48 @@ PrivateTmp=yes
 WantedBy=multi-user.target
 UNIT
 
+SOCKPERF_BIN=$(command -v sockperf || true)
+readonly SOCKPERF_BIN
+if [ -n "$SOCKPERF_BIN" ]; then
+  # %i is udp or tcp; sockperf serves UDP by default, TCP with --tcp.
+  cat > /etc/systemd/system/sockperf-server@.service <<UNIT
+[Unit]
+Description=sockperf server (%i) on port $SOCKPERF_PORT (ecs-pulse stress host)
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart=/bin/sh -c 'if [ "%i" = tcp ]; then exec $SOCKPERF_BIN server --tcp -p $SOCKPERF_PORT; else exec $SOCKPERF_BIN server -p $SOCKPERF_PORT; fi'
+Restart=always
+RestartSec=2
+DynamicUser=yes
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+fi
+
 systemctl daemon-reload
 if [ "$START_IPERF3" = yes ]; then
   for ((i = 0; i < IPERF3_SERVERS; i++)); do
     systemctl enable --now "iperf3-server@$((IPERF3_FIRST_PORT + i)).service"
   done
+  if [ -n "$SOCKPERF_BIN" ]; then
+    systemctl enable --now sockperf-server@udp.service sockperf-server@tcp.service
+  fi
 fi
 
 mkdir -p "$(dirname "$READY_MARKER")"
 {
   echo "iperf3=$("$IPERF3_BIN" --version 2>&1 | head -n 1)"
   echo "stress-ng=$(stress-ng --version 2>&1 | head -n 1)"
+  if [ -n "$SOCKPERF_BIN" ]; then echo "sockperf=$("$SOCKPERF_BIN" --version 2>&1 | head -n 1)"; else echo "sockperf=missing"; fi
+  echo "sockperf_port=$SOCKPERF_PORT"
   echo "iperf3_ports=$IPERF3_FIRST_PORT-$((IPERF3_FIRST_PORT + IPERF3_SERVERS - 1))"
   echo "ready_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } > "$READY_MARKER"

@@ -26,6 +26,10 @@ export type StressHostErrorCode = 'INVALID_PROPS' | 'INVALID_CLOUD_INIT_OPTIONS'
  * - `INVALID_YAML`: the stress-ng output is not YAML (or is stress-ng's text output).
  * - `MISSING_METRICS`: the stress-ng YAML has no `metrics` (run with `--metrics-brief` or `--metrics`).
  * - `INVALID_STRESS_NG_RESULT`: YAML, but not the shape stress-ng `--yaml` writes.
+ * - `SOCKPERF_ERROR`: sockperf reported a failure (`ERROR:` line, or no message came back); sockperf 3.7
+ *   exits 0 even then.
+ * - `INVALID_SOCKPERF_RESULT`: text, but not a sockperf ping-pong summary.
+ * - `INVALID_COUNTERS`: not a `/proc/net/dev` / `/proc/stat` snapshot, or two snapshots that do not pair up.
  *
  * @example
  * ```ts
@@ -39,7 +43,10 @@ export type ResultParseErrorCode =
   | 'INVALID_IPERF3_RESULT'
   | 'INVALID_YAML'
   | 'MISSING_METRICS'
-  | 'INVALID_STRESS_NG_RESULT';
+  | 'INVALID_STRESS_NG_RESULT'
+  | 'SOCKPERF_ERROR'
+  | 'INVALID_SOCKPERF_RESULT'
+  | 'INVALID_COUNTERS';
 
 /**
  * Options accepted by the {@link StressHostError} constructor.

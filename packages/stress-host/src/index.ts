@@ -1,5 +1,7 @@
 export { parseIperf3, safeParseIperf3 } from './iperf3.js';
 export { parseStressNg, safeParseStressNg } from './stress-ng.js';
+export { parseSockperf, safeParseSockperf } from './sockperf.js';
+export { HOST_SNAPSHOT_COMMAND, cpuUtilisation, hostRates, parseHostSnapshot, parseNetDev, parseProcStat } from './counters.js';
 export { ResultParseError, StressHostError } from './errors.js';
 export type {
   ResultParseErrorCode,
@@ -8,6 +10,12 @@ export type {
   StressHostErrorOptions,
 } from './errors.js';
 export type {
+  CpuTimes,
+  HostRates,
+  HostSnapshot,
+  InterfaceRates,
+  NetDevCounters,
+  SockperfResult,
   Iperf3DirectionSummary,
   Iperf3Interval,
   Iperf3Result,
@@ -19,6 +27,7 @@ export type {
 export {
   CLOUD_INIT_LOG_PATH,
   DEFAULT_IPERF3_PORT,
+  DEFAULT_SOCKPERF_PORT,
   MAX_USER_DATA_BYTES,
   READY_MARKER_PATH,
   renderCloudInit,

@@ -21,7 +21,7 @@ import { allowedValues, checkValue } from '@ecs-pulse/alicloud-provider/validato
 import { Annotations, Fn, TerraformOutput, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCidr, ipv4Subnet } from './cidr.js';
-import { DEFAULT_IPERF3_PORT, renderCloudInit, resolveCloudInitOptions } from './cloud-init.js';
+import { DEFAULT_IPERF3_PORT, DEFAULT_SOCKPERF_PORT, renderCloudInit, resolveCloudInitOptions } from './cloud-init.js';
 import { StressHostError } from './errors.js';
 
 /**
@@ -205,8 +205,9 @@ export interface StressHostAlarmProps {
  */
 export interface StressHostProps {
   /**
-   * Source ranges allowed to reach iperf3 (TCP and UDP), ICMP and, with `ssh`, port 22. IPv4 or IPv6
-   * CIDRs. `0.0.0.0/0` (or `::/0`) is accepted only when written here explicitly, and adds a warning.
+   * Source ranges allowed to reach iperf3 and sockperf (TCP and UDP), ICMP and, with `ssh`, port 22. IPv4
+   * or IPv6 CIDRs. The created VPC's CIDR may reach the iperf3 and sockperf ports too (the clients); with
+   * `vswitchIds`, add the VPC's CIDR here for that. `0.0.0.0/0` (or `::/0`) is accepted only when written here explicitly, and adds a warning.
    */
   readonly allowedCidrs: readonly string[];
   /**
@@ -341,6 +342,11 @@ export interface StressHostProps {
    * @default - max(1, clients)
    */
   readonly iperf3Servers?: number;
+  /**
+   * Port of the sockperf servers (UDP and TCP) on every host, for latency tests.
+   * @default 11111
+   */
+  readonly sockperfPort?: number;
   /**
    * Allow ICMP (ping) from `allowedCidrs`.
    * @default true
@@ -628,12 +634,14 @@ export class StressHost extends Construct {
     const serverUserData = renderCloudInit({
       iperf3Port: p.iperf3Port,
       iperf3Servers: p.iperf3Servers,
+      sockperfPort: p.sockperfPort,
       startIperf3Servers: true,
       ...(p.userDataExtraScript === undefined ? {} : { extraScript: p.userDataExtraScript }),
     });
     const clientUserData = renderCloudInit({
       iperf3Port: p.iperf3Port,
       iperf3Servers: 1,
+      sockperfPort: p.sockperfPort,
       // clients also run a server so that tests can go in either direction between any pair of hosts
       startIperf3Servers: true,
       ...(p.userDataExtraScript === undefined ? {} : { extraScript: p.userDataExtraScript }),
@@ -687,17 +695,25 @@ export class StressHost extends Construct {
   }
 
   private addIngressRules(p: ResolvedProps): SecurityGroupRule[] {
+    type Service = { name: string; protocol: string; portRange: string; description: string };
     const rules: SecurityGroupRule[] = [];
     const lastPort = p.iperf3Port + p.iperf3Servers - 1;
-    const services: Array<{ name: string; protocol: string; portRange: string; description: string }> = [
+    // Test traffic (iperf3 on one port per client, sockperf), TCP and UDP: from allowedCidrs and, when the
+    // construct creates the VPC, from the VPC CIDR (the clients); ping and SSH from allowedCidrs only.
+    const test: Service[] = [
       { name: 'iperf3-tcp', protocol: 'tcp', portRange: `${p.iperf3Port}/${lastPort}`, description: 'iperf3 (TCP)' },
       { name: 'iperf3-udp', protocol: 'udp', portRange: `${p.iperf3Port}/${lastPort}`, description: 'iperf3 (UDP)' },
+      { name: 'sockperf-tcp', protocol: 'tcp', portRange: `${p.sockperfPort}/${p.sockperfPort}`, description: 'sockperf (TCP)' },
+      { name: 'sockperf-udp', protocol: 'udp', portRange: `${p.sockperfPort}/${p.sockperfPort}`, description: 'sockperf (UDP)' },
     ];
+    const services: Service[] = [...test];
     if (p.allowPing) services.push({ name: 'icmp', protocol: 'icmp', portRange: '-1/-1', description: 'ping' });
     if (p.ssh) services.push({ name: 'ssh', protocol: 'tcp', portRange: '22/22', description: 'SSH' });
-    p.allowedCidrs.forEach((cidr, index) => {
+    const sources: Array<{ cidr: string; key: string; services: Service[] }> = p.allowedCidrs.map((cidr, index) => ({ cidr, key: String(index), services }));
+    if (this.vpc !== undefined && !p.allowedCidrs.includes(p.vpcCidr) && !p.allowedCidrs.includes('0.0.0.0/0')) sources.push({ cidr: p.vpcCidr, key: 'vpc', services: test });
+    sources.forEach(({ cidr, key: index, services: allowed }) => {
       const ipv6 = !Token.isUnresolved(cidr) && cidr.includes(':');
-      for (const s of services) {
+      for (const s of allowed) {
         const protocol = ipv6 && s.protocol === 'icmp' ? 'icmpv6' : s.protocol;
         rules.push(
           new SecurityGroupRule(this, `ingress-${s.name}-${index}`, {
@@ -811,6 +827,7 @@ interface ResolvedProps {
   readonly keyFilePath: string | undefined;
   readonly iperf3Port: number;
   readonly iperf3Servers: number;
+  readonly sockperfPort: number;
   readonly allowPing: boolean;
   readonly userDataExtraScript: string | undefined;
   readonly alarms: (Required<Omit<StressHostAlarmProps, 'contactGroups'>> & { contactGroups: string[] }) | undefined;
@@ -823,7 +840,7 @@ const KNOWN_PROPS = new Set<string>([
   'allowedCidrs', 'vswitchIds', 'vpcId', 'securityGroupId', 'vpcCidr', 'zoneIds', 'clients', 'crossZone',
   'instanceType', 'instanceTypeFamily', 'cpuCores', 'memoryGiB', 'imageId', 'imageNameRegex', 'autoReleaseHours',
   'spot', 'spotPriceLimit', 'publicBandwidthMbps', 'internetChargeType', 'systemDiskCategory', 'systemDiskSizeGiB',
-  'ssh', 'sshPublicKey', 'keyFilePath', 'iperf3Port', 'iperf3Servers', 'allowPing', 'userDataExtraScript', 'alarms',
+  'ssh', 'sshPublicKey', 'keyFilePath', 'iperf3Port', 'iperf3Servers', 'sockperfPort', 'allowPing', 'userDataExtraScript', 'alarms',
   'namePrefix', 'tags', 'outputPrefix',
 ]);
 
@@ -1015,13 +1032,16 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
   // iperf3
   let iperf3Port = DEFAULT_IPERF3_PORT;
   let iperf3Servers = 1;
+  let sockperfPort = DEFAULT_SOCKPERF_PORT;
   try {
     const resolved = resolveCloudInitOptions({
+      ...(props.sockperfPort === undefined ? {} : { sockperfPort: props.sockperfPort }),
       iperf3Port: props.iperf3Port ?? DEFAULT_IPERF3_PORT,
       iperf3Servers: props.iperf3Servers ?? Math.max(1, isInt(clients, 0, MAX_CLIENTS) ? clients : 1),
     });
     iperf3Port = resolved.iperf3Port;
     iperf3Servers = resolved.iperf3Servers;
+    sockperfPort = resolved.sockperfPort;
   } catch (err) {
     if (!StressHostError.isStressHostError(err)) throw err;
     for (const issue of err.issues) issues.push(`props.${issue}`);
@@ -1175,6 +1195,7 @@ function validateProps(scope: Construct, id: string, props: StressHostProps): Re
     keyFilePath: props.keyFilePath === undefined ? undefined : resolve(props.keyFilePath),
     iperf3Port,
     iperf3Servers,
+    sockperfPort,
     allowPing,
     userDataExtraScript: props.userDataExtraScript,
     alarms,

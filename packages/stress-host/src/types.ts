@@ -218,3 +218,190 @@ export interface StressNgResult {
 export type SafeParseResult<T> =
   | { readonly success: true; readonly data: T }
   | { readonly success: false; readonly error: ResultParseError };
+
+/**
+ * A `sockperf ping-pong` summary, normalized. All times are microseconds over the valid-duration
+ * observations (sockperf drops the warm-up).
+ *
+ * @example
+ * ```ts
+ * const r: SockperfResult = parseSockperf(text);
+ * console.log(r.metric, r.p50Us, r.p99Us, r.observations);
+ * ```
+ */
+export interface SockperfResult {
+  /** `latency` = half the round trip (sockperf's default), `rtt` = the full round trip (`--full-rtt`). */
+  readonly metric: 'latency' | 'rtt';
+  /** sockperf version, e.g. `3.7-no.git`. */
+  readonly version?: string;
+  /** The protocol of the test (`# UDP` / `# TCP` in the output). */
+  readonly protocol?: 'UDP' | 'TCP';
+  /** Number of observations the percentiles are computed from (`Total N observations`). */
+  readonly observations: number;
+  /** `<MIN> observation`. */
+  readonly minUs: number;
+  /** `percentile 25.000`. */
+  readonly p25Us: number;
+  /** `percentile 50.000`. */
+  readonly p50Us: number;
+  /** `percentile 75.000`. */
+  readonly p75Us: number;
+  /** `percentile 90.000`. */
+  readonly p90Us: number;
+  /** `percentile 99.000`. */
+  readonly p99Us: number;
+  /** `percentile 99.900`. */
+  readonly p999Us: number;
+  /** `percentile 99.990`. */
+  readonly p9999Us: number;
+  /** `percentile 99.999`. */
+  readonly p99999Us: number;
+  /** `<MAX> observation`. */
+  readonly maxUs: number;
+  /** `avg-latency` / `avg-rtt`. */
+  readonly averageUs?: number;
+  /** `std-dev`. */
+  readonly stdDevUs?: number;
+  /** Length of the valid (measured) part of the run in seconds. */
+  readonly durationSeconds?: number;
+  /** Messages sent in the valid part. */
+  readonly sentMessages?: number;
+  /** Messages received in the valid part. */
+  readonly receivedMessages?: number;
+  /** `# dropped messages`. */
+  readonly droppedMessages?: number;
+  /** `# duplicated messages`. */
+  readonly duplicatedMessages?: number;
+  /** `# out-of-order messages`. */
+  readonly outOfOrderMessages?: number;
+}
+
+/**
+ * The counters of one interface in `/proc/net/dev` (since boot or since the interface appeared).
+ *
+ * @example
+ * ```ts
+ * const eth0: NetDevCounters | undefined = parseNetDev(text).find((i) => i.interface === 'eth0');
+ * ```
+ */
+export interface NetDevCounters {
+  /** Interface name, e.g. `eth0`. */
+  readonly interface: string;
+  /** Received bytes. */
+  readonly rxBytes: number;
+  /** Received packets. */
+  readonly rxPackets: number;
+  /** Receive errors. */
+  readonly rxErrors: number;
+  /** Received packets dropped by the kernel. */
+  readonly rxDropped: number;
+  /** Transmitted bytes. */
+  readonly txBytes: number;
+  /** Transmitted packets. */
+  readonly txPackets: number;
+  /** Transmit errors. */
+  readonly txErrors: number;
+  /** Transmit drops. */
+  readonly txDropped: number;
+}
+
+/**
+ * The aggregate `cpu` line of `/proc/stat`, in clock ticks (USER_HZ) since boot.
+ *
+ * @example
+ * ```ts
+ * const t: CpuTimes = parseProcStat(text);
+ * ```
+ */
+export interface CpuTimes {
+  /** `user`. */
+  readonly user: number;
+  /** `nice`. */
+  readonly nice: number;
+  /** `system`. */
+  readonly system: number;
+  /** `idle`. */
+  readonly idle: number;
+  /** `iowait`. */
+  readonly iowait: number;
+  /** `irq`. */
+  readonly irq: number;
+  /** `softirq`. */
+  readonly softirq: number;
+  /** `steal` (time the hypervisor gave to others). */
+  readonly steal: number;
+  /** Sum of the fields above (guest time is already part of user/nice). */
+  readonly totalTicks: number;
+  /** `idle + iowait`. */
+  readonly idleTicks: number;
+}
+
+/**
+ * One host snapshot (see `HOST_SNAPSHOT_COMMAND`).
+ *
+ * @example
+ * ```ts
+ * const s: HostSnapshot = parseHostSnapshot(text);
+ * ```
+ */
+export interface HostSnapshot {
+  /** When it was taken, Unix seconds with fractions. */
+  readonly timeSeconds: number;
+  /** `/proc/net/dev`. */
+  readonly interfaces: readonly NetDevCounters[];
+  /** `/proc/stat` `cpu` line. */
+  readonly cpu?: CpuTimes;
+  /** `/proc/meminfo` `MemTotal` and `MemAvailable`. */
+  readonly memory?: { readonly totalKiB: number; readonly availableKiB: number };
+}
+
+/**
+ * Rates of one interface between two snapshots.
+ *
+ * @example
+ * ```ts
+ * const r: InterfaceRates | undefined = hostRates(a, b).busiest;
+ * ```
+ */
+export interface InterfaceRates {
+  /** Interface name. */
+  readonly interface: string;
+  /** Window length in seconds. */
+  readonly seconds: number;
+  /** Packets received in the window. */
+  readonly rxPackets: number;
+  /** Packets sent in the window. */
+  readonly txPackets: number;
+  /** Received packets the kernel dropped in the window. */
+  readonly rxDropped: number;
+  /** Received packets per second. */
+  readonly rxPps: number;
+  /** Sent packets per second. */
+  readonly txPps: number;
+  /** Received bits per second. */
+  readonly rxBitsPerSecond: number;
+  /** Sent bits per second. */
+  readonly txBitsPerSecond: number;
+}
+
+/**
+ * What happened on a host between two snapshots.
+ *
+ * @example
+ * ```ts
+ * const r: HostRates = hostRates(before, after);
+ * console.log(r.cpuPercent, r.busiest?.rxPps);
+ * ```
+ */
+export interface HostRates {
+  /** Window length in seconds. */
+  readonly seconds: number;
+  /** Every interface present in both snapshots. */
+  readonly interfaces: readonly InterfaceRates[];
+  /** The non-loopback interface that received the most packets. */
+  readonly busiest?: InterfaceRates;
+  /** CPU utilisation over all CPUs, 0–100. */
+  readonly cpuPercent?: number;
+  /** Memory in use at the second snapshot (`1 − MemAvailable / MemTotal`), 0–100. */
+  readonly memoryUsedPercent?: number;
+}

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StressNgResult } from '@ecs-pulse/stress-host/parsers';
-import { runRemote } from '../cloud/cloud-assistant.js';
+import { runRemote, type RemoteResult } from '../cloud/cloud-assistant.js';
+import { describeHostTypes } from '../cloud/instance-types.js';
 import type { MetricsReport } from '../cloud/metrics.js';
 import { CliError } from '../errors.js';
 import { fixed, table } from '../format.js';
@@ -52,6 +53,18 @@ export interface StressRunOptions extends CommonOptions, HostOptions {
 export interface StressHostRun {
   readonly instanceId: string;
   readonly exitCode: number;
+  /** The instance type (`DescribeInstances`). @default - unknown */
+  readonly instanceType?: string;
+  /** vCPUs of the instance type (`DescribeInstanceTypes`). @default - unknown */
+  readonly vcpus?: number;
+  /** Memory of the instance type in GiB (`DescribeInstanceTypes`). @default - unknown */
+  readonly memoryGiB?: number;
+  /** The host's CPU use over the run, from /proc/stat, 0–100. @default - not sampled */
+  readonly cpuPercent?: number;
+  /** Memory in use halfway through the run, from /proc/meminfo, 0–100. @default - not sampled */
+  readonly memoryUsedPercent?: number;
+  /** stressor → bogo-ops per second (real time) per vCPU, comparable across instance types. @default - vCPUs unknown */
+  readonly bogoOpsPerSecondPerVcpu?: Readonly<Record<string, number>>;
   readonly result?: StressNgResult;
   readonly error?: string;
   readonly rawFile?: string;
@@ -75,7 +88,11 @@ export interface StressRunResult {
   readonly hosts: readonly StressHostRun[];
   readonly rawDir: string;
   readonly metrics?: MetricsReport;
+  /** What could not be looked up or sampled. */
+  readonly warnings: readonly string[];
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const SIZE = /^\d+(?:\.\d+)?[bkmgt%]?$/i;
 const STRESSOR = /^([a-z][a-z0-9-]*)(?::(\d+))?$/;
@@ -119,6 +136,7 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
   const id = runId();
   const rawDir = path.resolve(io.cwd, options.out ?? 'ecs-pulse-results', `stress-${id}`);
   const started = new Date();
+  const types = describeHostTypes(targets.settings, hosts.map((h) => h.instanceId), io);
   const results = await runRemote(
     {
       settings: targets.settings,
@@ -132,7 +150,42 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
   );
   const ended = new Date();
   mkdirSync(rawDir, { recursive: true });
-  const { parseStressNg } = await import('@ecs-pulse/stress-host/parsers');
+  const { parseStressNg, parseHostSnapshot, hostRates } = await import('@ecs-pulse/stress-host/parsers');
+  const typeInfo = await types;
+  const warnings = [...typeInfo.warnings];
+  const sampled = (res: RemoteResult, instanceId: string): Partial<Mutable<StressHostRun>> => {
+    const frames = readFrames(res.output);
+    const snap = (label: string) => {
+      const f = frames.find((x) => x.label === label)?.payload;
+      return f ? parseHostSnapshot(f) : undefined;
+    };
+    try {
+      const a = snap('snap-start');
+      const b = snap('snap-end');
+      const mid = snap('snap-mid');
+      const out: Partial<Mutable<StressHostRun>> = {};
+      if (a && b) {
+        const cpu = hostRates(a, b).cpuPercent;
+        if (cpu !== undefined) out.cpuPercent = Math.round(cpu * 10) / 10;
+      }
+      const mem = (mid ?? b)?.memory;
+      if (mem && mem.totalKiB > 0) out.memoryUsedPercent = Math.round(((mem.totalKiB - mem.availableKiB) / mem.totalKiB) * 1000) / 10;
+      return out;
+    } catch (e) {
+      warnings.push(`The host samples of ${instanceId} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      return {};
+    }
+  };
+  const typed = (instanceId: string, result?: StressNgResult): Partial<Mutable<StressHostRun>> => {
+    const instanceType = typeInfo.byInstance.get(instanceId);
+    const t = instanceType === undefined ? undefined : typeInfo.types.get(instanceType);
+    return {
+      ...(instanceType ? { instanceType } : {}),
+      ...(t?.vcpus ? { vcpus: t.vcpus } : {}),
+      ...(t?.memoryGiB ? { memoryGiB: t.memoryGiB } : {}),
+      ...(t?.vcpus && result ? { bogoOpsPerSecondPerVcpu: Object.fromEntries(result.metrics.map((m) => [m.stressor, Math.round((m.bogoOpsPerSecondReal / (t.vcpus ?? 1)) * 100) / 100])) } : {}),
+    };
+  };
   const runs: StressHostRun[] = hosts.map((h) => {
     const res = results.find((r) => r.instanceId === h.instanceId);
     if (!res) return { instanceId: h.instanceId, exitCode: -1, error: 'no invocation result' };
@@ -147,10 +200,11 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
     writeFileSync(rawFile, frame.payload);
     try {
       const result = parseStressNg(frame.payload);
+      const extra = { ...typed(h.instanceId, result), ...sampled(res, h.instanceId) };
       // stress-ng exit codes: 0 ok, 2 a stressor failed, 3 no resources, ... (man page).
       return frame.rc === 0
-        ? { instanceId: h.instanceId, exitCode: frame.rc, result, rawFile }
-        : { instanceId: h.instanceId, exitCode: frame.rc, result, rawFile, error: `stress-ng exited with code ${frame.rc}` };
+        ? { instanceId: h.instanceId, exitCode: frame.rc, ...extra, result, rawFile }
+        : { instanceId: h.instanceId, exitCode: frame.rc, ...extra, result, rawFile, error: `stress-ng exited with code ${frame.rc}` };
     } catch (e) {
       return { instanceId: h.instanceId, exitCode: frame.rc, error: e instanceof Error ? e.message : String(e), rawFile };
     }
@@ -166,6 +220,7 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
     hosts: runs,
     rawDir,
     ...(metrics ? { metrics } : {}),
+    warnings,
   };
   await reportRun(result, rawDir, io, print, slack, () => ({
     title: `ecs-pulse stress run ${id}`,
@@ -188,18 +243,19 @@ function print(r: StressRunResult, io: Io): void {
   }
   const p = io.paint;
   io.out(`${p.bold('stress-ng')} ${r.stressors.map(([n, c]) => `${n}:${c}`).join(' ')} · ${r.timeoutSeconds} s · ${r.region} · run ${r.runId}`);
-  const rows: string[][] = [['host', 'stressor', 'bogo ops', 'ops/s real', 'ops/s usr+sys', 'cpu %/inst', 'max rss']];
+  const rows: string[][] = [['host', 'type', 'stressor', 'bogo ops', 'ops/s real', 'ops/s/vCPU', 'ops/s usr+sys', 'cpu %/inst', 'max rss', 'host cpu', 'host mem']];
   for (const h of r.hosts) {
     if (!h.result) {
-      rows.push([h.instanceId, p.red('failed'), '', '', '', '', '']);
+      rows.push([h.instanceId, h.instanceType ?? '', p.red('failed'), '', '', '', '', '', '', '', '']);
       continue;
     }
     for (const m of h.result.metrics) {
-      rows.push([h.instanceId, m.stressor, String(m.bogoOps), p.green(fixed(m.bogoOpsPerSecondReal, 1)), fixed(m.bogoOpsPerSecondUsrSys, 1), fixed(m.cpuUsagePerInstancePercent, 1), m.maxRssKiB === undefined ? '-' : `${m.maxRssKiB} KiB`]);
+      rows.push([h.instanceId, h.vcpus ? `${h.instanceType ?? '?'} (${h.vcpus} vCPU${h.memoryGiB ? `, ${h.memoryGiB} GiB` : ''})` : (h.instanceType ?? '-'), m.stressor, String(m.bogoOps), p.green(fixed(m.bogoOpsPerSecondReal, 1)), fixed(h.bogoOpsPerSecondPerVcpu?.[m.stressor], 1), fixed(m.bogoOpsPerSecondUsrSys, 1), fixed(m.cpuUsagePerInstancePercent, 1), m.maxRssKiB === undefined ? '-' : `${m.maxRssKiB} KiB`, fixed(h.cpuPercent, 1, ' %'), fixed(h.memoryUsedPercent, 1, ' %')]);
     }
   }
   io.out(table(rows, p.bold));
   for (const h of r.hosts) if (h.error) io.out(p.red(`  ${h.instanceId}: ${h.error}`));
+  for (const w of r.warnings) io.out(p.yellow(`  ⚠ ${w}`));
   printMetrics(r.metrics, io);
   io.out(p.dim(M.savedRaw(r.rawDir)));
 }

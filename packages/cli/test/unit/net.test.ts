@@ -1,8 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { netRun } from '../../src/commands/net.js';
+import { netRun, type NetReport } from '../../src/commands/net.js';
 import { main } from '../../src/cli.js';
 import { bashRunner, ecsDouble, type Runner } from '../helpers/ecs-double.js';
 import { cloudEnv, freePort, startIperf3Server } from '../helpers/cloud-env.js';
@@ -11,6 +11,9 @@ import { capture, testIo } from '../helpers/io.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
 
 const REGION = 'cn-hangzhou';
+// Own small skip check (a shared helper is coming from another branch).
+const hasSockperf = spawnSync('sockperf', ['--version'], { stdio: 'ignore' }).error === undefined || process.env.ECS_PULSE_REQUIRE_TOOLS === '1';
+if (!hasSockperf) console.warn('[cli] skipping the loopback pps/latency test: sockperf is missing (apt-get install -y sockperf).');
 const SERVER = 'i-bp1server00001';
 const CLIENT = 'i-bp1client00001';
 
@@ -45,10 +48,11 @@ afterEach(async () => {
   await double.stop();
 });
 
-const base = () => ({ ...testIo(cloudEnv(double.url), dir), server: SERVER, client: [CLIENT], region: REGION, port });
+const env = (extra: NodeJS.ProcessEnv = {}) => cloudEnv(double.url, { ECS_PULSE_START_LEAD_MS: '300', ...extra });
+const base = () => ({ ...testIo(env(), dir), server: SERVER, client: [CLIENT], region: REGION, port, tests: ['bandwidth' as const] });
 
 describe('Command: net run (Cloud Assistant against the OpenAPI double, real iperf3)', () => {
-  it('checks the server, runs the client both ways and parses the real iperf3 JSON', async () => {
+  it('checks the server, runs the client both ways at its start time and parses the real iperf3 JSON', async () => {
     // Prepare
     setup();
     const opts = base();
@@ -60,26 +64,79 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
       expect.arrayContaining(['DescribeInstances', 'RunCommand', 'DescribeInvocationResults']),
     );
     const runs = double.callsOf('RunCommand');
-    expect(runs).toHaveLength(2);
-    expect(runs[0]?.query).toMatchObject({ 'InstanceId.1': SERVER, Type: 'RunShellScript', ContentEncoding: 'Base64', RegionId: REGION });
-    expect(runs[1]?.query).toMatchObject({ 'InstanceId.1': CLIENT, Timeout: String(2 * (1 + 30) + 30) });
-    expect(runs[0]?.version).toBe('2014-05-26');
-    expect(ecs.invocations[1]?.script).toContain(`iperf3 -c 127.0.0.1 -p ${port} -t 1 -P 2 -J -R`);
-    // Results
-    expect(r.tests.map((t) => [t.client, t.direction, t.error])).toEqual([
-      [CLIENT, 'up', undefined],
-      [CLIENT, 'down', undefined],
+    expect(runs).toHaveLength(3); // servers ready, server sampling, the client
+    expect(runs.map((c) => c.query['InstanceId.1']).sort()).toEqual([CLIENT, SERVER, SERVER].sort());
+    for (const c of runs) expect(c.query).toMatchObject({ Type: 'RunShellScript', ContentEncoding: 'Base64', RegionId: REGION, Timeout: expect.stringMatching(/^\d+$/) });
+    const client = ecs.invocations.find((i) => i.instanceIds[0] === CLIENT);
+    expect(client?.script).toContain(`iperf3 -c 127.0.0.1 -p ${port} -t 1 -P 2 -J -R`);
+    expect(client?.script).toMatch(/wait_until \d{19}\n/);
+    // Results: the report shape
+    const rep = r.report;
+    expect(rep.bandwidth?.mode).toBe('concurrent');
+    expect(rep.bandwidth?.results.map((t) => [t.client, t.direction])).toEqual([
+      [CLIENT, 'up'],
+      [CLIENT, 'down'],
     ]);
-    expect(r.tests[0]?.result).toMatchObject({ protocol: 'TCP', streams: 2, reverse: false });
-    expect(r.tests[1]?.result).toMatchObject({ reverse: true });
-    expect(r.tests[0]?.result?.receivedBitsPerSecond).toBeGreaterThan(1e6);
-    expect(r.server.privateIp).toBe('127.0.0.1');
+    expect(rep.bandwidth?.results[0]?.bitsPerSecond).toBeGreaterThan(1e6);
+    expect(rep.bandwidth?.aggregate.up?.bitsPerSecond).toBe(rep.bandwidth?.results[0]?.bitsPerSecond);
+    expect(rep.bandwidth?.aggregate.up?.percentOfAdvertised).toBeUndefined(); // this double names no instance type
+    expect(rep.warnings.some((w) => w.includes('instance type'))).toBe(true);
+    expect(rep.server).toMatchObject({ instanceId: SERVER, privateIp: '127.0.0.1', advertised: {} });
+    expect(rep.serverCpuPercent.bandwidth).toBeGreaterThanOrEqual(0);
+    expect(rep.pps).toBeUndefined();
+    expect(rep.latency).toBeUndefined();
     // Raw output kept, reduced JSON has no per-stream arrays
-    const raw = readFileSync(r.tests[0]?.rawFile ?? '', 'utf8');
+    const raw = readFileSync(path.join(r.rawDir, `${CLIENT}-bw-up.json`), 'utf8');
     expect(JSON.parse(raw).end.streams).toBeUndefined();
+    expect(JSON.parse(raw).intervals.length).toBeGreaterThan(0);
     expect(existsSync(path.join(r.rawDir, 'result.json'))).toBe(true);
-    expect(opts.stdout.text()).toMatch(/client\s+dir\s+proto\s+streams/);
-    expect(opts.stdout.text()).toMatch(new RegExp(`${CLIENT}\\s+down\\s+TCP\\s+2`));
+    expect(opts.stdout.text()).toMatch(/test\s+client\s+dir\s+result/);
+    expect(opts.stdout.text()).toMatch(new RegExp(`bandwidth \\(concurrent\\)\\s+${CLIENT}\\s+down`));
+  });
+
+  it.runIf(hasSockperf)('pps and latency on loopback: server-side packet rate, ordered sockperf percentiles, advertised %', async () => {
+    // Prepare: real sockperf servers (UDP and TCP) on a free port, the double describing the instance type
+    const sp = await freePort();
+    const servers = ['', '--tcp'].map((flag) => spawn('sockperf', ['server', '-i', '127.0.0.1', '-p', String(sp), ...(flag ? [flag] : [])], { stdio: 'ignore' }));
+    try {
+      setup();
+      double.on('2014-05-26', 'DescribeInstances', () => ({ json: { RequestId: 'R', Instances: { Instance: [SERVER, CLIENT].map((id, i) => ({ InstanceId: id, InstanceType: 'ecs.g7.large', VpcAttributes: { PrivateIpAddress: { IpAddress: [`127.0.0.${i + 1}`] } } })) } } }));
+      double.on('2014-05-26', 'DescribeInstanceTypes', () => ({ json: { RequestId: 'R', InstanceTypes: { InstanceType: [{ InstanceTypeId: 'ecs.g7.large', CpuCoreCount: 2, MemorySize: 8, InstanceBandwidthRx: 2_000_000, InstanceBandwidthTx: 2_000_000, InstancePpsRx: 900_000, InstancePpsTx: 900_000 }] } } }));
+      await new Promise((r) => setTimeout(r, 300));
+      // Act
+      const r = await netRun({ ...base(), tests: ['pps', 'latency'], tcp: true, sockperfPort: sp, ppsStreams: 2, duration: 1 });
+      // Assess
+      const rep = r.report;
+      expect(rep.server).toMatchObject({ instanceType: 'ecs.g7.large', advertised: { bandwidthRxBitsPerSecond: 2e9, bandwidthTxBitsPerSecond: 2e9, ppsRx: 900_000, ppsTx: 900_000 } });
+      expect(rep.bandwidth).toBeUndefined();
+      expect(rep.pps?.results).toEqual([{ client: CLIENT, sentPps: expect.any(Number) }]);
+      expect(rep.pps?.serverRxPps).toBeGreaterThan(0);
+      expect(rep.pps?.percentOfAdvertised).toBeCloseTo(((rep.pps?.serverRxPps ?? 0) / 900_000) * 100, 0);
+      expect(rep.pps?.lossPercent).toBeGreaterThanOrEqual(0);
+      const client = ecs.invocations.filter((i) => i.instanceIds[0] === CLIENT).map((i) => i.script).join('\n');
+      expect(client).toContain(`iperf3 -c 127.0.0.1 -p ${port} -u -b 0 -l 64 -P 2 -t 1 -J`);
+      expect(client).toContain(`sockperf ping-pong -i 127.0.0.1 -p ${sp} -t 1 --tcp`);
+      const [lat] = rep.latency ?? [];
+      expect(lat).toMatchObject({ client: CLIENT, protocol: 'tcp' });
+      expect(lat!.observations).toBeGreaterThan(10);
+      expect(lat!.minUs).toBeLessThanOrEqual(lat!.p50Us);
+      expect(lat!.p50Us).toBeLessThanOrEqual(lat!.p99Us);
+      expect(lat!.p99Us).toBeLessThanOrEqual(lat!.maxUs);
+      expect(Object.keys(rep.serverCpuPercent).sort()).toEqual(['latency', 'pps']);
+    } finally {
+      for (const s of servers) s.kill();
+    }
+  }, 60_000);
+
+  it('names a client that Cloud Assistant delivered after the common start time (the barrier was missed)', async () => {
+    // the client's script arrives 1.5 s late; the start time was only 0.3 s ahead
+    setup(async (script, id) => {
+      if (id === CLIENT) await new Promise((r) => setTimeout(r, 1500));
+      return bashRunner(script, id);
+    });
+    const r = await netRun({ ...base(), direction: 'up', duration: 1 });
+    expect(r.report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^bw-up on ${CLIENT} started 1\\.\\d s after its start time .*ECS_PULSE_START_LEAD_MS`))]));
+    expect(r.report.bandwidth?.results).toHaveLength(1);
   });
 
   it('retries Throttling answers with back-off and then succeeds', async () => {
@@ -87,8 +144,8 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     double.throttle('RunCommand', 2);
     const opts = base();
     const r = await netRun({ ...opts, direction: 'up', duration: 1 });
-    expect(r.tests[0]?.result?.protocol).toBe('TCP');
-    expect(double.callsOf('RunCommand')).toHaveLength(4); // 2 throttled + server + client
+    expect(r.report.bandwidth?.results).toHaveLength(1);
+    expect(double.callsOf('RunCommand')).toHaveLength(5); // 2 throttled + servers ready + sampling + client
     expect(opts.stderr.text()).toContain('throttled (Throttling.User); retry 1');
   });
 
@@ -111,7 +168,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
 
   it('reports a wrong AccessKey secret (the double verifies the ACS3 signature) without printing it', async () => {
     setup();
-    const io = testIo(cloudEnv(double.url, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong-secret-value' }), dir);
+    const io = testIo(env({ ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong-secret-value' }), dir);
     const error = await netRun({ ...io, server: SERVER, client: [CLIENT], region: REGION }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CLOUD_API', exitCode: 4 });
     expect((error as Error).message).toContain('AccessKey was rejected (SignatureDoesNotMatch)');
@@ -126,8 +183,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     const opts = base();
     const error = await netRun({ ...opts, port: closed, direction: 'up', duration: 1 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REMOTE_COMMAND_FAILED', exitCode: 5 });
-    expect(opts.stdout.text()).toMatch(new RegExp(`${CLIENT}\\s+up\\s+failed`));
-    expect(opts.stdout.text()).toContain('Connection refused');
+    expect(opts.stdout.text()).toMatch(new RegExp(`bw-up on ${CLIENT} failed: .*Connection refused`));
   });
 
   it('reports a missing iperf3 on the server (exit code 127)', async () => {
@@ -143,7 +199,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     );
     const error = await netRun({ ...base(), direction: 'up', duration: 1 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REMOTE_COMMAND_FAILED', exitCode: 5 });
-    expect((error as Error).message).toContain('1 of 1 iperf3 test(s) failed');
+    expect((error as Error).message).toContain('1 network test(s) failed');
   });
 
   it('rejects bad option values before any API call', async () => {
@@ -153,6 +209,11 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     );
     await expect(netRun({ ...base(), bandwidth: '1G; rm -rf /' })).rejects.toThrow(expect.objectContaining({ code: 'USAGE' }));
     await expect(netRun({ ...base(), parallel: 0 })).rejects.toThrow(expect.objectContaining({ code: 'USAGE' }));
+    await expect(netRun({ ...base(), tests: ['bandwidth', 'jitter' as 'pps'] })).rejects.toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('--tests must be one of bandwidth, pps, latency') }),
+    );
+    await expect(netRun({ ...base(), mode: 'parallel' as 'serial' })).rejects.toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('--mode') }));
+    await expect(netRun({ ...base(), ppsStreams: 0 })).rejects.toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(double.calls).toEqual([]);
   });
 
@@ -160,13 +221,15 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     setup();
     const stdout = capture();
     const code = await main(
-      ['node', 'ecs-pulse', 'net', 'run', '--server', SERVER, '--client', CLIENT, '--region', REGION, '--port', String(port), '--direction', 'up', '--duration', '1s', '--json', '--out', dir],
-      { stdout, stderr: capture(), env: cloudEnv(double.url), cwd: dir },
+      ['node', 'ecs-pulse', 'net', 'run', '--server', SERVER, '--client', CLIENT, '--region', REGION, '--port', String(port), '--tests', 'bandwidth', '--mode', 'serial', '--direction', 'up', '--duration', '1s', '--json', '--out', dir],
+      { stdout, stderr: capture(), env: env(), cwd: dir },
     );
     expect(code).toBe(0);
-    const parsed = JSON.parse(stdout.text()) as { tests: Array<{ direction: string; result: { protocol: string } }> };
-    expect(parsed.tests).toHaveLength(1);
-    expect(parsed.tests[0]?.result.protocol).toBe('TCP');
+    const parsed = JSON.parse(stdout.text()) as NetReport;
+    expect(Object.keys(parsed).sort()).toEqual(['bandwidth', 'clients', 'region', 'run', 'server', 'serverCpuPercent', 'warnings']);
+    expect(parsed.bandwidth?.mode).toBe('serial');
+    expect(parsed.bandwidth?.results).toHaveLength(1);
+    expect(Object.keys(parsed.bandwidth?.aggregate ?? {})).toEqual(['up']);
   });
 
   it('needs an action: "net" alone is a usage error', async () => {

@@ -55,12 +55,25 @@ describe('Command: stress run (Cloud Assistant against the OpenAPI double, real 
   it('runs stress-ng on the stack server and parses its real YAML', async () => {
     // Prepare
     const ecs = setup();
+    double.on('2014-05-26', 'DescribeInstances', () => ({ json: { RequestId: 'R', Instances: { Instance: [{ InstanceId: SERVER, InstanceType: 'ecs.c7.large' }] } } }));
+    double.on('2014-05-26', 'DescribeInstanceTypes', (call) => ({
+      json: { RequestId: 'R', InstanceTypes: { InstanceType: call.query['InstanceTypes.1'] === 'ecs.c7.large' ? [{ InstanceTypeId: 'ecs.c7.large', CpuCoreCount: 2, MemorySize: 4 }] : [] } },
+    }));
     const io = testIo(env, root);
     // Act
     const r = await stressRun({ ...io, app: 'app', cpu: 1, stressors: ['matrix:1'], timeout: 1 });
     // Assess
     expect(double.rejected).toEqual([]);
-    expect(double.callsOf('DescribeInstances')).toEqual([]); // private IP came from the outputs
+    // private IPs came from the outputs; DescribeInstances only names the instance type
+    expect(double.callsOf('DescribeInstances').map((c) => c.query.InstanceIds)).toEqual([JSON.stringify([SERVER])]);
+    const host = r.hosts[0]!;
+    expect(host).toMatchObject({ instanceType: 'ecs.c7.large', vcpus: 2, memoryGiB: 4 });
+    for (const m of host.result?.metrics ?? []) expect(host.bogoOpsPerSecondPerVcpu?.[m.stressor]).toBeCloseTo(m.bogoOpsPerSecondReal / 2, 1);
+    expect(host.cpuPercent).toBeGreaterThan(0);
+    expect(host.cpuPercent).toBeLessThanOrEqual(100);
+    expect(host.memoryUsedPercent).toBeGreaterThan(0);
+    expect(host.memoryUsedPercent).toBeLessThan(100);
+    expect(r.warnings).toEqual([]);
     expect(double.callsOf('RunCommand')[0]?.query).toMatchObject({ 'InstanceId.1': SERVER, Timeout: '61', RegionId: REGION });
     expect(double.callsOf('RunCommand')[0]?.query['InstanceId.2']).toBeUndefined();
     expect(ecs.invocations[0]?.script).toContain('stress-ng --cpu 1 --matrix 1 --timeout 1s --metrics-brief --times --yaml');
@@ -70,7 +83,7 @@ describe('Command: stress run (Cloud Assistant against the OpenAPI double, real 
     expect(r.hosts[0]?.result?.metrics.map((m) => m.stressor).sort()).toEqual(['cpu', 'matrix']);
     expect(r.hosts[0]?.result?.metrics[0]?.bogoOps).toBeGreaterThan(0);
     expect(readFileSync(r.hosts[0]?.rawFile ?? '', 'utf8')).toContain('system-info:');
-    expect(io.stdout.text()).toMatch(new RegExp(`${SERVER}\\s+cpu\\s+\\d+`));
+    expect(io.stdout.text()).toMatch(new RegExp(`${SERVER}\\s+ecs\\.c7\\.large \\(2 vCPU, 4 GiB\\)\\s+cpu\\s+\\d+`));
   });
 
   it('adds CloudMonitor metrics for the run window (paginated) and posts a Slack summary to a webhook', async () => {

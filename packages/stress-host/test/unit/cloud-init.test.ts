@@ -42,7 +42,8 @@ describe('Function: renderCloudInit content', () => {
     expect(s.startsWith('#!/bin/bash\n')).toBe(true);
     expect(s).toContain('set -euo pipefail');
     expect(s).toContain('retry 10 15 apt-get -o DPkg::Lock::Timeout=300 -q update');
-    expect(s).toContain('apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends iperf3 stress-ng');
+    expect(s).toContain('apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends iperf3 stress-ng sysstat\n');
+    expect(s).toContain('apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends sockperf ||');
     expect(s).toContain("echo 'iperf3 iperf3/start_daemon boolean false' | debconf-set-selections");
     expect(s).toContain('install_with_dnf dnf');
     expect(s).toContain('install_with_dnf yum');
@@ -65,7 +66,8 @@ describe('Function: renderCloudInit content', () => {
     expect(s).toContain('readonly IPERF3_FIRST_PORT=7000');
     expect(s).toContain('readonly IPERF3_SERVERS=4');
     expect(s).toContain('readonly START_IPERF3=no');
-    expect(s).toContain('ports 7000-7003');
+    expect(s).toContain('ports\n# 7000-7003');
+    expect(renderCloudInit({ sockperfPort: 12000 })).toContain('readonly SOCKPERF_PORT=12000\n');
     expect(s.endsWith('# --- extraScript ---\necho extra\n')).toBe(true);
   });
 
@@ -76,6 +78,8 @@ describe('Function: renderCloudInit content', () => {
     [{ iperf3Port: 22 }, 'iperf3Port: 22 is the SSH port'],
     [{ iperf3Servers: 0 }, 'iperf3Servers: 0 is out of range; use an integer from 1 to 64'],
     [{ iperf3Port: 65535, iperf3Servers: 2 }, 'iperf3Servers: ports 65535..65536 pass 65535'],
+    [{ sockperfPort: 5202, iperf3Servers: 3 }, 'sockperfPort: 5202 lies in the iperf3 port range 5201..5203'],
+    [{ sockperfPort: 22 }, 'sockperfPort: 22 is not a usable port'],
   ])('rejects %j', (options, text) => {
     expect(() => renderCloudInit(options)).toThrow(
       expect.objectContaining({ name: 'StressHostError', code: 'INVALID_CLOUD_INIT_OPTIONS', message: expect.stringContaining(text) }),
@@ -130,6 +134,7 @@ describe('Function: renderCloudInit runs under bash (sandboxed)', () => {
       stub('iperf3', 'echo "iperf 3.12 (cJSON 1.7.15)"');
       stub('stress-ng', 'echo "stress-ng, version 0.15.06"');
     }
+    if (pkgManager === 'apt-get') stub('sockperf', 'echo "sockperf, version 3.7-no.git"');
     stub('systemctl', '[ "$1" != list-unit-files ] || exit 1');
     const script = renderCloudInit(options)
       .replaceAll('/etc/systemd/system/', `${dir}/`)
@@ -153,7 +158,8 @@ describe('Function: renderCloudInit runs under bash (sandboxed)', () => {
     expect(r.calls.filter((c) => c.startsWith('apt-get'))).toEqual([
       'apt-get -o DPkg::Lock::Timeout=300 -q update',
       'apt-get -o DPkg::Lock::Timeout=300 -q update',
-      'apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends iperf3 stress-ng',
+      'apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends iperf3 stress-ng sysstat',
+      'apt-get -o DPkg::Lock::Timeout=300 -q install -y --no-install-recommends sockperf',
     ]);
     expect(readFileSync(join(dir, 'debconf.txt'), 'utf8')).toBe('iperf3 iperf3/start_daemon boolean false\n');
     expect(r.calls.filter((c) => c.startsWith('systemctl'))).toEqual([
@@ -161,12 +167,15 @@ describe('Function: renderCloudInit runs under bash (sandboxed)', () => {
       'systemctl daemon-reload',
       'systemctl enable --now iperf3-server@5301.service',
       'systemctl enable --now iperf3-server@5302.service',
+      'systemctl enable --now sockperf-server@udp.service sockperf-server@tcp.service',
     ]);
+    const sockperfUnit = readFileSync(join(dir, 'sockperf-server@.service'), 'utf8');
+    expect(sockperfUnit).toContain(`exec ${join(dir, 'bin', 'sockperf')} server --tcp -p 11111; else exec ${join(dir, 'bin', 'sockperf')} server -p 11111;`);
     const unit = readFileSync(join(dir, 'iperf3-server@.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${join(dir, 'bin', 'iperf3')} --server --port %i\n`);
     expect(unit).toContain('DynamicUser=yes');
     const marker = readFileSync(join(dir, 'state', 'stress-host.ready'), 'utf8');
-    expect(marker).toMatch(/^iperf3=iperf 3\.12 \(cJSON 1\.7\.15\)\nstress-ng=stress-ng, version 0\.15\.06\niperf3_ports=5301-5302\nready_at=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+    expect(marker).toMatch(/^iperf3=iperf 3\.12 \(cJSON 1\.7\.15\)\nstress-ng=stress-ng, version 0\.15\.06\nsockperf=sockperf, version 3\.7-no\.git\nsockperf_port=11111\niperf3_ports=5301-5302\nready_at=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
     expect(readFileSync(join(dir, 'ecs-pulse-stress-host.log'), 'utf8')).toContain('attempt 1 failed, retrying');
   });
 
@@ -177,8 +186,13 @@ describe('Function: renderCloudInit runs under bash (sandboxed)', () => {
       ...Array(5).fill('dnf -y install iperf3 stress-ng'),
       'dnf -y install epel-release',
       'dnf -y install iperf3 stress-ng',
+      'dnf -y install sysstat',
+      'dnf -y install sockperf',
     ]);
     expect(r.calls.some((c) => c.startsWith('systemctl enable'))).toBe(false);
+    // no sockperf binary on this image: still ready, and the marker says so
+    expect(readFileSync(join(dir, 'state', 'stress-host.ready'), 'utf8')).toContain('sockperf=missing\n');
+    expect(existsSync(join(dir, 'sockperf-server@.service'))).toBe(false);
   });
 
   it('fails clearly on an image without apt-get, dnf or yum', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResultParseError, parseIperf3, parseStressNg } from '../../src/index.js';
+import { ResultParseError, hostRates, parseHostSnapshot, parseIperf3, parseNetDev, parseProcStat, parseSockperf, parseStressNg } from '../../src/index.js';
 import { fixtureJson, fixtureText } from '../helpers/fixtures.js';
 
 /** Runs `fn`; anything thrown that is not a ResultParseError fails the property. */
@@ -69,6 +69,43 @@ describe('Fuzz: parsers throw only ResultParseError', () => {
         onlyResultParseErrors(() => parseStressNg(yaml.slice(0, at) + insert + yaml.slice(at + cut))),
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('Fuzz: sockperf and host-counter parsers throw only ResultParseError', () => {
+  const sockperf = ['udp', 'udp-full-rtt', 'tcp'].map((n) => fixtureText(`sockperf/sockperf-3.7-${n}.txt`));
+  const snapshots = ['before', 'after'].map((n) => fixtureText(`counters/snapshot-${n}.txt`));
+
+  it('on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        for (const fn of [parseSockperf, parseHostSnapshot, parseNetDev, parseProcStat]) onlyResultParseErrors(() => fn(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on real outputs with lines dropped or digits changed, and results stay ordered when parsed', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 9 }), (which, line, digit) => {
+        const text = sockperf[which % sockperf.length] as string;
+        const lines = text.split('\n');
+        const dropped = lines.filter((_, i) => i !== line % lines.length).join('\n');
+        onlyResultParseErrors(() => parseSockperf(dropped));
+        onlyResultParseErrors(() => parseSockperf(text.replace(/\d/, String(digit))));
+        const snap = (snapshots[which % 2] as string).split('\n');
+        onlyResultParseErrors(() => {
+          const a = parseHostSnapshot(snapshots[0] as string);
+          const b = parseHostSnapshot(snap.filter((_, i) => i !== line % snap.length).join('\n'));
+          const r = hostRates(a, b);
+          if (r.cpuPercent !== undefined) {
+            expect(r.cpuPercent).toBeGreaterThanOrEqual(0);
+            expect(r.cpuPercent).toBeLessThanOrEqual(100);
+          }
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 });

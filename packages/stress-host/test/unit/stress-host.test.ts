@@ -62,11 +62,17 @@ describe('Construct: StressHost, single host with defaults', () => {
     expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 
-  it('opens only iperf3 (TCP+UDP) and ICMP, only from allowedCidrs, never 0.0.0.0/0', () => {
+  it('opens only iperf3 and sockperf (TCP+UDP) from allowedCidrs and the VPC, ICMP from allowedCidrs, never 0.0.0.0/0', () => {
     const rules = Object.values(resources(json, 'alicloud_security_group_rule'));
     expect(rules.map((r) => [r.ip_protocol, r.port_range, r.cidr_ip, r.type, r.nic_type]).sort()).toEqual([
       ['icmp', '-1/-1', '203.0.113.0/24', 'ingress', 'intranet'],
+      ['tcp', '11111/11111', '10.0.0.0/16', 'ingress', 'intranet'],
+      ['tcp', '11111/11111', '203.0.113.0/24', 'ingress', 'intranet'],
+      ['tcp', '5201/5201', '10.0.0.0/16', 'ingress', 'intranet'],
       ['tcp', '5201/5201', '203.0.113.0/24', 'ingress', 'intranet'],
+      ['udp', '11111/11111', '10.0.0.0/16', 'ingress', 'intranet'],
+      ['udp', '11111/11111', '203.0.113.0/24', 'ingress', 'intranet'],
+      ['udp', '5201/5201', '10.0.0.0/16', 'ingress', 'intranet'],
       ['udp', '5201/5201', '203.0.113.0/24', 'ingress', 'intranet'],
     ]);
     expect(text).not.toContain('0.0.0.0/0');
@@ -184,9 +190,12 @@ describe('Construct: StressHost, server + 2 clients cross-zone with SSH and alar
     expect(Buffer.from(server.user_data, 'base64').toString()).toContain('readonly IPERF3_SERVERS=2');
     const rules = Object.values(resources(json, 'alicloud_security_group_rule'));
     const v4 = rules.filter((r) => r.cidr_ip === '203.0.113.7/32').map((r) => `${r.ip_protocol} ${r.port_range}`).sort();
-    expect(v4).toEqual(['icmp -1/-1', 'tcp 22/22', 'tcp 5201/5202', 'udp 5201/5202']);
+    expect(v4).toEqual(['icmp -1/-1', 'tcp 11111/11111', 'tcp 22/22', 'tcp 5201/5202', 'udp 11111/11111', 'udp 5201/5202']);
     const v6 = rules.filter((r) => r.ipv6_cidr_ip === '2001:db8::/32').map((r) => `${r.ip_protocol} ${r.port_range}`).sort();
-    expect(v6).toEqual(['icmpv6 -1/-1', 'tcp 22/22', 'tcp 5201/5202', 'udp 5201/5202']);
+    expect(v6).toEqual(['icmpv6 -1/-1', 'tcp 11111/11111', 'tcp 22/22', 'tcp 5201/5202', 'udp 11111/11111', 'udp 5201/5202']);
+    // the clients reach exactly the test ports through the VPC CIDR; not ping, not SSH
+    const vpc = rules.filter((r) => r.cidr_ip === '10.0.0.0/16').map((r) => `${r.ip_protocol} ${r.port_range}`).sort();
+    expect(vpc).toEqual(['tcp 11111/11111', 'tcp 5201/5202', 'udp 11111/11111', 'udp 5201/5202']);
     expect(rules.every((r) => r.cidr_ip !== '0.0.0.0/0' && r.ipv6_cidr_ip !== '::/0')).toBe(true);
   });
 
