@@ -9,23 +9,28 @@ import { cloudEnv, freePort, startIperf3Server } from '../helpers/cloud-env.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { capture, testIo } from '../helpers/io.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
+import { needTools } from '@ecs-pulse/test-tools';
 
 const REGION = 'cn-hangzhou';
 const SERVER = 'i-bp1server00001';
 const CLIENT = 'i-bp1client00001';
 
+// The double runs each Cloud Assistant script with bash on this machine: real iperf3, server readiness by `ss`.
+const tools = needTools(['iperf3', 'ss']);
+
 let port: number;
-let iperf: ChildProcess;
+let iperf: ChildProcess | undefined;
 let double: OpenApiDouble;
 let ecs: ReturnType<typeof ecsDouble>;
 let dir: string;
 
 beforeAll(async () => {
   port = await freePort();
-  iperf = await startIperf3Server(port);
+  if (tools.available) iperf = await startIperf3Server(port);
 });
 afterAll(() => {
-  iperf.kill();
+  // Undefined when iperf3 is absent or its start failed: the failure is beforeAll's, not a second one here.
+  iperf?.kill();
 });
 
 function setup(runner: Runner = bashRunner): void {
@@ -48,7 +53,7 @@ afterEach(async () => {
 const base = () => ({ ...testIo(cloudEnv(double.url), dir), server: SERVER, client: [CLIENT], region: REGION, port });
 
 describe('Command: net run (Cloud Assistant against the OpenAPI double, real iperf3)', () => {
-  it('checks the server, runs the client both ways and parses the real iperf3 JSON', async () => {
+  tools.it('checks the server, runs the client both ways and parses the real iperf3 JSON', async () => {
     // Prepare
     setup();
     const opts = base();
@@ -82,7 +87,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     expect(opts.stdout.text()).toMatch(new RegExp(`${CLIENT}\\s+down\\s+TCP\\s+2`));
   });
 
-  it('retries Throttling answers with back-off and then succeeds', async () => {
+  tools.it('retries Throttling answers with back-off and then succeeds', async () => {
     setup();
     double.throttle('RunCommand', 2);
     const opts = base();
@@ -119,7 +124,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     expect(double.rejected[0]?.reason).toMatch(/^SignatureDoesNotMatch/);
   });
 
-  it('fails the run (exit 5) with the iperf3 error when nothing listens on the port', async () => {
+  tools.it('fails the run (exit 5) with the iperf3 error when nothing listens on the port', async () => {
     // The server script is answered as if the server were up; the client runs for real against a closed port.
     setup(async (script, id) => (script.includes('iperf3 -c') ? bashRunner(script, id) : { output: 'iperf3 server already listening', exitCode: 0 }));
     const closed = await freePort();
@@ -156,7 +161,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     expect(double.calls).toEqual([]);
   });
 
-  it('runs through main() with --json and exit code 0', async () => {
+  tools.it('runs through main() with --json and exit code 0', async () => {
     setup();
     const stdout = capture();
     const code = await main(
