@@ -15,6 +15,7 @@
  * (or cannot be measured: the Python comparison needs /usr/bin/python3 with Debian's python3-requests).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -60,6 +61,7 @@ const work = mkdtempSync(join(tmpdir(), 'ecs-pulse-bench-'));
 const eventFile = join(work, 'event.json');
 writeFileSync(eventFile, readFileSync(join(packageDir, 'test/fixtures/events/cms-event-ecs-instance-statechange-stopped.json')));
 const sink = await startSlackSink();
+const HTTP_TOKEN = randomBytes(24).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 32);
 
 // Wall clock in ms with sub-ms resolution, on the same timeline as the sink's `at` (Date.now() at arrival).
 const wall = () => performance.timeOrigin + performance.now();
@@ -85,7 +87,9 @@ async function oneRun(kind) {
   const before = sink.messages.length;
   let spawnedAt = 0;
   const markStart = (t) => (spawnedAt = t);
-  const env = { SLACK_WEBHOOK_URL: sink.url };
+  // The environment the construct deploys by default (FC 3.0 with the HTTP trigger): the webhook URL and a
+  // 32-character token. The Python original and the floor read only the webhook URL.
+  const env = { SLACK_WEBHOOK_URL: sink.url, ECS_PULSE_HTTP_TOKEN: HTTP_TOKEN };
   const exited =
     kind === 'node'
       ? await timed(process.execPath, [join(packageDir, 'bench/cold-node.cjs'), bundle, eventFile], env, markStart)
