@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,29 @@ describe('bin/ecs-pulse.js on an unbuilt clone (npm ci without npm run build)', 
     expect(r.stderr).toContain('ecs-pulse: the packages are not built (packages/slack-notifier/dist/index.js is missing). Run `npm run build`');
     expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|\n\s+at /);
     expect(r.status).toBe(3);
+  });
+
+  it('checks the dist files of the @ecs-pulse packages it imports lazily (a partial build), before running', () => {
+    const bin = layout({ 'cli.js': "export const main = async () => { process.stdout.write('ran'); return 0; };\n" });
+    const root = path.resolve(path.dirname(bin), '..', '..', '..');
+    writeFileSync(path.join(root, 'packages', 'cli', 'package.json'), JSON.stringify({ type: 'module', dependencies: { '@ecs-pulse/slack-notifier': '^0.0.0', cdktf: '^0.21.0' } }));
+    const notifier = path.join(root, 'packages', 'slack-notifier');
+    mkdirSync(path.join(notifier, 'dist'), { recursive: true });
+    writeFileSync(path.join(notifier, 'dist', 'index.js'), 'export {};\n');
+    writeFileSync(
+      path.join(notifier, 'package.json'),
+      JSON.stringify({ name: '@ecs-pulse/slack-notifier', exports: { '.': { import: { types: './dist/index.d.ts', default: './dist/index.js' }, require: './dist/index.cjs' }, './testing': './dist/testing.js' } }),
+    );
+    mkdirSync(path.join(root, 'node_modules', '@ecs-pulse'), { recursive: true });
+    symlinkSync(notifier, path.join(root, 'node_modules', '@ecs-pulse', 'slack-notifier'), 'dir');
+    const r = run(bin);
+    expect(r.stderr).toContain('ecs-pulse: the packages are not built (packages/slack-notifier/dist/testing.js is missing). Run `npm run build`');
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(3);
+    // built: the CLI runs
+    writeFileSync(path.join(notifier, 'dist', 'testing.js'), 'export {};\n');
+    const ok = run(bin);
+    expect([ok.status, ok.stdout, ok.stderr]).toEqual([0, 'ran', '']);
   });
 
   it('says to run npm ci when a third-party package is not installed', () => {
