@@ -30,3 +30,11 @@ if (projects === 0) {
 }
 console.log(`(${projects} test runs)`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+// Tests skipped for a missing host tool (tools/test-tools prints `[ecs-pulse] <test>: skipped: needs …; install
+// with: …`): one line per install command, so a fresh machine sees what to install to run them all.
+const installs = new Map();
+for (const line of text.split('\n')) {
+  const m = /\[ecs-pulse\] .*?: skipped: needs (.+?); install with: (.+?) \(ECS_PULSE_REQUIRE_TOOLS=1/.exec(line);
+  if (m) installs.set(m[2], (installs.get(m[2]) ?? 0) + 1);
+}
+for (const [install, n] of installs) console.log(`  skipped for a missing tool (${n} suite${n === 1 ? "" : "s"} or test${n === 1 ? "" : "s"}): ${install}`);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,26 +9,27 @@ import { cloudEnv, freePort, startIperf3Server } from '../helpers/cloud-env.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { capture, testIo } from '../helpers/io.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
+import { needTools } from '@ecs-pulse/test-tools';
 
 const REGION = 'cn-hangzhou';
-// Own small skip check (a shared helper is coming from another branch).
-const hasSockperf = spawnSync('sockperf', ['--version'], { stdio: 'ignore' }).error === undefined || process.env.ECS_PULSE_REQUIRE_TOOLS === '1';
-if (!hasSockperf) console.warn('[cli] skipping the loopback pps/latency test: sockperf is missing (apt-get install -y sockperf).');
+// The scripts run for real (bash + iperf3, ss); the pps/latency test also needs sockperf.
+const tools = needTools(['iperf3', 'ss']);
+const withSockperf = needTools(['iperf3', 'ss', 'sockperf']);
 const SERVER = 'i-bp1server00001';
 const CLIENT = 'i-bp1client00001';
 
 let port: number;
-let iperf: ChildProcess;
+let iperf: ChildProcess | undefined;
 let double: OpenApiDouble;
 let ecs: ReturnType<typeof ecsDouble>;
 let dir: string;
 
 beforeAll(async () => {
   port = await freePort();
-  iperf = await startIperf3Server(port);
+  if (tools.available) iperf = await startIperf3Server(port);
 });
 afterAll(() => {
-  iperf.kill();
+  iperf?.kill();
 });
 
 function setup(runner: Runner = bashRunner): void {
@@ -51,7 +52,7 @@ afterEach(async () => {
 const env = (extra: NodeJS.ProcessEnv = {}) => cloudEnv(double.url, { ECS_PULSE_START_LEAD_MS: '300', ...extra });
 const base = () => ({ ...testIo(env(), dir), server: SERVER, client: [CLIENT], region: REGION, port, tests: ['bandwidth' as const] });
 
-describe('Command: net run (Cloud Assistant against the OpenAPI double, real iperf3)', () => {
+tools.describe('Command: net run (Cloud Assistant against the OpenAPI double, real iperf3)', () => {
   it('checks the server, runs the client both ways at its start time and parses the real iperf3 JSON', async () => {
     // Prepare
     setup();
@@ -94,7 +95,7 @@ describe('Command: net run (Cloud Assistant against the OpenAPI double, real ipe
     expect(opts.stdout.text()).toMatch(new RegExp(`bandwidth \\(concurrent\\)\\s+${CLIENT}\\s+down`));
   });
 
-  it.runIf(hasSockperf)('pps and latency on loopback: server-side packet rate, ordered sockperf percentiles, advertised %', async () => {
+  withSockperf.it('pps and latency on loopback: server-side packet rate, ordered sockperf percentiles, advertised %', async () => {
     // Prepare: real sockperf servers (UDP and TCP) on a free port, the double describing the instance type
     const sp = await freePort();
     const servers = ['', '--tcp'].map((flag) => spawn('sockperf', ['server', '-i', '127.0.0.1', '-p', String(sp), ...(flag ? [flag] : [])], { stdio: 'ignore' }));

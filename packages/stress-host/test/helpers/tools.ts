@@ -1,27 +1,5 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-
-/** Whether `bin --version` runs. */
-export function hasBinary(bin: string): boolean {
-  const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
-  return r.error === undefined && r.status === 0;
-}
-
-/**
- * Whether the real-tool tests must run: locally they are skipped when a binary is missing; under CI
- * (`process.env.CI` set) they run and fail loudly instead.
- */
-export function toolTestsEnabled(bins: readonly string[]): { run: boolean; missing: string[] } {
-  const missing = bins.filter((b) => !hasBinary(b));
-  if (missing.length > 0 && !process.env['CI']) {
-    console.warn(
-      `[stress-host] skipping real-tool tests: ${missing.join(', ')} not on PATH ` +
-        '(install with: apt-get install -y iperf3 stress-ng shellcheck).',
-    );
-    return { run: false, missing };
-  }
-  return { run: true, missing };
-}
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (also free for UDP in practice on loopback). */
 export function freePort(): Promise<number> {

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ResultParseError, parseIperf3, parseStressNg } from '../../src/index.js';
-import { freePort, run, startIperf3Server, toolTestsEnabled } from '../helpers/tools.js';
+import { needTools } from '@ecs-pulse/test-tools';
+import { freePort, run, startIperf3Server } from '../helpers/tools.js';
 
-const iperf = toolTestsEnabled(['iperf3']);
-const stressNg = toolTestsEnabled(['stress-ng']);
+const iperf = needTools(['iperf3']);
+const stressNg = needTools(['stress-ng']);
 
 /** Run one iperf3 client against a fresh one-off server and return the stdout and the tool's own JSON. */
 async function iperf3Run(args: readonly string[]): Promise<{ stdout: string; raw: any; code: number }> {
@@ -19,11 +20,7 @@ async function iperf3Run(args: readonly string[]): Promise<{ stdout: string; raw
   }
 }
 
-describe.runIf(iperf.run)('Real iperf3 on loopback', () => {
-  it('has iperf3 installed (required when CI is set)', () => {
-    expect(iperf.missing, 'install iperf3: apt-get install -y iperf3').toEqual([]);
-  });
-
+iperf.describe('Real iperf3 on loopback', () => {
   it('TCP, one stream', async () => {
     const { stdout, raw, code } = await iperf3Run(['-t', '1']);
     expect(code).toBe(0);
@@ -110,13 +107,9 @@ describe.runIf(iperf.run)('Real iperf3 on loopback', () => {
   });
 });
 
-describe.runIf(stressNg.run)('Real stress-ng', () => {
+stressNg.describe('Real stress-ng', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stress-host-sng-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('has stress-ng installed (required when CI is set)', () => {
-    expect(stressNg.missing, 'install stress-ng: apt-get install -y stress-ng').toEqual([]);
-  });
 
   it('several stressors (--cpu 1 --vm 1) with --metrics-brief --yaml', async () => {
     // Act

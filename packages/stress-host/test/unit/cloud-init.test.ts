@@ -4,20 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { READY_MARKER_PATH, StressHostError, renderCloudInit } from '../../src/index.js';
-import { hasBinary, toolTestsEnabled } from '../helpers/tools.js';
+import { needTools } from '@ecs-pulse/test-tools';
 
-const shellcheck = toolTestsEnabled(['shellcheck']);
+const shellcheck = needTools(['shellcheck']);
+const systemdAnalyze = needTools(['systemd-analyze']);
 
 function runShellcheck(script: string): { code: number | null; output: string } {
   const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '--format=gcc', '-'], { input: script, encoding: 'utf8' });
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-describe.runIf(shellcheck.run)('Function: renderCloudInit passes shellcheck', () => {
-  it('has shellcheck installed (required when CI is set)', () => {
-    expect(shellcheck.missing, 'install shellcheck: apt-get install -y shellcheck').toEqual([]);
-  });
-
+shellcheck.describe('Function: renderCloudInit passes shellcheck', () => {
   it.each([
     ['defaults', {}],
     ['three servers on 6000', { iperf3Port: 6000, iperf3Servers: 3 }],
@@ -201,7 +198,7 @@ describe('Function: renderCloudInit runs under bash (sandboxed)', () => {
     expect(r.stderr).toContain('no apt-get, dnf or yum on this image');
   });
 
-  it.runIf(hasBinary('systemd-analyze'))('the generated unit passes systemd-analyze verify', () => {
+  systemdAnalyze.it('the generated unit passes systemd-analyze verify', () => {
     const r = sandbox('apt-get');
     expect(r.code, r.stderr).toBe(0);
     const unit = readFileSync(join(dir, 'iperf3-server@.service'), 'utf8').replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`);
