@@ -5,6 +5,7 @@ import type { NetReport } from '../../src/commands/net.js';
 import { cloudEnv } from '../helpers/cloud-env.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
+import { needTools } from '@ecs-pulse/test-tools';
 import { createTestbed, testbedEcs, testbedMissing, type Testbed } from '../helpers/testbed.js';
 
 // One server and three clients as network namespaces, the server's link capped at 400 Mbit/s both ways,
@@ -15,9 +16,8 @@ const CAP_MBIT = 400;
 const TYPE = 'ecs.testbed.large';
 const BIN = fileURLToPath(new URL('../../bin/ecs-pulse.js', import.meta.url));
 
-const missing = testbedMissing();
-const required = process.env.ECS_PULSE_REQUIRE_TOOLS === '1';
-if (missing && !required) console.warn(`[cli] skipping the net testbed system test: it needs ${missing}.`);
+// root and network namespaces, iproute2 (ip, tc), iperf3 and sockperf: skipped without them, failed under ECS_PULSE_REQUIRE_TOOLS=1
+const testbed = needTools(['root', 'netns', 'ip', 'tc', 'iperf3', 'sockperf']);
 
 function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string; wallMs: number }> {
   const t = Date.now();
@@ -31,13 +31,14 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ 
   });
 }
 
-describe.runIf(!missing || required)('System: net run on a namespace testbed (tbf-capped server link)', () => {
+testbed.describe('System: net run on a namespace testbed (tbf-capped server link)', () => {
   let bed: Testbed | undefined;
   let double: OpenApiDouble;
   let dir: string;
   const cap = CAP_MBIT * 1e6;
 
   beforeAll(async () => {
+    const missing = testbedMissing(); // python3 too: the hosts reduce iperf3 JSON with it
     expect(missing, `the testbed needs ${missing}`).toBeUndefined();
     bed = createTestbed({ clients: 3, capMbit: CAP_MBIT });
     double = new OpenApiDouble();

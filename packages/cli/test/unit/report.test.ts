@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { aggregateSeries, overlayChart, runCharts } from '../../src/runs/charts.
 import type { RunRecord } from '../../src/runs/record.js';
 import { renderReport } from '../../src/runs/report.js';
 import { testIo } from '../helpers/io.js';
+import { needTools } from '@ecs-pulse/test-tools';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'runs');
 const load = (id: string): RunRecord => JSON.parse(readFileSync(path.join(FIXTURES, id, 'result.json'), 'utf8')) as RunRecord;
@@ -92,22 +94,18 @@ describe('Command: report', () => {
 });
 
 // ---- real headless Chromium -------------------------------------------------------------------
-const CHROMIUM = process.env.ECS_PULSE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.ECS_PULSE_CHROMIUM ?? 'chromium';
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.ECS_PULSE_REQUIRE_TOOLS === '1') {
-  throw new Error(`chromium is required (ECS_PULSE_REQUIRE_TOOLS=1) but ${CHROMIUM} does not exist: apt-get install chromium`);
-}
-if (!haveChromium) console.warn(`skipping the report browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
+const browser = needTools(['chromium']);
 
-describe.skipIf(!haveChromium)('Report in headless Chromium', () => {
+browser.describe('Report in headless Chromium', () => {
   it.each(['light', 'dark'] as const)('renders every chart with all its data points, no errors, no requests (%s)', async (scheme) => {
     const { chromium } = await import('playwright-core');
     const html = renderReport([load('net-20261201T100000Z'), load('net-20261202T100000Z'), load('stress-20261201T110000Z')]);
     const file = path.join(dir, 'report.html');
     writeFileSync(file, html);
     const browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM.includes('/') ? CHROMIUM : execFileSync('sh', ['-c', `command -v ${CHROMIUM}`], { encoding: 'utf8' }).trim(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {
