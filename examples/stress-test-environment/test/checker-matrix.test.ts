@@ -111,7 +111,9 @@ describe('Checker: a matrix of non-default props reports 0 problems', () => {
       { allowedCidrs: ['2001:db8::/32', '203.0.113.0/24'], clients: 1 },
       (json) => {
         const rules = Object.values(json.resource.alicloud_security_group_rule) as any[];
-        expect(rules.filter((r) => r.ipv6_cidr_ip === '2001:db8::/32').map((r) => r.ip_protocol).sort()).toEqual(['icmpv6', 'tcp', 'udp']);
+        // ping, and the iperf3 port of the one client and the sockperf port, each TCP and UDP
+        const v6 = rules.filter((r) => r.ipv6_cidr_ip === '2001:db8::/32');
+        expect(v6.map((r) => `${r.ip_protocol} ${r.port_range}`).sort()).toEqual(['icmpv6 -1/-1', 'tcp 11111/11111', 'tcp 5201/5201', 'udp 11111/11111', 'udp 5201/5201']);
       },
     ],
     ['a fixed instance type and image', {}, { instanceType: 'ecs.c7.xlarge', imageId: 'ubuntu_24_04_x64_20G_alibase_20240812.vhd', systemDiskSizeGiB: 100 }],

@@ -71,6 +71,16 @@ afterAll(async () => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
+
+/** A dependency's package.json, also when its `exports` do not list `./package.json` (chartist). */
+function packageJsonOf(dep: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'node_modules', dep, 'package.json');
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) throw new Error(`${dep} is not installed (looked up from ${from})`);
+  }
+}
+
 describe('README snippets: extracted from every README', () => {
   it('reads the root README and every package, example and tool README', () => {
     expect(readmes[0]).toBe('README.md');
@@ -197,7 +207,7 @@ describe('READMEs agree with the code', () => {
       let needed: [number, number, number] = [20, 0, 0];
       let why = 'Node.js 20, the oldest line the packages support';
       for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) {
-        const depPkg = JSON.parse(readFileSync(require.resolve(`${dep}/package.json`, { paths: [dir] }), 'utf8')) as { engines?: { node?: string } };
+        const depPkg = JSON.parse(readFileSync(packageJsonOf(dep, dir), 'utf8')) as { engines?: { node?: string } };
         if (!depPkg.engines?.node) continue;
         const v = lowestNode(depPkg.engines.node);
         if (compareVersions(v, needed) > 0) [needed, why] = [v, `${dep} needs ${depPkg.engines.node}`];

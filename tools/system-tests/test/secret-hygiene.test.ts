@@ -103,9 +103,10 @@ describe('Secret hygiene: ecs-pulse demo', () => {
   it('`ecs-pulse demo --json` as a process with the secrets in its environment: nothing of them in stdout or stderr', async () => {
     const scanner = new SecretScanner(SECRETS);
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      // TMPDIR: the demo synthesizes into a new <tmpdir>/ecs-pulse-demo-XXXXXX; keep it inside this test's folder.
+      // TMPDIR: the demo synthesizes into a new <tmpdir>/ecs-pulse-demo-XXXXXX; keep it inside this test's folder,
+      // and keep it after the run (--keep) so its synthesized files are scanned too.
       const env = { ...process.env, ...secretEnv(), TMPDIR: work };
-      const child = spawn(process.execPath, [BIN, 'demo', '--json'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'demo', '--json', '--keep'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
