@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HostRates, Iperf3Result, SockperfResult } from '@ecs-pulse/stress-host/parsers';
 import { runRemote, type RemoteResult } from '../cloud/cloud-assistant.js';
@@ -14,6 +14,8 @@ import { netClientScript, netServerPrepareScript, netServerSampleScript, type Cl
 import { readFrames, type Frame } from '../remote-scripts.js';
 import { slackUrl } from '../slack.js';
 import { printMetrics, reportRun, runId, runMetrics } from '../run-report.js';
+import { netRunRecord } from '../runs/build.js';
+import { createRunFolder, resultsDir } from '../runs/store.js';
 
 /** The three network tests. @internal */
 export const NET_TESTS = ['bandwidth', 'pps', 'latency'] as const;
@@ -53,7 +55,9 @@ export interface NetRunOptions extends CommonOptions, HostOptions {
   readonly metrics?: boolean;
   /** Post a summary to this Slack webhook (`true`: ECS_PULSE_SLACK_WEBHOOK_URL). @default - no post */
   readonly slack?: string | boolean;
-  /** Folder for the raw outputs. @default 'ecs-pulse-results' */
+  /** The run store: each run is kept in `<results>/<run-id>/` (`result.json` and the raw outputs). @default - ECS_PULSE_RESULTS, else 'ecs-pulse-results' */
+  readonly results?: string;
+  /** The older name of `results`. @default - see results */
   readonly out?: string;
 }
 
@@ -204,7 +208,6 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
   if (serverIp === undefined) throw new CliError('USAGE', M.instanceNotFound(targets.server.instanceId, targets.region));
   if (port + targets.clients.length - 1 > 65535) throw new CliError('USAGE', M.badNumber('port', port));
   const id = runId();
-  const rawDir = path.resolve(io.cwd, options.out ?? 'ecs-pulse-results', `net-${id}`);
   const started = new Date();
   const warnings: string[] = [];
   const failures: string[] = [];
@@ -227,7 +230,7 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
     ...(serverType?.ppsTx ? { ppsTx: serverType.ppsTx } : {}),
   };
 
-  mkdirSync(rawDir, { recursive: true });
+  const rawDir = createRunFolder(resultsDir(options.results ?? options.out, io.env, io.cwd), `net-${id}`);
   const parsers = await import('@ecs-pulse/stress-host/parsers');
   const ctx: PhaseContext = { targets, serverIp, id, rawDir, io, warnings, failures, parsers };
   const cpu: { bandwidth?: number; pps?: number; latency?: number } = {};
@@ -269,7 +272,18 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
     ...(metrics ? { metrics } : {}),
   };
   const result: NetRunResult = { report, rawDir, failures };
-  await reportRun(result, rawDir, io, print, slack, () => summary(report));
+  const record = netRunRecord(
+    {
+      report,
+      folder: rawDir,
+      startedAt: started.toISOString(),
+      endedAt: ended.toISOString(),
+      ...(options.stack !== undefined ? { stack: options.stack } : {}),
+      options: { tests: [...tests], mode, direction, parallel, duration, udp: options.udp === true, tcp: options.tcp === true, ppsStreams, ...(options.bandwidth ? { bandwidth: options.bandwidth } : {}) },
+    },
+    parsers,
+  );
+  await reportRun(result, record, rawDir, io, print, slack, () => summary(report));
   if (failures.length > 0) throw new CliError('REMOTE_COMMAND_FAILED', M.remoteFailed(failures.length, 'network test(s)'));
   return result;
 }
