@@ -15,6 +15,7 @@ import { readFrames, type Frame } from '../remote-scripts.js';
 import { slackUrl } from '../slack.js';
 import { printMetrics, reportRun, runId, runMetrics } from '../run-report.js';
 import { netRunRecord } from '../runs/build.js';
+import type { AdvertisedNetwork, NetFigures } from '../runs/record.js';
 import { createRunFolder, resultsDir } from '../runs/store.js';
 
 /** The three network tests. @internal */
@@ -77,74 +78,42 @@ export interface NetHost {
 
 /**
  * What the server's instance type promises (`DescribeInstanceTypes`); fields are absent when unknown.
+ * The run record's {@link AdvertisedNetwork}.
  *
  * @example
  * ```ts
  * import type { NetAdvertised } from '@ecs-pulse/cli';
  * ```
  */
-export interface NetAdvertised {
-  readonly bandwidthRxBitsPerSecond?: number;
-  readonly bandwidthTxBitsPerSecond?: number;
-  readonly ppsRx?: number;
-  readonly ppsTx?: number;
-}
+export type NetAdvertised = AdvertisedNetwork;
 
 /**
- * One direction's aggregate.
+ * One direction's aggregate (concurrent: the sum of the clients over their common interval window;
+ * serial: the mean of the clients, each alone).
  *
  * @example
  * ```ts
  * import type { NetAggregate } from '@ecs-pulse/cli';
  * ```
  */
-export interface NetAggregate {
-  /** Concurrent: the sum of the clients over their common interval window. Serial: the mean of the clients, each alone. */
-  readonly bitsPerSecond: number;
-  /** Of the server's advertised Rx (up) or Tx (down) bandwidth; absent when unknown. */
-  readonly percentOfAdvertised?: number;
-}
+export type NetAggregate = NonNullable<NonNullable<NetFigures['bandwidth']>['aggregate']['up']>;
 
 /**
- * The document `net run --json` prints (fields of tests that did not run are absent).
+ * The document `net run --json` prints (fields of tests that did not run are absent). Its figures are
+ * the run record's {@link NetFigures}, which owns their shape.
  *
  * @example
  * ```ts
  * import type { NetReport } from '@ecs-pulse/cli';
  * ```
  */
-export interface NetReport {
+export interface NetReport extends Pick<NetFigures, 'bandwidth' | 'pps' | 'latency' | 'warnings'> {
   readonly run: string;
   readonly region: string;
   readonly server: NetHost & { readonly advertised: NetAdvertised };
   readonly clients: readonly NetHost[];
-  readonly bandwidth?: {
-    readonly mode: 'concurrent' | 'serial';
-    readonly results: ReadonlyArray<{ readonly client: string; readonly direction: 'up' | 'down'; readonly bitsPerSecond: number; readonly retransmits?: number }>;
-    readonly aggregate: { readonly up?: NetAggregate; readonly down?: NetAggregate };
-  };
-  readonly pps?: {
-    readonly results: ReadonlyArray<{ readonly client: string; readonly sentPps: number }>;
-    /** Packets per second the server's interface received during the test window (serial: the best client's window). */
-    readonly serverRxPps?: number;
-    /** UDP loss the iperf3 servers counted, over all clients, 0–100. */
-    readonly lossPercent?: number;
-    readonly percentOfAdvertised?: number;
-  };
-  readonly latency?: ReadonlyArray<{
-    readonly client: string;
-    readonly protocol: 'udp' | 'tcp';
-    readonly minUs: number;
-    readonly p50Us: number;
-    readonly p90Us: number;
-    readonly p99Us: number;
-    readonly p999Us: number;
-    readonly maxUs: number;
-    readonly observations: number;
-  }>;
   /** The server's CPU use during each test (the busiest window), 0–100. */
-  readonly serverCpuPercent: { readonly bandwidth?: number; readonly pps?: number; readonly latency?: number };
-  readonly warnings: readonly string[];
+  readonly serverCpuPercent: NonNullable<NetFigures['serverCpuPercent']>;
   /** CloudMonitor metrics, with `--metrics` only. */
   readonly metrics?: MetricsReport;
 }
