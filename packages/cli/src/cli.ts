@@ -204,7 +204,8 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
       .option('--region <region>', 'region id, e.g. cn-hangzhou (default: stack output or ALIBABA_CLOUD_REGION_ID)')
       .option('--metrics', 'also fetch CloudMonitor metrics of the hosts for the run window')
       .option('--slack [url]', 'post a summary to this webhook (or ECS_PULSE_SLACK_WEBHOOK_URL)')
-      .option('--out <dir>', 'folder for raw outputs (default: ecs-pulse-results)');
+      .option('--results <dir>', 'run store: each run goes to <dir>/<run-id>/ (default: ECS_PULSE_RESULTS, else ecs-pulse-results)')
+      .option('--out <dir>', 'older name of --results');
   const hostArgs = (o: Opts) => ({
     ...appOpts(o),
     ...(str(o.server) && { server: str(o.server) }),
@@ -212,6 +213,7 @@ function define(cli: CAC, run: (action: Action) => (...a: unknown[]) => Promise<
     ...(str(o.region) && { region: str(o.region) }),
     metrics: o.metrics === true,
     ...(o.slack !== undefined && { slack: typeof o.slack === 'string' ? o.slack : o.slack === true }),
+    ...(str(o.results) && { results: str(o.results) }),
     ...(str(o.out) && { out: str(o.out) }),
   });
 

@@ -1,10 +1,12 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clientSettings } from './cloud/config.js';
 import { fetchRunMetrics, type MetricsReport } from './cloud/metrics.js';
 import { metricValue, table } from './format.js';
 import type { Io } from './io.js';
 import { postSummary } from './slack.js';
+import { compareRuns, type RunComparison } from './runs/compare.js';
+import type { RunRecord } from './runs/record.js';
+import { finishRun, previousRun } from './runs/store.js';
 
 // What `stress run` and `net run` do alike around their remote work: a run id, the optional
 // CloudMonitor metrics of the run window, and the report (result.json, print, Slack summary).
@@ -36,24 +38,37 @@ export interface RunSummary {
 }
 
 /**
- * @internal Keep the result beside the raw outputs (`<rawDir>/result.json`), print it (table or `--json`),
- * and post the Slack summary when a webhook was given.
+ * @internal Keep the run: `<folder>/result.json` is the run record (validated against its schema), beside the
+ * raw outputs; print the result (table or `--json`); post the Slack summary when a webhook was given, with
+ * the comparison against the previous run of the same kind and stack in the results folder.
  */
 export async function reportRun<R>(
   result: R,
-  rawDir: string,
+  record: RunRecord,
+  folder: string,
   io: Io,
   print: (result: R, io: Io) => void,
   slack: string | undefined,
   summary: () => RunSummary,
 ): Promise<void> {
-  writeFileSync(path.join(rawDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  finishRun(folder, record);
   print(result, io);
   if (slack) {
     const { title, lines, context } = summary();
-    await postSummary(slack, title, lines, context);
+    const previous = previousRun(path.dirname(folder), record);
+    const versus = previous === undefined ? [] : comparisonSummary(compareRuns(previous.record, record));
+    await postSummary(slack, title, [...lines, ...versus], context);
     io.err(io.paint.dim('Slack summary posted.'));
   }
+}
+
+/** Slack lines of a comparison: the counts, then the figures that got worse (at most 8). @internal */
+export function comparisonSummary(c: RunComparison): string[] {
+  const count = (v: string) => c.rows.filter((r) => r.verdict === v).length;
+  const lines = [`*vs previous run ${c.a}* (tolerance ${c.tolerancePercent} %): ${count('better')} better, ${count('worse')} worse, ${count('same')} same`];
+  for (const d of c.differences.slice(0, 3)) lines.push(`_not like for like: ${d}_`);
+  for (const r of c.rows.filter((x) => x.verdict === 'worse').slice(0, 8)) lines.push(`• ${r.label}: ${r.changePercent ?? '?'} %`);
+  return lines;
 }
 
 /** @internal The metrics table under a run's own table. */

@@ -37,6 +37,8 @@ export interface MetricSummary {
   readonly minimum?: number;
   /** Unit as CloudMonitor reports it (`%`, `bit/s`). */
   readonly unit: string;
+  /** The datapoints: `[epoch ms, Average]`, oldest first. @default - none */
+  readonly series?: ReadonlyArray<readonly [number, number]>;
 }
 
 /**
@@ -133,6 +135,9 @@ export async function fetchRunMetrics(
           ...(max.length ? { maximum: Math.max(...max) } : {}),
           ...(min.length ? { minimum: Math.min(...min) } : {}),
           unit: UNITS[metric] ?? '',
+          ...(mine.some((p) => typeof p.timestamp === 'number' && typeof p.Average === 'number')
+            ? { series: mine.filter((p) => typeof p.timestamp === 'number' && typeof p.Average === 'number').map((p) => [p.timestamp as number, p.Average as number] as const).sort((a, b) => a[0] - b[0]) }
+            : {}),
         });
       }
     }

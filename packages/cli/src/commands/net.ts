@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HostRates, Iperf3Result, SockperfResult } from '@ecs-pulse/stress-host/parsers';
 import { runRemote, type RemoteResult } from '../cloud/cloud-assistant.js';
@@ -14,6 +14,9 @@ import { netClientScript, netServerPrepareScript, netServerSampleScript, type Cl
 import { readFrames, type Frame } from '../remote-scripts.js';
 import { slackUrl } from '../slack.js';
 import { printMetrics, reportRun, runId, runMetrics } from '../run-report.js';
+import { netRunRecord } from '../runs/build.js';
+import type { AdvertisedNetwork, NetFigures } from '../runs/record.js';
+import { createRunFolder, resultsDir } from '../runs/store.js';
 
 /** The three network tests. @internal */
 export const NET_TESTS = ['bandwidth', 'pps', 'latency'] as const;
@@ -53,7 +56,9 @@ export interface NetRunOptions extends CommonOptions, HostOptions {
   readonly metrics?: boolean;
   /** Post a summary to this Slack webhook (`true`: ECS_PULSE_SLACK_WEBHOOK_URL). @default - no post */
   readonly slack?: string | boolean;
-  /** Folder for the raw outputs. @default 'ecs-pulse-results' */
+  /** The run store: each run is kept in `<results>/<run-id>/` (`result.json` and the raw outputs). @default - ECS_PULSE_RESULTS, else 'ecs-pulse-results' */
+  readonly results?: string;
+  /** The older name of `results`. @default - see results */
   readonly out?: string;
 }
 
@@ -73,74 +78,42 @@ export interface NetHost {
 
 /**
  * What the server's instance type promises (`DescribeInstanceTypes`); fields are absent when unknown.
+ * The run record's {@link AdvertisedNetwork}.
  *
  * @example
  * ```ts
  * import type { NetAdvertised } from '@ecs-pulse/cli';
  * ```
  */
-export interface NetAdvertised {
-  readonly bandwidthRxBitsPerSecond?: number;
-  readonly bandwidthTxBitsPerSecond?: number;
-  readonly ppsRx?: number;
-  readonly ppsTx?: number;
-}
+export type NetAdvertised = AdvertisedNetwork;
 
 /**
- * One direction's aggregate.
+ * One direction's aggregate (concurrent: the sum of the clients over their common interval window;
+ * serial: the mean of the clients, each alone).
  *
  * @example
  * ```ts
  * import type { NetAggregate } from '@ecs-pulse/cli';
  * ```
  */
-export interface NetAggregate {
-  /** Concurrent: the sum of the clients over their common interval window. Serial: the mean of the clients, each alone. */
-  readonly bitsPerSecond: number;
-  /** Of the server's advertised Rx (up) or Tx (down) bandwidth; absent when unknown. */
-  readonly percentOfAdvertised?: number;
-}
+export type NetAggregate = NonNullable<NonNullable<NetFigures['bandwidth']>['aggregate']['up']>;
 
 /**
- * The document `net run --json` prints (fields of tests that did not run are absent).
+ * The document `net run --json` prints (fields of tests that did not run are absent). Its figures are
+ * the run record's {@link NetFigures}, which owns their shape.
  *
  * @example
  * ```ts
  * import type { NetReport } from '@ecs-pulse/cli';
  * ```
  */
-export interface NetReport {
+export interface NetReport extends Pick<NetFigures, 'bandwidth' | 'pps' | 'latency' | 'warnings'> {
   readonly run: string;
   readonly region: string;
   readonly server: NetHost & { readonly advertised: NetAdvertised };
   readonly clients: readonly NetHost[];
-  readonly bandwidth?: {
-    readonly mode: 'concurrent' | 'serial';
-    readonly results: ReadonlyArray<{ readonly client: string; readonly direction: 'up' | 'down'; readonly bitsPerSecond: number; readonly retransmits?: number }>;
-    readonly aggregate: { readonly up?: NetAggregate; readonly down?: NetAggregate };
-  };
-  readonly pps?: {
-    readonly results: ReadonlyArray<{ readonly client: string; readonly sentPps: number }>;
-    /** Packets per second the server's interface received during the test window (serial: the best client's window). */
-    readonly serverRxPps?: number;
-    /** UDP loss the iperf3 servers counted, over all clients, 0–100. */
-    readonly lossPercent?: number;
-    readonly percentOfAdvertised?: number;
-  };
-  readonly latency?: ReadonlyArray<{
-    readonly client: string;
-    readonly protocol: 'udp' | 'tcp';
-    readonly minUs: number;
-    readonly p50Us: number;
-    readonly p90Us: number;
-    readonly p99Us: number;
-    readonly p999Us: number;
-    readonly maxUs: number;
-    readonly observations: number;
-  }>;
   /** The server's CPU use during each test (the busiest window), 0–100. */
-  readonly serverCpuPercent: { readonly bandwidth?: number; readonly pps?: number; readonly latency?: number };
-  readonly warnings: readonly string[];
+  readonly serverCpuPercent: NonNullable<NetFigures['serverCpuPercent']>;
   /** CloudMonitor metrics, with `--metrics` only. */
   readonly metrics?: MetricsReport;
 }
@@ -204,7 +177,6 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
   if (serverIp === undefined) throw new CliError('USAGE', M.instanceNotFound(targets.server.instanceId, targets.region));
   if (port + targets.clients.length - 1 > 65535) throw new CliError('USAGE', M.badNumber('port', port));
   const id = runId();
-  const rawDir = path.resolve(io.cwd, options.out ?? 'ecs-pulse-results', `net-${id}`);
   const started = new Date();
   const warnings: string[] = [];
   const failures: string[] = [];
@@ -227,7 +199,7 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
     ...(serverType?.ppsTx ? { ppsTx: serverType.ppsTx } : {}),
   };
 
-  mkdirSync(rawDir, { recursive: true });
+  const rawDir = createRunFolder(resultsDir(options.results ?? options.out, io.env, io.cwd), `net-${id}`);
   const parsers = await import('@ecs-pulse/stress-host/parsers');
   const ctx: PhaseContext = { targets, serverIp, id, rawDir, io, warnings, failures, parsers };
   const cpu: { bandwidth?: number; pps?: number; latency?: number } = {};
@@ -269,7 +241,18 @@ export async function netRun(options: NetRunOptions = {}): Promise<NetRunResult>
     ...(metrics ? { metrics } : {}),
   };
   const result: NetRunResult = { report, rawDir, failures };
-  await reportRun(result, rawDir, io, print, slack, () => summary(report));
+  const record = netRunRecord(
+    {
+      report,
+      folder: rawDir,
+      startedAt: started.toISOString(),
+      endedAt: ended.toISOString(),
+      ...(options.stack !== undefined ? { stack: options.stack } : {}),
+      options: { tests: [...tests], mode, direction, parallel, duration, udp: options.udp === true, tcp: options.tcp === true, ppsStreams, ...(options.bandwidth ? { bandwidth: options.bandwidth } : {}) },
+    },
+    parsers,
+  );
+  await reportRun(result, record, rawDir, io, print, slack, () => summary(report));
   if (failures.length > 0) throw new CliError('REMOTE_COMMAND_FAILED', M.remoteFailed(failures.length, 'network test(s)'));
   return result;
 }

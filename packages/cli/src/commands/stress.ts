@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StressNgResult } from '@ecs-pulse/stress-host/parsers';
 import { runRemote, type RemoteResult } from '../cloud/cloud-assistant.js';
@@ -12,6 +12,8 @@ import { M } from '../messages.js';
 import { readFrames, stressNgScript } from '../remote-scripts.js';
 import { slackUrl } from '../slack.js';
 import { printMetrics, reportRun, runId, runMetrics } from '../run-report.js';
+import { stressRunRecord } from '../runs/build.js';
+import { createRunFolder, resultsDir } from '../runs/store.js';
 
 /**
  * Options of {@link stressRun}.
@@ -38,7 +40,9 @@ export interface StressRunOptions extends CommonOptions, HostOptions {
   readonly metrics?: boolean;
   /** Post a summary to this Slack webhook (`true`: ECS_PULSE_SLACK_WEBHOOK_URL). @default - no post */
   readonly slack?: string | boolean;
-  /** Folder for the raw outputs. @default 'ecs-pulse-results' */
+  /** The run store: each run is kept in `<results>/<run-id>/` (`result.json` and the raw outputs). @default - ECS_PULSE_RESULTS, else 'ecs-pulse-results' */
+  readonly results?: string;
+  /** The older name of `results`. @default - see results */
   readonly out?: string;
 }
 
@@ -134,7 +138,6 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
   const targets = await resolveTargets(options, io, false);
   const hosts = [targets.server, ...(options.all === true ? targets.clients : [])];
   const id = runId();
-  const rawDir = path.resolve(io.cwd, options.out ?? 'ecs-pulse-results', `stress-${id}`);
   const started = new Date();
   const types = describeHostTypes(targets.settings, hosts.map((h) => h.instanceId), io);
   const results = await runRemote(
@@ -149,7 +152,7 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
     io,
   );
   const ended = new Date();
-  mkdirSync(rawDir, { recursive: true });
+  const rawDir = createRunFolder(resultsDir(options.results ?? options.out, io.env, io.cwd), `stress-${id}`);
   const { parseStressNg, parseHostSnapshot, hostRates } = await import('@ecs-pulse/stress-host/parsers');
   const typeInfo = await types;
   const warnings = [...typeInfo.warnings];
@@ -222,7 +225,11 @@ export async function stressRun(options: StressRunOptions = {}): Promise<StressR
     ...(metrics ? { metrics } : {}),
     warnings,
   };
-  await reportRun(result, rawDir, io, print, slack, () => ({
+  const record = stressRunRecord(result, {
+    ...(options.stack !== undefined ? { stack: options.stack } : {}),
+    options: { ...(options.vmBytes ? { vmBytes: options.vmBytes } : {}), all: options.all === true },
+  });
+  await reportRun(result, record, rawDir, io, print, slack, () => ({
     title: `ecs-pulse stress run ${id}`,
     lines: runs.flatMap((r) =>
       r.result

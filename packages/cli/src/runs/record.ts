@@ -75,6 +75,7 @@ export interface NetFigures {
       readonly retransmits?: number;
     }>;
     readonly aggregate: {
+      /** Concurrent: the sum of the clients over their common interval window. Serial: the mean of the clients. */
       readonly up?: { readonly bitsPerSecond: number; readonly percentOfAdvertised?: number };
       readonly down?: { readonly bitsPerSecond: number; readonly percentOfAdvertised?: number };
     };
@@ -82,8 +83,9 @@ export interface NetFigures {
   /** @default - no pps test */
   readonly pps?: {
     readonly results: ReadonlyArray<{ readonly client: string; readonly sentPps: number }>;
-    /** Packets per second the server's interface received during the test window. @default - not measured */
+    /** Packets per second the server's interface received during the test window (serial: the best client's window). @default - not measured */
     readonly serverRxPps?: number;
+    /** UDP loss the iperf3 servers counted, over all clients, 0–100. @default - not counted */
     readonly lossPercent?: number;
     readonly percentOfAdvertised?: number;
   };

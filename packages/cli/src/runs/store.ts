@@ -51,24 +51,47 @@ export interface RawFile {
 }
 
 /**
- * Write a run into `<dir>/<record.id>/`: the raw files and `result.json`. Never writes into a folder
- * that exists already (run ids are unique; a clash means another run or a user's folder).
- * @internal
+ * Create the folder of a new run, `<dir>/<id>/` (`<id>-2`, `-3`… when a run of the same second has it):
+ * never a folder that exists already. Returns the folder; its name is the run's id. @internal
+ */
+export function createRunFolder(dir: string, id: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (let n = 1; n < 100; n++) {
+    const folder = path.join(dir, n === 1 ? id : `${id}-${n}`);
+    try {
+      mkdirSync(folder); // not recursive: fails when it exists
+      return folder;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  throw new CliError('USAGE', `${path.join(dir, id)} and 98 more like it exist already; choose another --results folder.`);
+}
+
+/** Write `result.json` into a run's folder, naming every raw file in it; the record is checked first. @internal */
+export function finishRun(folder: string, record: RunRecord): void {
+  const issues = runRecordIssues(record);
+  if (issues.length > 0) throw new CliError('RESULT_PARSE_FAILED', `The run record is not valid (a bug in ecs-pulse): ${issues.join('; ')}`);
+  const names = [...new Set([...record.raw, ...readdirSync(folder).filter((f) => f !== RESULT_FILE)])].sort();
+  writeFileSync(path.join(folder, RESULT_FILE), `${JSON.stringify({ ...record, raw: names }, null, 2)}\n`);
+}
+
+/**
+ * Write a run into `<dir>/<record.id>/`: the raw files and `result.json` ({@link createRunFolder},
+ * {@link finishRun}). @internal
  */
 export function writeRun(dir: string, record: RunRecord, raw: readonly RawFile[] = []): string {
   const issues = runRecordIssues(record);
   if (issues.length > 0) throw new CliError('RESULT_PARSE_FAILED', `The run record is not valid (a bug in ecs-pulse): ${issues.join('; ')}`);
-  const folder = path.join(dir, record.id);
-  if (existsSync(folder)) {
-    throw new CliError('USAGE', `${folder} exists already; ecs-pulse writes each run into a new folder. Choose another --results folder or remove it.`);
-  }
-  mkdirSync(folder, { recursive: true });
   for (const f of raw) {
     if (f.name !== path.basename(f.name) || f.name === RESULT_FILE) throw new CliError('USAGE', `Raw file name ${JSON.stringify(f.name)} is not a plain file name.`);
-    writeFileSync(path.join(folder, f.name), f.content);
   }
-  const names = [...new Set([...record.raw, ...raw.map((f) => f.name)])].sort();
-  writeFileSync(path.join(folder, RESULT_FILE), `${JSON.stringify({ ...record, raw: names }, null, 2)}\n`);
+  if (existsSync(path.join(dir, record.id))) {
+    throw new CliError('USAGE', `${path.join(dir, record.id)} exists already; ecs-pulse writes each run into a new folder. Choose another --results folder or remove it.`);
+  }
+  const folder = createRunFolder(dir, record.id);
+  for (const f of raw) writeFileSync(path.join(folder, f.name), f.content);
+  finishRun(folder, record);
   return folder;
 }
 

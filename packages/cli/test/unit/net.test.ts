@@ -10,6 +10,8 @@ import { tempDir } from '../helpers/fake-tools.js';
 import { capture, testIo } from '../helpers/io.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
 import { needTools } from '@ecs-pulse/test-tools';
+import type { RunRecord } from '../../src/runs/record.js';
+import { runRecordIssues } from '../../src/runs/store.js';
 
 const REGION = 'cn-hangzhou';
 // The scripts run for real (bash + iperf3, ss); the pps/latency test also needs sockperf.
@@ -90,7 +92,15 @@ tools.describe('Command: net run (Cloud Assistant against the OpenAPI double, re
     const raw = readFileSync(path.join(r.rawDir, `${CLIENT}-bw-up.json`), 'utf8');
     expect(JSON.parse(raw).end.streams).toBeUndefined();
     expect(JSON.parse(raw).intervals.length).toBeGreaterThan(0);
-    expect(existsSync(path.join(r.rawDir, 'result.json'))).toBe(true);
+    // the run record: the report's figures, the iperf3 intervals as series, the tool version
+    const record = JSON.parse(readFileSync(path.join(r.rawDir, 'result.json'), 'utf8')) as RunRecord;
+    expect(runRecordIssues(record)).toEqual([]);
+    expect(record).toMatchObject({ kind: 'net', id: path.basename(r.rawDir), region: REGION, net: { bandwidth: rep.bandwidth, warnings: rep.warnings } });
+    expect(record.hosts.map((h) => h.role)).toEqual(['server', 'client']);
+    expect(record.tools.iperf3).toMatch(/^\d+\.\d+/);
+    expect(record.series?.bandwidth?.map((b) => b.direction)).toEqual(['up', 'down']);
+    expect(record.series?.bandwidth?.[0]?.points.length).toBeGreaterThan(0);
+    expect(record.options).toMatchObject({ tests: ['bandwidth'], parallel: 2, duration: 1 });
     expect(opts.stdout.text()).toMatch(/test\s+client\s+dir\s+result/);
     expect(opts.stdout.text()).toMatch(new RegExp(`bandwidth \\(concurrent\\)\\s+${CLIENT}\\s+down`));
   });

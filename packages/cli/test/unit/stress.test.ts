@@ -1,6 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSlackSink, type SlackSink } from '@ecs-pulse/slack-notifier/testing';
+import type { RunRecord } from '../../src/runs/record.js';
+import { listRuns, runRecordIssues } from '../../src/runs/store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stressRun, stressorList } from '../../src/commands/stress.js';
 import { synth } from '../../src/commands/lifecycle.js';
@@ -110,6 +112,33 @@ describe('Command: stress run (Cloud Assistant against the OpenAPI double, real 
     expect(sink.messages).toHaveLength(1);
     expect(JSON.stringify(sink.messages[0])).toContain(`${SERVER}`);
     expect(io.stderr.text()).not.toContain(sink.url);
+  });
+
+  it('keeps each run in the run store (result.json v1) and compares a --slack summary with the previous run', async () => {
+    setup(async (_script, id) => ({ output: cannedStressOutput(id), exitCode: 0 }));
+    double.on('2014-05-26', 'DescribeInstances', () => ({ json: { RequestId: 'R', Instances: { Instance: [{ InstanceId: SERVER, InstanceType: 'ecs.c7.large' }] } } }));
+    double.on('2014-05-26', 'DescribeInstanceTypes', () => ({
+      json: { RequestId: 'R', InstanceTypes: { InstanceType: [{ InstanceTypeId: 'ecs.c7.large', CpuCoreCount: 2, MemorySize: 4 }] } },
+    }));
+    metricsDouble(double, { region: REGION, values: { CPUUtilization: { [SERVER]: [50, 90, 100] } }, pageSize: 10 });
+    const first = await stressRun({ ...testIo(env, root), app: 'app', timeout: 5, metrics: true, results: 'store' });
+    sink = await startSlackSink();
+    const second = await stressRun({ ...testIo(env, root), app: 'app', timeout: 5, results: 'store', slack: sink.url });
+    // two runs of the same second get their own folders
+    expect(path.dirname(first.rawDir)).toBe(path.join(root, 'store'));
+    expect(second.rawDir).not.toBe(first.rawDir);
+    const record = JSON.parse(readFileSync(path.join(first.rawDir, 'result.json'), 'utf8')) as RunRecord;
+    expect(runRecordIssues(record)).toEqual([]);
+    expect(record).toMatchObject({ schemaVersion: 1, id: path.basename(first.rawDir), kind: 'stress', region: REGION, tools: { 'stress-ng': expect.any(String) } });
+    expect(record.hosts[0]).toMatchObject({ role: 'host', instanceId: SERVER, instanceType: 'ecs.c7.large', vcpus: 2 });
+    expect(record.stress?.hosts[0]?.stressors.map((x) => x.stressor).sort()).toEqual(['cpu', 'vm']);
+    expect(record.stress?.hosts[0]?.stressors[0]?.bogoOpsPerSecondPerVcpu).toBeGreaterThan(0);
+    expect(record.series?.cloudMonitor?.find((c) => c.metric === 'CPUUtilization')?.points).toHaveLength(3);
+    expect(record.raw.length).toBeGreaterThan(0);
+    for (const f of record.raw) expect(existsSync(path.join(first.rawDir, f)), f).toBe(true);
+    // the store lists both; the Slack summary of the second compares it with the first
+    expect(listRuns(path.join(root, 'store')).runs.map((r) => r.folder)).toEqual([first.rawDir, second.rawDir]);
+    expect(JSON.stringify(sink.messages[0])).toContain(`vs previous run ${path.basename(first.rawDir)}`);
   });
 
   it('stresses the clients too with --all (one RunCommand for all hosts)', async () => {
