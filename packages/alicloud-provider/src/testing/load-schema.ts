@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AlicloudProviderError } from '../errors.js';
+import { readVendoredJson } from '../vendored-file.js';
 import type { ProviderSchemaDocument } from './types.js';
 
 /** Where the vendored schema lives inside the package. */
@@ -15,29 +12,6 @@ let cached: ProviderSchemaDocument | undefined;
  * directory that holds `schema/`.
  */
 export function loadVendoredSchema(): ProviderSchemaDocument {
-  if (cached) return cached;
-  const start = dirname(fileURLToPath(import.meta.url));
-  const tried: string[] = [];
-  let dir = start;
-  for (let depth = 0; depth < 4; depth++) {
-    const candidate = join(dir, VENDORED_SCHEMA_FILE);
-    tried.push(candidate);
-    if (existsSync(candidate)) {
-      try {
-        cached = JSON.parse(readFileSync(candidate, 'utf8')) as ProviderSchemaDocument;
-      } catch (cause) {
-        throw new AlicloudProviderError(
-          'SCHEMA_NOT_FOUND',
-          `The vendored provider schema ${candidate} is not valid JSON; reinstall @ecs-pulse/alicloud-provider or re-run scripts/vendor-schema.mjs.`,
-          { cause },
-        );
-      }
-      return cached;
-    }
-    dir = dirname(dir);
-  }
-  throw new AlicloudProviderError(
-    'SCHEMA_NOT_FOUND',
-    `The vendored provider schema was not found (tried ${tried.join(', ')}); the package files are incomplete: reinstall @ecs-pulse/alicloud-provider, or pass { schema } to checkStack.`,
-  );
+  cached ??= readVendoredJson<ProviderSchemaDocument>(import.meta.url, VENDORED_SCHEMA_FILE, { code: 'SCHEMA_NOT_FOUND', name: 'provider schema', script: 'scripts/vendor-schema.mjs', option: 'schema' });
+  return cached;
 }

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AlicloudProviderError } from '../errors.js';
+import { readVendoredJson } from '../vendored-file.js';
 import type { ValidatorBlock, ValidatorsDocument } from './types.js';
 
 /** Where the vendored validators live inside the package. */
@@ -17,30 +14,8 @@ let cached: ValidatorsDocument | undefined;
  * `src/validators/*.ts` in the repo: walk up to the directory that holds `schema/`).
  */
 export function loadVendoredValidators(): ValidatorsDocument {
-  if (cached) return cached;
-  const tried: string[] = [];
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 4; depth++) {
-    const candidate = join(dir, VENDORED_VALIDATORS_FILE);
-    tried.push(candidate);
-    if (existsSync(candidate)) {
-      try {
-        cached = JSON.parse(readFileSync(candidate, 'utf8')) as ValidatorsDocument;
-      } catch (cause) {
-        throw new AlicloudProviderError(
-          'VALIDATORS_NOT_FOUND',
-          `The vendored provider validators ${candidate} are not valid JSON; reinstall @ecs-pulse/alicloud-provider or re-run scripts/vendor-validators.mjs.`,
-          { cause },
-        );
-      }
-      return cached;
-    }
-    dir = dirname(dir);
-  }
-  throw new AlicloudProviderError(
-    'VALIDATORS_NOT_FOUND',
-    `The vendored provider validators were not found (tried ${tried.join(', ')}); the package files are incomplete: reinstall @ecs-pulse/alicloud-provider, or pass { validators } to checkStack.`,
-  );
+  cached ??= readVendoredJson<ValidatorsDocument>(import.meta.url, VENDORED_VALIDATORS_FILE, { code: 'VALIDATORS_NOT_FOUND', name: 'provider validators', script: 'scripts/vendor-validators.mjs', option: 'validators' });
+  return cached;
 }
 
 /** Rule blocks by resource type, data source type and provider local name. */
