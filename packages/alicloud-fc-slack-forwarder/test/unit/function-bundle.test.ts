@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE } from '../helpers.js';
 
 const ZIP = fileURLToPath(new URL('../../dist/function.zip', import.meta.url));
+const THREAD_CHUNK = fileURLToPath(new URL('../../dist/function-threads.cjs', import.meta.url));
 const temp: string[] = [];
 afterAll(() => {
   for (const dir of temp) rmSync(dir, { recursive: true, force: true });
@@ -74,12 +75,28 @@ describe('Artifact: dist/function.cjs', () => {
     expect(run.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['config-invalid', 'config-invalid', 'invocation']);
   });
 
-  it('requires nothing but Node.js built-ins', () => {
-    const code = readFileSync(BUNDLE, 'utf8');
-    const required = [...code.matchAll(/require\((["'`])([^"'`]+)\1\)/g)].map((m) => m[2]!);
+  it('requires nothing but Node.js built-ins and, lazily, its thread-route chunk (which requires only built-ins)', () => {
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    expect(required.length).toBeGreaterThan(0);
-    expect(required.filter((r) => !builtins.has(r))).toEqual([]);
+    const requiredBy = (file: string) => [...readFileSync(file, 'utf8').matchAll(/require\((["'`])([^"'`]+)\1\)/g)].map((m) => m[2]!);
+    const main = requiredBy(BUNDLE);
+    expect(main.length).toBeGreaterThan(0);
+    expect(main.filter((r) => !builtins.has(r))).toEqual(['./function-threads.cjs']);
+    // The chunk's one require sits inside a function (made at the first bot-token route send), not at the top.
+    expect(readFileSync(BUNDLE, 'utf8')).toMatch(/\{return Promise\.resolve\(\)\.then\(\(\)=>module\.require\("\.\/function-threads\.cjs"\)/);
+    const chunk = requiredBy(THREAD_CHUNK);
+    expect(chunk.length).toBeGreaterThan(0);
+    expect(chunk.filter((r) => !builtins.has(r))).toEqual([]);
+  });
+
+  it('holds none of the Slack Web API / threads code: that is in function-threads.cjs', () => {
+    const main = readFileSync(BUNDLE, 'utf8');
+    const chunk = readFileSync(THREAD_CHUNK, 'utf8');
+    for (const marker of ['conversations.history', 'chat.update', 'include_all_metadata', 'ecs_pulse_alert']) {
+      expect(main).not.toContain(marker);
+      expect(chunk).toContain(marker);
+    }
+    expect(chunk.startsWith("'use strict';")).toBe(true);
+    expect(chunk).toMatch(/exports\.createBotRouteDelivery=/);
   });
 
   it('is a CommonJS file without a global fetch on the cold path', () => {
@@ -92,19 +109,23 @@ describe('Artifact: dist/function.cjs', () => {
 });
 
 describe('Artifact: dist/function.zip', () => {
-  it('holds exactly index.js at the root, deflated, byte-identical to dist/function.cjs', () => {
+  it('holds exactly index.js and function-threads.cjs at the root, deflated, byte-identical to the dist/ files', () => {
     const entries = readZip(readFileSync(ZIP));
-    expect(entries.map((e) => e.name)).toEqual(['index.js']);
-    expect(entries[0]!.method).toBe(8);
-    expect(entries[0]!.mode).toBe(0o100644);
+    expect(entries.map((e) => e.name)).toEqual(['index.js', 'function-threads.cjs']);
+    for (const entry of entries) {
+      expect(entry.method).toBe(8);
+      expect(entry.mode).toBe(0o100644);
+    }
     expect(entries[0]!.data.equals(readFileSync(BUNDLE))).toBe(true);
+    expect(entries[1]!.data.equals(readFileSync(THREAD_CHUNK))).toBe(true);
   });
 
   it('is reproducible: the writer gives the same bytes for the same input', async () => {
     const { zip, crc32 } = await import('../../scripts/zip-function.mjs');
     const code = readFileSync(BUNDLE);
-    expect(zip([{ name: 'index.js', data: code }]).equals(readFileSync(ZIP))).toBe(true);
+    const threads = readFileSync(THREAD_CHUNK);
+    expect(zip([{ name: 'index.js', data: code }, { name: 'function-threads.cjs', data: threads }]).equals(readFileSync(ZIP))).toBe(true);
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926); // the CRC-32 check value
-    expect(readZip(readFileSync(ZIP))[0]!.crc).toBe(crc32(code));
+    expect(readZip(readFileSync(ZIP)).map((e) => e.crc)).toEqual([crc32(code), crc32(threads)]);
   });
 });
