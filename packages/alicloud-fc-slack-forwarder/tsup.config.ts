@@ -20,14 +20,19 @@ const functionFile: Options = {
 };
 
 /**
- * The thread-route chunk is NOT bundled into function.cjs: in the function build, thread-route-load.ts (which
- * imports thread-route.ts, for the sources and unit tests) is replaced by thread-route-require.ts, a plain
- * require of `./function-threads.cjs` (the chunk, built by the last config) made when a bot-token route first sends.
+ * The thread-route chunk is NOT bundled into function.cjs. In the function build two modules are replaced by
+ * their bundle variants, which require `./function-threads.cjs` (the chunk, built by the last config) with Node's
+ * CommonJS `module.require`: thread-route-config.ts (bot-token route validation; required at cold start only when
+ * a route has bot-token keys) and thread-route-load.ts (the delivery, at the first bot-token route send).
  */
+const BUNDLE_VARIANTS: Readonly<Record<string, string>> = {
+  './thread-route-config.js': 'thread-route-config-require.ts',
+  './thread-route-load.js': 'thread-route-require.ts',
+};
 const threadChunkExternal = {
   name: 'thread-chunk-external',
   setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => { path: string }): void }) {
-    build.onResolve({ filter: /^\.\/thread-route-load\.js$/ }, (args) => ({ path: join(args.resolveDir, 'thread-route-require.ts') }));
+    build.onResolve({ filter: /^\.\/thread-route-(config|load)\.js$/ }, (args) => ({ path: join(args.resolveDir, BUNDLE_VARIANTS[args.path]!) }));
   },
 };
 
@@ -50,11 +55,11 @@ export default defineConfig([
       options.legalComments = 'none';
     },
   },
-  // The bot-token route chunk (thread-route.ts with the notifier's SlackWebApi and SlackThreads), loaded by
-  // function.cjs only when a bot-token route sends.
+  // The bot-token route chunk (thread-route-config.ts, and thread-route.ts with the notifier's SlackWebApi and
+  // SlackThreads), loaded by function.cjs only when the configuration has a bot-token route.
   {
     ...functionFile,
-    entry: { 'function-threads': 'src/function/thread-route.ts' },
+    entry: { 'function-threads': 'src/function/thread-chunk.ts' },
     dts: false,
     esbuildOptions(options) {
       options.charset = 'utf8';

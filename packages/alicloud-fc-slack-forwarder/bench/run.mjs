@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Benchmarks of @ecs-pulse/alicloud-fc-slack-forwarder (run with `npm run bench` in this package, after a build):
- *  1. size of the bundled function (dist/function.cjs, target < 60 KiB) and of dist/function.zip;
+ *  1. size of the bundled function (dist/function.cjs, the file every cold start loads: target ≤ 70 KiB), of the
+ *     bot-token route chunk it requires only when such a route sends (dist/function-threads.cjs) and of
+ *     dist/function.zip (both files);
  *  2. cold start as FC pays it: a NEW process loads the handler, handles one CloudMonitor event and posts to
  *     a local Slack sink — the bundled Node.js function side by side with the original approach (a Python 3
  *     handler using `requests` that posts the pretty-printed event), interleaved runs, medians, ratio (target:
@@ -9,7 +11,7 @@
  *     (the invocation's cold latency: FC keeps the instance afterwards, so it never waits for an exit) and from
  *     spawn until the process has exited. Every run must deliver exactly one message to the sink. The empty
  *     runtimes are timed in the same loop, which gives the best ratio any Node.js handler could reach here.
- * Prints a table and writes ../../bench-results/alicloud-fc-slack-forwarder.json.
+ * Prints a table, writes ../../bench-results/alicloud-fc-slack-forwarder.json, and exits 1 when a target is missed.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,10 +22,12 @@ import { startSlackSink } from '@ecs-pulse/slack-notifier/testing';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(packageDir, 'dist', 'function.cjs');
+const threadChunk = join(packageDir, 'dist', 'function-threads.cjs');
 const archive = join(packageDir, 'dist', 'function.zip');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const PYTHON = '/usr/bin/python3';
-const TARGET_BYTES = 60 * 1024;
+/** The guard on the file every cold start loads: 70 KiB. */
+const TARGET_BYTES = 70 * 1024;
 
 const figures = [];
 const add = (figure, value, unit, target, verdict) => figures.push({ figure, value, unit, target, verdict });
@@ -36,16 +40,19 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 // --- 1. size -----------------------------------------------------------------------------------------
 let bundleBytes;
+let threadBytes;
+let zipBytes;
 try {
-  bundleBytes = statSync(bundle).size;
+  [bundleBytes, threadBytes, zipBytes] = [bundle, threadChunk, archive].map((file) => statSync(file).size);
 } catch {
-  console.error('bench: dist/function.cjs is missing; run `npm run build` first.');
+  console.error('bench: dist/function.cjs, dist/function-threads.cjs or dist/function.zip is missing; run `npm run build` first.');
   process.exit(1);
 }
-const zipBytes = statSync(archive).size;
-add('bundle size: dist/function.cjs', bundleBytes, 'bytes', '< 61,440 bytes (60 KiB)', bundleBytes < TARGET_BYTES ? 'pass' : 'fail');
-add('bundle size: dist/function.cjs', round(bundleBytes / 1024), 'KiB', '< 60 KiB', bundleBytes < TARGET_BYTES ? 'pass' : 'fail');
-add('deployment archive: dist/function.zip', zipBytes, 'bytes', 'what FC stores and loads', 'info');
+const bundleVerdict = bundleBytes <= TARGET_BYTES ? 'pass' : 'fail';
+add('bundle size: dist/function.cjs (index.js, loaded by every cold start)', bundleBytes, 'bytes', '≤ 71,680 bytes (70 KiB)', bundleVerdict);
+add('bundle size: dist/function.cjs', round(bundleBytes / 1024), 'KiB', '≤ 70 KiB', bundleVerdict);
+add('thread chunk: dist/function-threads.cjs (loaded at a bot-token route\'s first send)', threadBytes, 'bytes', 'never loaded by webhook-only routes', 'info');
+add('deployment archive: dist/function.zip (both files)', zipBytes, 'bytes', 'what FC stores and loads', 'info');
 
 // --- 2. cold start -----------------------------------------------------------------------------------
 const work = mkdtempSync(join(tmpdir(), 'ecs-pulse-bench-'));
@@ -153,3 +160,8 @@ const outDir = resolve(packageDir, '../../bench-results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'alicloud-fc-slack-forwarder.json'), `${JSON.stringify(figures, null, 2)}\n`);
 console.log(`\nwrote ${join(outDir, 'alicloud-fc-slack-forwarder.json')}`);
+const missed = figures.filter((f) => f.verdict === 'fail');
+if (missed.length > 0) {
+  console.error(`bench: ${missed.length} target(s) missed: ${missed.map((f) => f.figure).join('; ')}`);
+  process.exitCode = 1;
+}

@@ -69,17 +69,12 @@ const BURST = 3;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** This instance's bot-token route delivery, loaded at the first bot-token route send (see thread-route-load.ts). */
+/**
+ * This instance's bot-token route delivery, created at the first bot-token route send (see thread-route-load.ts;
+ * in the bundle, validating the route at cold start already loaded the chunk it comes from).
+ */
 let botDelivery: Promise<DeliverBotRoute> | undefined;
 
-/** The thread-route chunk could not be loaded: the deployed archive is incomplete. Retryable (FC retries, then the on-failure destination). */
-class ThreadChunkMissing extends Error {
-  readonly code = 'THREAD_CHUNK_MISSING';
-  constructor(cause: unknown) {
-    super('bot-token routes need function-threads.cjs next to index.js and it could not be loaded; deploy the complete dist/function.zip', { cause });
-    this.name = 'ThreadChunkMissing';
-  }
-}
 
 /**
  * The forwarding pipeline after parsing: dedupe (within the batch and against what this warm instance already
@@ -162,21 +157,7 @@ export async function forwardAlerts(
     // --- issue 19 hook: bot-token routes post through the Slack Web API, threaded (thread-route.ts) ---
     if (route.bot !== undefined) {
       try {
-        let deliverBotRoute: DeliverBotRoute;
-        try {
-          deliverBotRoute = await (botDelivery ??= loadBotRouteDelivery());
-        } catch (error) {
-          botDelivery = undefined;
-          const missing = new ThreadChunkMissing(error);
-          firstError ??= missing;
-          failures.push({ route: route.name, code: missing.code, retryable: true, alertIds: list.map((a) => a.id) });
-          for (const alert of list) {
-            touched.add(alert);
-            failedCount++;
-            logAlert('error', alert, route.name, 'failed', 0, 0, errorForLog(missing));
-          }
-          return;
-        }
+        const deliverBotRoute = await (botDelivery ??= loadBotRouteDelivery());
         const bot = await deliverBotRoute({ ...route, bot: route.bot }, list, {
           budgetMs: deadline - Date.now(),
           maxAttempts: config.maxAttempts,

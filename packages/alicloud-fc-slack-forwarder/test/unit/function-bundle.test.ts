@@ -80,9 +80,11 @@ describe('Artifact: dist/function.cjs', () => {
     const requiredBy = (file: string) => [...readFileSync(file, 'utf8').matchAll(/require\((["'`])([^"'`]+)\1\)/g)].map((m) => m[2]!);
     const main = requiredBy(BUNDLE);
     expect(main.length).toBeGreaterThan(0);
-    expect(main.filter((r) => !builtins.has(r))).toEqual(['./function-threads.cjs']);
-    // The chunk's one require sits inside a function (made at the first bot-token route send), not at the top.
-    expect(readFileSync(BUNDLE, 'utf8')).toMatch(/\{return Promise\.resolve\(\)\.then\(\(\)=>module\.require\("\.\/function-threads\.cjs"\)/);
+    expect([...new Set(main.filter((r) => !builtins.has(r)))]).toEqual(['./function-threads.cjs']);
+    // The chunk's requires sit inside functions (bot-token route validation and delivery), none at the top level.
+    const code = readFileSync(BUNDLE, 'utf8');
+    expect(code.match(/module\.require\("\.\/function-threads\.cjs"\)/g)).toHaveLength(2);
+    expect(code).toMatch(/\{return Promise\.resolve\(\)\.then\(\(\)=>module\.require\("\.\/function-threads\.cjs"\)\.createBotRouteDelivery\(\)\)\}/);
     const chunk = requiredBy(THREAD_CHUNK);
     expect(chunk.length).toBeGreaterThan(0);
     expect(chunk.filter((r) => !builtins.has(r))).toEqual([]);
@@ -91,12 +93,13 @@ describe('Artifact: dist/function.cjs', () => {
   it('holds none of the Slack Web API / threads code: that is in function-threads.cjs', () => {
     const main = readFileSync(BUNDLE, 'utf8');
     const chunk = readFileSync(THREAD_CHUNK, 'utf8');
-    for (const marker of ['conversations.history', 'chat.update', 'include_all_metadata', 'ecs_pulse_alert']) {
+    for (const marker of ['conversations.history', 'chat.update', 'include_all_metadata', 'ecs_pulse_alert', 'does not hold a Slack bot token']) {
       expect(main).not.toContain(marker);
       expect(chunk).toContain(marker);
     }
     expect(chunk.startsWith("'use strict';")).toBe(true);
     expect(chunk).toMatch(/exports\.createBotRouteDelivery=/);
+    expect(chunk).toMatch(/exports\.checkBotRoute=/);
   });
 
   it('is a CommonJS file without a global fetch on the cold path', () => {

@@ -297,23 +297,27 @@ describe('Bot-token routes in the deployed layout: index.js + function-threads.c
     expect(sink.requests.filter((r) => r.path.startsWith('/services/'))).toHaveLength(1);
   });
 
-  it('a bot-token route loads function-threads.cjs at its first send (not at cold start) and posts the thread parent', async () => {
+  it('a bot-token route loads function-threads.cjs at cold start (its validation is there) and posts the thread parent', async () => {
     const env = { SLACK_BOT_TOKEN: sink.api.token, SLACK_API_URL: sink.api.url, ECS_PULSE_CONFIG: JSON.stringify({ routes: [oncall()] }) };
     const out = await invokeDeployed(env, reboot('Scheduled', 0));
     expect(out.resolved).toMatchObject({ ok: true, summary: { delivered: 1, failed: 0 } });
-    expect(out.loadedAtStart).not.toContain('function-threads.cjs');
-    expect(out.loaded).toContain('function-threads.cjs');
+    expect(out.loadedAtStart).toContain('function-threads.cjs');
     expect(parents()).toHaveLength(1);
     expect(out.lines.filter((l) => l.msg === 'alert').map((l) => [l.route, l.outcome, l.thread])).toEqual([['oncall', 'delivered', 'parent']]);
   });
 
-  it('without function-threads.cjs (an incomplete upload) the bot-token route fails retryably with a fix hint, and the function does not crash', async () => {
+  it('without function-threads.cjs (an incomplete upload) a bot-token configuration fails closed at cold start with the fix, and the function does not crash', async () => {
     const env = { SLACK_BOT_TOKEN: sink.api.token, SLACK_API_URL: sink.api.url, ECS_PULSE_CONFIG: JSON.stringify({ routes: [oncall()] }) };
     const out = await invokeDeployed(env, reboot('Scheduled', 0), false);
-    expect(out.rejected).toEqual({ code: 'DELIVERY_FAILED', retryable: true });
-    const [alert] = out.lines.filter((l) => l.msg === 'alert');
-    expect(alert).toMatchObject({ route: 'oncall', outcome: 'failed', errorCode: 'THREAD_CHUNK_MISSING', error: expect.stringContaining('deploy the complete dist/function.zip') });
+    expect(out.rejected).toEqual({ code: 'INVALID_CONFIG', retryable: undefined });
+    const issue = 'ECS_PULSE_CONFIG.routes[0]: bot-token routes need function-threads.cjs next to index.js and it could not be loaded; deploy the complete dist/function.zip';
+    expect(out.lines.filter((l) => l.msg === 'config-invalid').map((l) => l.issues)).toEqual([[issue], [issue]]);
     expect(sink.api.calls).toHaveLength(0);
     expect(JSON.stringify(out.lines)).not.toContain(sink.api.token);
+  });
+
+  it('without function-threads.cjs a webhook-only configuration still works (it never needs the chunk)', async () => {
+    const out = await invokeDeployed({ SLACK_WEBHOOK_URL: `${sink.origin}/services/T0DEPLOY/B0DEPLOY/deploy-secret-path` }, event(), false);
+    expect(out.resolved).toMatchObject({ ok: true, summary: { delivered: 1, failed: 0 } });
   });
 });
