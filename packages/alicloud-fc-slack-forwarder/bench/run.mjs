@@ -2,7 +2,7 @@
 /**
  * Benchmarks of @ecs-pulse/alicloud-fc-slack-forwarder (run with `npm run bench` in this package, after a build):
  *  1. size of the bundled function (dist/function.cjs, the file every cold start loads: target ≤ 70 KiB), of the
- *     bot-token route chunk it requires only when such a route sends (dist/function-threads.cjs) and of
+ *     bot-token route chunk it requires only when the configuration has such a route (dist/function-threads.cjs), and of
  *     dist/function.zip (both files);
  *  2. cold start as FC pays it: a NEW process loads the handler, handles one CloudMonitor event and posts to
  *     a local Slack sink — the bundled Node.js function side by side with the original approach (a Python 3
@@ -11,7 +11,7 @@
  *     (the invocation's cold latency: FC keeps the instance afterwards, so it never waits for an exit) and from
  *     spawn until the process has exited. Every run must deliver exactly one message to the sink. The empty
  *     runtimes are timed in the same loop, which gives the best ratio any Node.js handler could reach here.
- * Prints a table, writes ../../bench-results/alicloud-fc-slack-forwarder.json, and exits 1 when a target is missed.
+ * Prints a table (and names the missed targets) and writes ../../bench-results/alicloud-fc-slack-forwarder.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,7 +51,7 @@ try {
 const bundleVerdict = bundleBytes <= TARGET_BYTES ? 'pass' : 'fail';
 add('bundle size: dist/function.cjs (index.js, loaded by every cold start)', bundleBytes, 'bytes', '≤ 71,680 bytes (70 KiB)', bundleVerdict);
 add('bundle size: dist/function.cjs', round(bundleBytes / 1024), 'KiB', '≤ 70 KiB', bundleVerdict);
-add('thread chunk: dist/function-threads.cjs (loaded at a bot-token route\'s first send)', threadBytes, 'bytes', 'never loaded by webhook-only routes', 'info');
+add('thread chunk: dist/function-threads.cjs (loaded only when a bot-token route is configured)', threadBytes, 'bytes', 'never loaded by webhook-only routes', 'info');
 add('deployment archive: dist/function.zip (both files)', zipBytes, 'bytes', 'what FC stores and loads', 'info');
 
 // --- 2. cold start -----------------------------------------------------------------------------------
@@ -160,8 +160,7 @@ const outDir = resolve(packageDir, '../../bench-results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'alicloud-fc-slack-forwarder.json'), `${JSON.stringify(figures, null, 2)}\n`);
 console.log(`\nwrote ${join(outDir, 'alicloud-fc-slack-forwarder.json')}`);
+// A missed target is a `fail` verdict; the root `npm run bench` (scripts/bench-report.mjs) exits non-zero on it.
+// This script exits 0 so that nx runs every package's bench and the report is still written.
 const missed = figures.filter((f) => f.verdict === 'fail');
-if (missed.length > 0) {
-  console.error(`bench: ${missed.length} target(s) missed: ${missed.map((f) => f.figure).join('; ')}`);
-  process.exitCode = 1;
-}
+if (missed.length > 0) console.warn(`bench: ${missed.length} target(s) missed: ${missed.map((f) => f.figure).join('; ')}`);

@@ -1,7 +1,8 @@
 /**
  * `@ecs-pulse/alicloud-fc-slack-forwarder`: the `SlackForwarder` cdktf construct. The Function Compute
  * function it deploys is published separately as the subpath `@ecs-pulse/alicloud-fc-slack-forwarder/function`
- * (one self-contained CommonJS file); the zip the construct deploys is `dist/function.zip`.
+ * (self-contained CommonJS, with the bot-token route code in a second file beside it, loaded only when such a
+ * route is configured); the zip the construct deploys is `dist/function.zip`, holding both.
  *
  * @packageDocumentation
  */

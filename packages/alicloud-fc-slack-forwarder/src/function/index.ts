@@ -1,7 +1,8 @@
 /**
- * The Function Compute function, bundled at library build time into one self-contained CommonJS file
+ * The Function Compute function, bundled at library build time into self-contained CommonJS
  * (`dist/function.cjs`, zipped as `index.js` in `dist/function.zip`) and published as the subpath
- * `@ecs-pulse/alicloud-fc-slack-forwarder/function`.
+ * `@ecs-pulse/alicloud-fc-slack-forwarder/function`. Bot-token routes' code is a second file beside it,
+ * `function-threads.cjs`, required only when the configuration has a bot-token route.
  *
  * - FC 3.0 (nodejs20): handler `index.handler` — EventBridge events (one or a batch), CloudMonitor events,
  *   and HTTP-trigger requests (CloudMonitor metric-alarm callbacks, event webhooks) in one entry point.

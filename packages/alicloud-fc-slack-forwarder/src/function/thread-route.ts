@@ -3,9 +3,9 @@
  * incoming webhook, one thread per alert lifecycle (the notifier's `SlackThreads`). Everything about them lives
  * here and in thread-route-config.ts; config.ts and forward.ts call in at one marked hook point each.
  *
- * This module (with the notifier's `SlackWebApi` and `SlackThreads`) is built as its own file,
- * `dist/function-threads.cjs`, next to `index.js` in the zip, and loaded by thread-route-load.ts only when a
- * bot-token route has alerts to post: webhook-only deployments never load it.
+ * This module (with the notifier's `SlackWebApi` and `SlackThreads`) and thread-route-config.ts are built as their
+ * own file, `dist/function-threads.cjs` (entry thread-chunk.ts), next to `index.js` in the zip, which requires it
+ * only when the configuration has a bot-token route: webhook-only deployments never load it.
  */
 import { SlackApiError, SlackThreads, SlackWebApi, type ThreadReport } from '@ecs-pulse/slack-notifier';
 import type { RouteFailure } from '../errors.js';
