@@ -28,11 +28,12 @@ const functionFile: Options = {
 const BUNDLE_VARIANTS: Readonly<Record<string, string>> = {
   './thread-route-config.js': 'thread-route-config-require.ts',
   './thread-route-load.js': 'thread-route-require.ts',
+  './http-load.js': 'http-require.ts',
 };
 const threadChunkExternal = {
   name: 'thread-chunk-external',
   setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => { path: string }): void }) {
-    build.onResolve({ filter: /^\.\/thread-route-(config|load)\.js$/ }, (args) => ({ path: join(args.resolveDir, BUNDLE_VARIANTS[args.path]!) }));
+    build.onResolve({ filter: /^\.\/(thread-route-config|thread-route-load|http-load)\.js$/ }, (args) => ({ path: join(args.resolveDir, BUNDLE_VARIANTS[args.path]!) }));
   },
 };
 
@@ -50,6 +51,16 @@ export default defineConfig([
     dts: true,
     esbuildPlugins: [threadChunkExternal],
     // Non-ASCII characters (…, •, emoji) as UTF-8 instead of \uXXXX escapes; Node reads the file as UTF-8.
+    esbuildOptions(options) {
+      options.charset = 'utf8';
+      options.legalComments = 'none';
+    },
+  },
+  // The HTTP-trigger request path (http-handler.ts), loaded by function.cjs at the first HTTP-trigger request.
+  {
+    ...functionFile,
+    entry: { 'function-http': 'src/function/http-handler.ts' },
+    dts: false,
     esbuildOptions(options) {
       options.charset = 'utf8';
       options.legalComments = 'none';

@@ -1,8 +1,8 @@
 /**
  * `@ecs-pulse/alicloud-fc-slack-forwarder`: the `SlackForwarder` cdktf construct. The Function Compute
  * function it deploys is published separately as the subpath `@ecs-pulse/alicloud-fc-slack-forwarder/function`
- * (self-contained CommonJS, with the bot-token route code in a second file beside it, loaded only when such a
- * route is configured); the zip the construct deploys is `dist/function.zip`, holding both.
+ * (self-contained CommonJS, with the HTTP-trigger request path and the bot-token route code in two files beside
+ * it, loaded only when needed); the zip the construct deploys is `dist/function.zip`, holding all three.
  *
  * @packageDocumentation
  */
