@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
  * Writes dist/function.zip: the bundled function (dist/function.cjs) as `index.js` at the archive root, which
- * is what Function Compute loads for the handlers `index.handler` (FC 3.0) and `index.legacyHandler` (FC 2.0).
+ * is what Function Compute loads for the handlers `index.handler` (FC 3.0) and `index.legacyHandler` (FC 2.0),
+ * and beside it (same names as in dist/) the HTTP-trigger chunk `function-http.cjs`, which index.js requires at
+ * the first HTTP-trigger request, and the bot-token route chunk `function-threads.cjs`, which it requires only
+ * when the configuration has a bot-token route.
  *
  * A tiny ZIP writer on node:zlib (one deflated entry, fixed 1980-01-01 timestamp, mode 0644) instead of a
  * dependency or cdktf's ARCHIVE asset: the archive is byte-for-byte reproducible, so the asset hash and the
@@ -87,7 +90,13 @@ export function zip(files) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const dist = new URL('../dist/', import.meta.url);
   const code = readFileSync(new URL('function.cjs', dist));
-  const archive = zip([{ name: 'index.js', data: code }]);
+  const http = readFileSync(new URL('function-http.cjs', dist));
+  const threads = readFileSync(new URL('function-threads.cjs', dist));
+  const archive = zip([
+    { name: 'index.js', data: code },
+    { name: 'function-http.cjs', data: http },
+    { name: 'function-threads.cjs', data: threads },
+  ]);
   writeFileSync(new URL('function.zip', dist), archive);
-  console.log(`zip-function: dist/function.zip (${archive.length} bytes; index.js ${code.length} bytes)`);
+  console.log(`zip-function: dist/function.zip (${archive.length} bytes; index.js ${code.length} bytes, function-http.cjs ${http.length} bytes, function-threads.cjs ${threads.length} bytes)`);
 }

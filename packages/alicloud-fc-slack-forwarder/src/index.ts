@@ -1,7 +1,8 @@
 /**
  * `@ecs-pulse/alicloud-fc-slack-forwarder`: the `SlackForwarder` cdktf construct. The Function Compute
  * function it deploys is published separately as the subpath `@ecs-pulse/alicloud-fc-slack-forwarder/function`
- * (one self-contained CommonJS file); the zip the construct deploys is `dist/function.zip`.
+ * (self-contained CommonJS, with the HTTP-trigger request path and the bot-token route code in two files beside
+ * it, loaded only when needed); the zip the construct deploys is `dist/function.zip`, holding all three.
  *
  * @packageDocumentation
  */

@@ -10,7 +10,7 @@ import type { EventFamily } from './types.js';
  * for (const family of EVENT_FAMILIES) console.log(family);
  * ```
  */
-export const EVENT_FAMILIES: readonly EventFamily[] = Object.freeze([
+export const EVENT_FAMILIES: readonly EventFamily[] = /* @__PURE__ */ Object.freeze([
   'http-trigger',
   'eventbridge',
   'cloudmonitor-api-event',

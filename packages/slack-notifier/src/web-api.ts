@@ -216,14 +216,16 @@ export interface SlackWebApiClient {
 const DEFAULTS = { timeoutMs: 10_000, deadlineMs: 30_000, maxAttempts: 3, backoffBaseMs: 500, keepAlive: true } as const;
 const MS: OptionRule = [(v) => Number.isFinite(v) && (v as number) >= 0, 'a non-negative number of ms'];
 const COUNT: OptionRule = [(v) => Number.isInteger(v) && (v as number) >= 1, 'an integer ≥ 1'];
-const FUNCTION = typeRule('function');
+const FUNCTION = /* @__PURE__ */ typeRule('function');
+/** `util.inspect.custom`. */
+const INSPECT = /* @__PURE__ */ Symbol.for('nodejs.util.inspect.custom');
 const OPTION_RULES: Readonly<Record<keyof SlackWebApiOptions, OptionRule>> = {
-  baseUrl: typeRule('string'),
+  baseUrl: /* @__PURE__ */ typeRule('string'),
   timeoutMs: MS,
   deadlineMs: MS,
   backoffBaseMs: MS,
   maxAttempts: COUNT,
-  keepAlive: typeRule('boolean'),
+  keepAlive: /* @__PURE__ */ typeRule('boolean'),
   now: FUNCTION,
   sleep: FUNCTION,
   random: FUNCTION,
@@ -359,6 +361,9 @@ export class SlackWebApi implements SlackWebApiClient {
     this.target = this.#base.href.replace(/\/$/, '');
     const agentOptions = { keepAlive: this.#options.keepAlive, maxSockets: 4 };
     this.#agent = this.#base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    // `util.inspect` form without the token. Defined here, not as a `[Symbol.for(…)]()` method: a computed class
+    // key makes bundlers keep the whole class in every bundle of this package (the FC function never uses it).
+    Object.defineProperty(this, INSPECT, { value: () => this.toString() });
   }
 
   /**
@@ -524,11 +529,6 @@ export class SlackWebApi implements SlackWebApiClient {
    */
   toJSON(): { target: string } {
     return { target: this.target };
-  }
-
-  /** `util.inspect` form without the token. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
   }
 
   /** A cause whose message or stack quotes the token (or any Slack token) gets a scrubbed copy. */

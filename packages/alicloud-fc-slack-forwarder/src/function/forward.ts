@@ -4,7 +4,8 @@ import type { ForwarderConfig, ResolvedRoute } from './config.js';
 import { deliveryKey, type DeliveryMemory } from './dedupe.js';
 import { errorForLog, type LogRecord } from './log.js';
 import { passesFilters, selectRoutes } from './match.js';
-import { deliverBotRoute } from './thread-route.js';
+import type { DeliverBotRoute } from './thread-route.js';
+import { loadBotRouteDelivery } from './thread-route-load.js';
 import type { FcContext, InvocationSummary, RoutableAlert } from './types.js';
 
 /** An alert the pipeline can filter, route and render (the parser's `Alert`). */
@@ -67,6 +68,13 @@ const PACE_MS = 1000;
 const BURST = 3;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * This instance's bot-token route delivery, created at the first bot-token route send (see thread-route-load.ts;
+ * in the bundle, validating the route at cold start already loaded the chunk it comes from).
+ */
+let botDelivery: Promise<DeliverBotRoute> | undefined;
+
 
 /**
  * The forwarding pipeline after parsing: dedupe (within the batch and against what this warm instance already
@@ -149,6 +157,7 @@ export async function forwardAlerts(
     // --- issue 19 hook: bot-token routes post through the Slack Web API, threaded (thread-route.ts) ---
     if (route.bot !== undefined) {
       try {
+        const deliverBotRoute = await (botDelivery ??= loadBotRouteDelivery());
         const bot = await deliverBotRoute({ ...route, bot: route.bot }, list, {
           budgetMs: deadline - Date.now(),
           maxAttempts: config.maxAttempts,

@@ -1,7 +1,9 @@
 /**
- * The Function Compute function, bundled at library build time into one self-contained CommonJS file
+ * The Function Compute function, bundled at library build time into self-contained CommonJS
  * (`dist/function.cjs`, zipped as `index.js` in `dist/function.zip`) and published as the subpath
- * `@ecs-pulse/alicloud-fc-slack-forwarder/function`.
+ * `@ecs-pulse/alicloud-fc-slack-forwarder/function`. Two files beside it are required only when needed:
+ * `function-http.cjs` (the HTTP-trigger request path, http-handler.ts) at the first HTTP-trigger request, and
+ * `function-threads.cjs` (bot-token routes) when the configuration has a bot-token route.
  *
  * - FC 3.0 (nodejs20): handler `index.handler` — EventBridge events (one or a batch), CloudMonitor events,
  *   and HTTP-trigger requests (CloudMonitor metric-alarm callbacks, event webhooks) in one entry point.
@@ -18,18 +20,16 @@ import { ForwarderConfigError } from '../errors.js';
 import { loadConfig, type ConfigResult, type ForwarderConfig } from './config.js';
 import { DeliveryMemory } from './dedupe.js';
 import { forwardAlerts, sendBudgetMs, type ForwardableAlert } from './forward.js';
-import { MAX_BODY_BYTES, httpMethod, httpSourceIp, isHttpTriggerEvent, jsonResponse, httpRequestProblems, normalizeHeaders, normalizeQuery, type HttpTriggerEvent } from './http.js';
+import type { HttpDeps } from './http-handler.js';
+import { loadHttpHandler } from './http-load.js';
+import { isHttpTriggerEvent, jsonResponse } from './http.js';
 import { createLogger, errorForLog, rawForLog, type LogRecord } from './log.js';
-import { presentedToken, tokenMatches } from './token.js';
 import type { EventResult, FcCallback, FcContext, HttpResponse, InvocationSummary } from './types.js';
 
 export type { EventResult, FcCallback, FcContext, FcCredentials, HttpResponse, InvocationSummary } from './types.js';
 
 /** The `dropped` code of an HTTP-trigger envelope that reached the event path. */
 const ENVELOPE_ON_EVENT_PATH = 'HTTP_ENVELOPE_ON_EVENT_PATH';
-
-/** Time an HTTP request may spend on Slack: CloudMonitor waits 5 s for a callback response, then retries. */
-const HTTP_BUDGET_MS = 4000;
 
 const EMPTY: InvocationSummary = Object.freeze({ alerts: 0, delivered: 0, filtered: 0, duplicates: 0, unrouted: 0, failed: 0, rejected: 0 });
 
@@ -135,89 +135,17 @@ async function handleEvent(raw: unknown, decoded: unknown, context: FcContext | 
   return { ok: true, summary };
 }
 
-/** Handles one FC 3.0 HTTP-trigger request. Never throws. */
-async function handleHttp(request: HttpTriggerEvent, context: FcContext | undefined, startedAt: number): Promise<HttpResponse> {
-  const { log, config: loaded } = runtime;
-  const requestId = requestIdOf(context);
-  const method = httpMethod(request);
-  const invocation = invocationLog(requestId, startedAt, { handler: 'handler', kind: 'http', method: method ?? null });
-  const respond = (response: HttpResponse, fields: Record<string, unknown>, level?: LogRecord['level']): HttpResponse => {
-    invocation({ statusCode: response.statusCode, ...fields }, level);
-    return response;
-  };
-  /** Answers `{ error, message }` for a request that is not forwarded (nothing was delivered). */
-  const refuse = (
-    statusCode: number,
-    error: string,
-    message: string,
-    outcome: string,
-    fields: Record<string, unknown> = {},
-    level: LogRecord['level'] = 'warn',
-    headers?: Record<string, string>,
-  ): HttpResponse => respond(jsonResponse(statusCode, { error, message }, headers), { outcome, ...fields, ...EMPTY }, level);
-  /** Logs why the function cannot serve HTTP requests and answers 500. */
-  const notConfigured = (issues: readonly string[], message: string): HttpResponse => {
-    log({ level: 'error', msg: 'config-invalid', requestId, issues });
-    return refuse(500, 'not_configured', message, 'not-configured', {}, 'error');
-  };
-
-  if (!loaded.ok) return notConfigured(loaded.issues, 'The forwarder is not configured; see the function logs.');
-  const { config } = loaded;
-
-  if (method !== 'POST') return refuse(405, 'method_not_allowed', 'Use POST.', 'rejected', {}, 'warn', { allow: 'POST' });
-  if (config.httpToken === undefined) {
-    // loadConfig sets httpTokenProblem whenever it leaves httpToken unset.
-    return notConfigured([config.httpTokenProblem!], 'HTTP token not configured; see the function logs.');
-  }
-  // The token is looked up among the well-typed header and query values only; nothing else about the request is
-  // checked (or revealed) before it matches.
-  const headers = normalizeHeaders(request.headers);
-  if (!tokenMatches(presentedToken(headers, normalizeQuery(request.queryParameters)), config.httpToken)) {
-    const sourceIp = httpSourceIp(request);
-    return refuse(401, 'unauthorized', 'Missing or wrong token (query parameter "token" or header "x-ecs-pulse-token").', 'unauthorized', sourceIp !== undefined ? { sourceIp } : {});
-  }
-  const problems = httpRequestProblems(request);
-  if (problems.length > 0) {
-    return refuse(400, 'invalid_request', `The HTTP-trigger event is malformed: ${problems.join('; ')}.`, 'bad-request', { errorCode: 'INVALID_REQUEST', problems });
-  }
-
-  // Well-formed: the body is a string, null or absent.
-  const text = typeof request.body === 'string' ? request.body : '';
-  let body: Buffer;
-  if (request.isBase64Encoded === true) {
-    const compact = text.replace(/\s+/g, '');
-    // A length of 4n+1 (padding aside) is no base64 at all: Buffer.from would drop the last character silently.
-    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
-      return refuse(400, 'INVALID_BASE64', 'The body is flagged isBase64Encoded but is not base64.', 'bad-request', { errorCode: 'INVALID_BASE64' });
-    }
-    body = Buffer.from(compact, 'base64');
-  } else body = Buffer.from(text, 'utf8');
-  if (body.length > MAX_BODY_BYTES) {
-    return refuse(413, 'payload_too_large', `The body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES}.`, 'bad-request', { errorCode: 'INPUT_TOO_LARGE', bodyBytes: body.length });
-  }
-
-  const contentType = headers['content-type'];
-  const parsed = safeParse(body, contentType === undefined ? {} : { contentType });
-  if (!parsed.success) {
-    const { code, message } = parsed.error;
-    const status = code === 'UNSUPPORTED_CONTENT_TYPE' ? 415 : code === 'INPUT_TOO_LARGE' ? 413 : 400;
-    log({ level: 'error', msg: 'input-dropped', requestId, errorCode: code, error: message, contentType: contentType ?? null, ...rawForLog(body, config.secrets) });
-    return refuse(status, code, message, 'bad-request', { errorCode: code });
-  }
-
-  // CloudMonitor gives a callback 5 s before it retries: answer within HTTP_BUDGET_MS whatever the timeout.
-  const { summary, error, fields } = await forward(parsed.data, config, requestId, Math.min(HTTP_BUDGET_MS, sendBudgetMs(context, startedAt, config.safetyMarginMs)));
-  if (error) {
-    // 503 when a retry may help (429, 5xx, timeouts): CloudMonitor retries the callback; 502 otherwise.
-    const status = error.retryable ? 503 : 502;
-    return respond(
-      jsonResponse(status, { error: 'delivery_failed', message: 'Slack did not accept the message; retry later.', summary }, status === 503 ? { 'retry-after': '30' } : {}),
-      fields,
-      'error',
-    );
-  }
-  return respond(jsonResponse(200, { ok: true, summary }), fields);
-}
+/** What the HTTP path (http-handler.ts, its own file in the bundle) uses of this instance. */
+const httpDeps: HttpDeps = {
+  config: runtime.config,
+  log: runtime.log,
+  invocationLog,
+  forward,
+  safeParse,
+  rawForLog,
+  sendBudgetMs,
+  empty: EMPTY,
+};
 
 /** Logs an unexpected error (a bug) so it never disappears into FC's retries without a trace. */
 function logInternalError(error: unknown, context: FcContext | undefined): void {
@@ -245,7 +173,7 @@ export async function handler(event: Buffer, context: FcContext): Promise<HttpRe
   const bytes = toBuffer(event);
   const decoded = bytes !== undefined ? decodeJson(bytes) : typeof event === 'object' && event !== null ? event : undefined;
   try {
-    if (isHttpTriggerEvent(decoded)) return await handleHttp(decoded, context, startedAt);
+    if (isHttpTriggerEvent(decoded)) return await (await loadHttpHandler()).handleHttp(decoded, context, startedAt, requestIdOf(context), httpDeps);
     return await handleEvent(event, decoded, context, startedAt, 'fc3');
   } catch (error) {
     if (isKnownFailure(error)) throw error;

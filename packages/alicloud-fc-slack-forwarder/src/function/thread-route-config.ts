@@ -2,45 +2,26 @@
  * Configuration of bot-token routes (issue 19): a route that posts through the Slack Web API with a bot token
  * instead of an incoming webhook. Kept free of the notifier so the construct (which validates the function's
  * configuration at synth) does not load it; the delivery side is thread-route.ts.
+ *
+ * In the bundle this file is part of the thread-route chunk (dist/function-threads.cjs), which function.cjs
+ * requires at cold start only when a route has bot-token keys (thread-route-config-require.ts); webhook-only
+ * deployments never load it. What config.ts needs for every route is in thread-route-keys.ts.
  */
 import { addIssue, checkType } from './check.js';
+import type { BotRouteSettings } from './thread-route-keys.js';
+
+export { BOT_ROUTE_KEYS, isBotRoute, type BotRouteSettings } from './thread-route-keys.js';
 
 /** The Slack Web API base URL unless `SLACK_API_URL` says otherwise (the notifier's `SLACK_API_URL`). */
 const DEFAULT_API_URL = 'https://slack.com/api';
 
-/**
- * What a bot-token route needs at run time.
- *
- * @example
- * ```ts
- * const bot: BotRouteSettings = { token: process.env.SLACK_BOT_TOKEN!, channel: 'C0123ABCD', threads: true, broadcastRecovery: false, lookupWindowHours: 24, apiUrl: 'https://slack.com/api' };
- * ```
- */
-export interface BotRouteSettings {
-  /** The bot token (a secret, redacted from every log line). */
-  readonly token: string;
-  /** Channel id. */
-  readonly channel: string;
-  /** One thread per lifecycle (default true). */
-  readonly threads: boolean;
-  /** Broadcast recoveries to the channel (default false). */
-  readonly broadcastRecovery: boolean;
-  /** How far back a cold instance looks for a lifecycle's parent (default 24). */
-  readonly lookupWindowHours: number;
-  /** The Web API base URL (`SLACK_API_URL`, default https://slack.com/api). */
-  readonly apiUrl: string;
-}
 
-/** The route keys of a bot-token route (added to the allowed route keys). */
-export const BOT_ROUTE_KEYS = ['botTokenEnv', 'channel', 'threads', 'broadcastRecovery', 'lookupWindowHours'];
 /** Slack bot (`xoxb-`) and user (`xoxp-`) tokens. */
 const TOKEN = /^xox[bp]-[A-Za-z0-9-]{6,}$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
-/** True when a route object is a bot-token route (it has any of {@link BOT_ROUTE_KEYS}). */
-export const isBotRoute = (route: Readonly<Record<string, unknown>>): boolean => BOT_ROUTE_KEYS.some((key) => route[key] !== undefined);
 
 /** Checks `SLACK_API_URL` without echoing anything but its scheme: https anywhere, http only for loopback test sinks. */
 function checkApiUrl(value: string): string | undefined {

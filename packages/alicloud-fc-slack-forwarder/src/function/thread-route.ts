@@ -2,6 +2,10 @@
  * Bot-token routes (issue 19): a route that posts through the Slack Web API with a bot token instead of an
  * incoming webhook, one thread per alert lifecycle (the notifier's `SlackThreads`). Everything about them lives
  * here and in thread-route-config.ts; config.ts and forward.ts call in at one marked hook point each.
+ *
+ * This module (with the notifier's `SlackWebApi` and `SlackThreads`) and thread-route-config.ts are built as their
+ * own file, `dist/function-threads.cjs` (entry thread-chunk.ts), next to `index.js` in the zip, which requires it
+ * only when the configuration has a bot-token route: webhook-only deployments never load it.
  */
 import { SlackApiError, SlackThreads, SlackWebApi, type ThreadReport } from '@ecs-pulse/slack-notifier';
 import type { RouteFailure } from '../errors.js';
@@ -10,10 +14,10 @@ import type { ForwardableAlert } from './forward.js';
 import type { LogRecord } from './log.js';
 import type { BotRouteSettings } from './thread-route-config.js';
 
-/** A bot-token route's planner, kept by the warm instance (its cache maps lifecycle keys to parent `ts`). */
-const planners = new Map<string, SlackThreads>();
+/** Per route, its planner, kept by the warm instance (its cache maps lifecycle keys to parent `ts`). */
+type Planners = Map<string, SlackThreads>;
 
-function plannerFor(route: ResolvedRoute & { readonly bot: BotRouteSettings }, maxAttempts: number, timeoutMs: number): SlackThreads {
+function plannerFor(planners: Planners, route: ResolvedRoute & { readonly bot: BotRouteSettings }, maxAttempts: number, timeoutMs: number): SlackThreads {
   let planner = planners.get(route.name);
   if (planner === undefined) {
     const { bot } = route;
@@ -38,28 +42,43 @@ export interface BotRouteResult {
   readonly error?: unknown;
 }
 
+/** What a bot-token route's delivery is given besides the route and its alerts. */
+export interface BotRouteContext {
+  readonly budgetMs: number;
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  /** Records an alert as delivered on this route (the dedupe memory). */
+  readonly settle: (alert: ForwardableAlert) => void;
+  readonly requestId: string;
+  readonly log: (record: LogRecord) => void;
+  readonly logAlert: (level: LogRecord['level'], alert: ForwardableAlert, route: string, outcome: string, attempts?: number, ms?: number, extra?: object) => void;
+}
+
 /**
  * Posts one route's alerts through its planner and logs one line per alert (`delivered` only for alerts in a
  * message Slack accepted) plus a `thread-note` line per lookup or edit problem. Never throws.
  */
-export async function deliverBotRoute(
+export type DeliverBotRoute = (route: ResolvedRoute & { readonly bot: BotRouteSettings }, alerts: readonly ForwardableAlert[], context: BotRouteContext) => Promise<BotRouteResult>;
+
+/**
+ * A {@link DeliverBotRoute} with its own planners: one per loaded function instance (index.js), so a fresh load
+ * of the function is a cold instance even when this file stays in Node's module cache.
+ */
+export function createBotRouteDelivery(): DeliverBotRoute {
+  const planners: Planners = new Map();
+  return (route, alerts, context) => deliverBotRoute(planners, route, alerts, context);
+}
+
+async function deliverBotRoute(
+  planners: Planners,
   route: ResolvedRoute & { readonly bot: BotRouteSettings },
   alerts: readonly ForwardableAlert[],
-  context: {
-    readonly budgetMs: number;
-    readonly maxAttempts: number;
-    readonly timeoutMs: number;
-    /** Records an alert as delivered on this route (the dedupe memory). */
-    readonly settle: (alert: ForwardableAlert) => void;
-    readonly requestId: string;
-    readonly log: (record: LogRecord) => void;
-    readonly logAlert: (level: LogRecord['level'], alert: ForwardableAlert, route: string, outcome: string, attempts?: number, ms?: number, extra?: object) => void;
-  },
+  context: BotRouteContext,
 ): Promise<BotRouteResult> {
   const started = Date.now();
   let report: ThreadReport;
   try {
-    report = await plannerFor(route, context.maxAttempts, context.timeoutMs).deliver(alerts, { deadlineMs: context.budgetMs });
+    report = await plannerFor(planners, route, context.maxAttempts, context.timeoutMs).deliver(alerts, { deadlineMs: context.budgetMs });
   } catch (error) {
     // Rendering or a bug: nothing was posted for these alerts.
     for (const alert of alerts) context.logAlert('error', alert, route.name, 'failed', 0, Date.now() - started, { errorName: (error as Error)?.name, error: String((error as Error)?.message ?? error) });

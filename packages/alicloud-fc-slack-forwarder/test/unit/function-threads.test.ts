@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { SinkApiMessage, SlackSink } from '@ecs-pulse/slack-notifier/testing';
-import { describe, expect, it } from 'vitest';
-import { cloudEvent, coldStart, fc3Context, fixture, httpEvent, LogCapture, useSinkAndLogs } from '../helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLE, cloudEvent, coldStart, fc3Context, fixture, httpEvent, LogCapture, useSinkAndLogs } from '../helpers.js';
 
 // Bot-token routes (issue 19) of the BUILT bundle against the sink's Slack Web API: one thread per alert
 // lifecycle, the parent found through message metadata, never an alert lost.
@@ -244,5 +250,74 @@ describe('Bot-token route: configuration, webhooks beside it, secrets', () => {
     expect(text).toContain('[REDACTED]');
     for (const form of [token, encodeURIComponent(token), Buffer.from(token).toString('base64').replace(/=+$/, ''), other]) expect(text).not.toContain(form);
     expect(text).not.toContain(Buffer.from(`xx${token}`).toString('base64url').slice(4, -2));
+  });
+});
+
+describe('Bot-token routes in the deployed layout: index.js + function-threads.cjs (the zip), a new Node process', () => {
+  const THREAD_CHUNK = fileURLToPath(new URL('../../dist/function-threads.cjs', import.meta.url));
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * Runs one FC 3.0 event invocation of `index.js` in a folder holding the zip's files (or only index.js), in a new
+   * process with only `env`; resolves with the outcome and the base names of the modules Node loaded.
+   */
+  async function invokeDeployed(env: Record<string, string>, event: Buffer, withChunk = true) {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-pulse-fn-threads-'));
+    dirs.push(dir);
+    copyFileSync(BUNDLE, join(dir, 'index.js'));
+    if (withChunk) copyFileSync(THREAD_CHUNK, join(dir, 'function-threads.cjs'));
+    writeFileSync(join(dir, 'event.json'), event);
+    writeFileSync(
+      join(dir, 'run.js'),
+      [
+        "const { readFileSync, writeFileSync } = require('node:fs');",
+        "const { basename } = require('node:path');",
+        "const m = require('./index.js');",
+        "const loadedAtStart = Object.keys(require.cache).map((f) => basename(f));",
+        "const context = { requestId: 'r-1', function: { name: 'f', handler: 'index.handler', memory: 128, timeout: 30 }, getRemainingTimeInMS: () => 20000 };",
+        "m.handler(readFileSync('./event.json'), context).then((r) => ({ resolved: r }), (e) => ({ rejected: { code: e.code, retryable: e.retryable } })).then((out) =>",
+        "  writeFileSync('./out.json', JSON.stringify({ ...out, loadedAtStart, loaded: Object.keys(require.cache).map((f) => basename(f)) })));",
+      ].join('\n'),
+    );
+    const run = await promisify(execFile)(process.execPath, ['run.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    const lines = `${run.stdout}${run.stderr}`.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { ...(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { resolved?: unknown; rejected?: { code: string; retryable: boolean }; loadedAtStart: string[]; loaded: string[] }), lines };
+  }
+
+  const event = () => Buffer.from(JSON.stringify(cloudEvent('e-deployed-1')));
+
+  it('a webhook-only deployment never loads function-threads.cjs (neither at cold start nor when it posts)', async () => {
+    const out = await invokeDeployed({ SLACK_WEBHOOK_URL: `${sink.origin}/services/T0DEPLOY/B0DEPLOY/deploy-secret-path` }, event());
+    expect(out.resolved).toMatchObject({ ok: true, summary: { delivered: 1, failed: 0 } });
+    expect(out.loaded).toContain('index.js');
+    expect(out.loaded).not.toContain('function-threads.cjs');
+    expect(sink.requests.filter((r) => r.path.startsWith('/services/'))).toHaveLength(1);
+  });
+
+  it('a bot-token route loads function-threads.cjs at cold start (its validation is there) and posts the thread parent', async () => {
+    const env = { SLACK_BOT_TOKEN: sink.api.token, SLACK_API_URL: sink.api.url, ECS_PULSE_CONFIG: JSON.stringify({ routes: [oncall()] }) };
+    const out = await invokeDeployed(env, reboot('Scheduled', 0));
+    expect(out.resolved).toMatchObject({ ok: true, summary: { delivered: 1, failed: 0 } });
+    expect(out.loadedAtStart).toContain('function-threads.cjs');
+    expect(parents()).toHaveLength(1);
+    expect(out.lines.filter((l) => l.msg === 'alert').map((l) => [l.route, l.outcome, l.thread])).toEqual([['oncall', 'delivered', 'parent']]);
+  });
+
+  it('without function-threads.cjs (an incomplete upload) a bot-token configuration fails closed at cold start with the fix, and the function does not crash', async () => {
+    const env = { SLACK_BOT_TOKEN: sink.api.token, SLACK_API_URL: sink.api.url, ECS_PULSE_CONFIG: JSON.stringify({ routes: [oncall()] }) };
+    const out = await invokeDeployed(env, reboot('Scheduled', 0), false);
+    expect(out.rejected).toEqual({ code: 'INVALID_CONFIG', retryable: undefined });
+    const issue = 'ECS_PULSE_CONFIG.routes[0]: bot-token routes need function-threads.cjs next to index.js and it could not be loaded; deploy the complete dist/function.zip';
+    expect(out.lines.filter((l) => l.msg === 'config-invalid').map((l) => l.issues)).toEqual([[issue], [issue]]);
+    expect(sink.api.calls).toHaveLength(0);
+    expect(JSON.stringify(out.lines)).not.toContain(sink.api.token);
+  });
+
+  it('without function-threads.cjs a webhook-only configuration still works (it never needs the chunk)', async () => {
+    const out = await invokeDeployed({ SLACK_WEBHOOK_URL: `${sink.origin}/services/T0DEPLOY/B0DEPLOY/deploy-secret-path` }, event(), false);
+    expect(out.resolved).toMatchObject({ ok: true, summary: { delivered: 1, failed: 0 } });
   });
 });
