@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
@@ -37,6 +38,22 @@ const threadChunkExternal = {
   },
 };
 
+/**
+ * In function.cjs, `node:https` and `node:crypto` (imported by the notifier and the parser at their top level)
+ * are required lazily: their imports resolve to src/function/lazy-https.ts and lazy-crypto.ts, which require
+ * the built-in at its first use. A cold start with an `http:` webhook (or any event with an id) loads neither;
+ * `node:https` pulls in `node:tls`, about 5 ms. The shims' own `module.require` calls are not resolved here.
+ */
+const LAZY_BUILTINS: Readonly<Record<string, string>> = { https: 'lazy-https.ts', crypto: 'lazy-crypto.ts' };
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; kind: string }) => { path: string } | undefined): void }) {
+    build.onResolve({ filter: /^(node:)?(https|crypto)$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: fileURLToPath(new URL(`src/function/${LAZY_BUILTINS[args.path.replace(/^node:/, '')]!}`, import.meta.url)) } : undefined,
+    );
+  },
+};
+
 export default defineConfig([
   // The construct library: ESM + CJS + declarations. `clean` is off in both configs because they build in
   // parallel into the same dist/; `npm run build` empties dist/ first (scripts/clean-dist.mjs).
@@ -49,7 +66,7 @@ export default defineConfig([
     ...functionFile,
     entry: { function: 'src/function/index.ts' },
     dts: true,
-    esbuildPlugins: [threadChunkExternal],
+    esbuildPlugins: [threadChunkExternal, lazyBuiltins],
     // Non-ASCII characters (…, •, emoji) as UTF-8 instead of \uXXXX escapes; Node reads the file as UTF-8.
     esbuildOptions(options) {
       options.charset = 'utf8';
