@@ -7,6 +7,7 @@ export type HostTool =
   | 'stress-ng'
   | 'shellcheck'
   | 'sockperf'
+  | 'openssl'
   | 'chromium'
   | 'sar'
   | 'mpstat'

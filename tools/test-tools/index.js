@@ -17,6 +17,7 @@ export const HOST_TOOLS = Object.freeze({
   'stress-ng': { kind: 'binary', debian: 'stress-ng' },
   shellcheck: { kind: 'binary', debian: 'shellcheck' },
   sockperf: { kind: 'binary', debian: 'sockperf' },
+  openssl: { kind: 'binary', debian: 'openssl' },
   chromium: { kind: 'binary', debian: 'chromium' },
   sar: { kind: 'binary', debian: 'sysstat' },
   mpstat: { kind: 'binary', debian: 'sysstat' },
