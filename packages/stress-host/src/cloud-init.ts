@@ -130,6 +130,19 @@ export function resolveCloudInitOptions(options: CloudInitOptions): Required<Omi
   };
 }
 
+/** The end of every server unit the hosts run (iperf3, sockperf): restart policy, sandboxing, install target. */
+const SERVER_UNIT_TAIL = `Restart=always
+RestartSec=2
+DynamicUser=yes
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+
+[Install]
+WantedBy=multi-user.target
+UNIT`;
+
 /**
  * Render the user-data script (bash) of a stress host. It:
  *
@@ -245,17 +258,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=$IPERF3_BIN --server --port %i
-Restart=always
-RestartSec=2
-DynamicUser=yes
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
-
-[Install]
-WantedBy=multi-user.target
-UNIT
+${SERVER_UNIT_TAIL}
 
 SOCKPERF_BIN=$(command -v sockperf || true)
 readonly SOCKPERF_BIN
@@ -270,17 +273,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=/bin/sh -c 'if [ "%i" = tcp ]; then exec $SOCKPERF_BIN server --tcp -p $SOCKPERF_PORT; else exec $SOCKPERF_BIN server -p $SOCKPERF_PORT; fi'
-Restart=always
-RestartSec=2
-DynamicUser=yes
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
-
-[Install]
-WantedBy=multi-user.target
-UNIT
+${SERVER_UNIT_TAIL}
 fi
 
 systemctl daemon-reload
