@@ -5,6 +5,8 @@ import type { NetReport } from '../../src/commands/net.js';
 import { cloudEnv } from '../helpers/cloud-env.js';
 import { tempDir } from '../helpers/fake-tools.js';
 import { OpenApiDouble } from '../helpers/openapi-double.js';
+import { runCharts } from '../../src/runs/charts.js';
+import { listRuns } from '../../src/runs/store.js';
 import { needTools } from '@ecs-pulse/test-tools';
 import { createTestbed, testbedEcs, testbedMissing, type Testbed } from '../helpers/testbed.js';
 
@@ -108,6 +110,18 @@ testbed.describe('System: net run on a namespace testbed (tbf-capped server link
       expect(report.serverCpuPercent[k]).toBeGreaterThanOrEqual(0);
       expect(report.serverCpuPercent[k]).toBeLessThanOrEqual(100);
     }
+    // the run store kept it: a valid record with the real iperf3 intervals as series, which the report draws
+    const stored = listRuns(dir).runs.find((x) => x.record.id.startsWith(`net-${report.run}`));
+    expect(stored?.record.net?.bandwidth).toEqual(report.bandwidth);
+    expect(stored?.record.tools).toMatchObject({ iperf3: expect.stringMatching(/^\d/), sockperf: expect.stringMatching(/^\d/) });
+    expect(stored?.record.hosts.map((h) => h.role)).toEqual(['server', 'client', 'client', 'client']);
+    const series = stored?.record.series?.bandwidth ?? [];
+    expect(series.map((x) => x.direction).sort()).toEqual(['down', 'down', 'down', 'up', 'up', 'up']);
+    for (const x of series) expect(x.points.length).toBeGreaterThanOrEqual(3);
+    const charts = runCharts(stored!.record, 'r');
+    expect(charts.map((c) => c.id)).toEqual(['r-bandwidth', 'r-latency', 'r-pps', 'r-server-cpu']);
+    // six client series, two aggregates, the advertised line
+    expect(charts[0]?.series).toHaveLength(9);
   }, 120_000);
 
   it('the testbed removes everything it made when building fails half-way', async () => {
