@@ -86,12 +86,16 @@ testbed.describe('System: net run on a namespace testbed (tbf-capped server link
       expect(each.reduce((a, x) => a + x.bitsPerSecond, 0)).toBeCloseTo(agg.bitsPerSecond, -3);
       for (const x of each) expect(x.bitsPerSecond).toBeGreaterThan(0);
     }
-    // pps: the server's interface saw packets, never more than the senders sent
+    // pps: the server's interface saw packets, not more than the senders sent. The two rates come from
+    // different windows: the server's counters over the planned test window (steady state), each sender's
+    // average over its own run (its start included), so the server's figure can exceed the senders' sum by a
+    // hair: one CI run measured 287,461 received vs 287,112 sent (+0.12 %). 1 % covers that window edge; a
+    // receiver that counted more than it was sent would be far outside it.
     const pps = report.pps!;
     expect(pps.results).toHaveLength(3);
     const sent = pps.results.reduce((a, x) => a + x.sentPps, 0);
     expect(pps.serverRxPps).toBeGreaterThan(0);
-    expect(pps.serverRxPps!).toBeLessThanOrEqual(sent);
+    expect(pps.serverRxPps!).toBeLessThanOrEqual(sent * 1.01);
     expect(pps.lossPercent).toBeGreaterThanOrEqual(0);
     expect(pps.percentOfAdvertised).toBeCloseTo((pps.serverRxPps! / 300_000) * 100, 0);
     // latency: one client at a time, ordered percentiles, below 1 ms on veth
