@@ -64,7 +64,9 @@ testbed.describe('System: net run on a namespace testbed (tbf-capped server link
   };
   const env = () => cloudEnv(double.url, { ECS_PULSE_POLL_MS: '200', ECS_PULSE_START_LEAD_MS: '1500' });
 
-  it('concurrent: bandwidth both ways within 85-102 % of the cap, pps counted on the server, latency < 1 ms', async () => {
+  // Real traffic on a shared 2-core machine: a measurement test gets one retry (a second run of the same
+  // test, not a looser bound); each try keeps its own run in the store.
+  it('concurrent: bandwidth both ways within 85-102 % of the cap, pps counted on the server, latency < 1 ms', { retry: 1, timeout: 120_000 }, async () => {
     const r = await runCli([...args(), '--tests', 'bandwidth,pps,latency', '--mode', 'concurrent', '--direction', 'both', '--parallel', '2', '--pps-streams', '2', '--duration', '4'], env(), dir);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as NetReport;
@@ -126,7 +128,7 @@ testbed.describe('System: net run on a namespace testbed (tbf-capped server link
     expect(charts.map((c) => c.id)).toEqual(['r-bandwidth', 'r-latency', 'r-pps', 'r-server-cpu']);
     // six client series, two aggregates, the advertised line
     expect(charts[0]?.series).toHaveLength(9);
-  }, 120_000);
+  });
 
   it('the testbed removes everything it made when building fails half-way', async () => {
     const { execFileSync } = await import('node:child_process');
@@ -136,7 +138,7 @@ testbed.describe('System: net run on a namespace testbed (tbf-capped server link
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(prefix);
   });
 
-  it('serial: each client alone reaches at least 85 % of the cap', async () => {
+  it('serial: each client alone reaches at least 85 % of the cap', { retry: 1, timeout: 90_000 }, async () => {
     const r = await runCli([...args(), '--tests', 'bandwidth', '--mode', 'serial', '--direction', 'up', '--duration', '3'], env(), dir);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as NetReport;
@@ -148,5 +150,5 @@ testbed.describe('System: net run on a namespace testbed (tbf-capped server link
       expect(x.bitsPerSecond / cap, `${x.client} ${x.bitsPerSecond}`).toBeGreaterThanOrEqual(0.85);
       expect(x.bitsPerSecond / cap).toBeLessThanOrEqual(1.02);
     }
-  }, 90_000);
+  });
 });
