@@ -5,7 +5,7 @@ import { table } from '../format.js';
 import { resolveIo, type CommonOptions, type Io } from '../io.js';
 import { compareRuns, DEFAULT_TOLERANCE_PERCENT, type ComparisonRow, type RunComparison } from '../runs/compare.js';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../runs/export.js';
-import { figuresOf } from '../runs/figures.js';
+import { figuresOf, formatFigure } from '../runs/figures.js';
 import type { RunRecord } from '../runs/record.js';
 import { renderReport } from '../runs/report.js';
 import { listRuns, loadRun, resultsDir } from '../runs/store.js';
@@ -28,14 +28,7 @@ function dirOf(options: RunsOptions, io: Io): string {
   return resultsDir(options.results, io.env, io.cwd);
 }
 
-function fmt(value: number | undefined, unit: string): string {
-  if (value === undefined) return '-';
-  if (unit === 'bit/s') return `${(value / 1e6).toFixed(1)} Mbit/s`;
-  if (unit === 'us') return `${value.toFixed(1)} µs`;
-  if (unit === '%') return `${value.toFixed(1)} %`;
-  if (unit === 'pps') return `${Math.round(value)} pps`;
-  return `${Math.round(value * 100) / 100} ${unit}`;
-}
+const fmt = (value: number | undefined, unit: string): string => formatFigure(value, unit);
 
 /**
  * One line of `ecs-pulse runs list`.

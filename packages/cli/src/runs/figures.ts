@@ -105,3 +105,13 @@ export function figuresOf(record: RunRecord): Figure[] {
   }
   return out;
 }
+
+/** A figure's value with its unit for people: `941.2 Mbit/s`, `61.7 µs`, `97.0 %`, `310000 pps`. @internal */
+export function formatFigure(value: number | undefined, unit: string, missing = '-'): string {
+  if (value === undefined) return missing;
+  if (unit === 'bit/s') return `${(value / 1e6).toFixed(1)} Mbit/s`;
+  if (unit === 'us') return `${value.toFixed(1)} µs`;
+  if (unit === '%') return `${value.toFixed(1)} %`;
+  if (unit === 'pps') return `${Math.round(value)} pps`;
+  return `${Math.round(value * 100) / 100} ${unit}`;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { overlayChart, runCharts, type ChartSpec } from './charts.js';
 import { compareRuns, type RunComparison } from './compare.js';
-import { figuresOf } from './figures.js';
+import { figuresOf, formatFigure } from './figures.js';
 import { REPORT_CLIENT_SCRIPT, REPORT_STYLE } from './report-assets.js';
 import type { RunRecord } from './record.js';
 
@@ -22,13 +22,7 @@ function chartist(): { js: string; css: string } {
   };
 }
 
-function formatValue(value: number | undefined, unit: string): string {
-  if (value === undefined) return '–';
-  if (unit === 'bit/s') return `${(value / 1e6).toFixed(1)} Mbit/s`;
-  if (unit === '%') return `${value.toFixed(1)} %`;
-  if (unit === 'us') return `${value.toFixed(1)} µs`;
-  return `${Math.round(value * 100) / 100} ${unit}`;
-}
+const formatValue = (value: number | undefined, unit: string): string => formatFigure(value, unit, '–');
 
 function runSection(r: RunRecord, charts: readonly ChartSpec[]): string {
   const hosts = r.hosts
